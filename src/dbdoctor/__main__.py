@@ -1,0 +1,3 @@
+from dbdoctor.cli import run
+
+run()

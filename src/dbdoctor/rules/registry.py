@@ -1,0 +1,39 @@
+"""Every rule, listed by hand: a rule that is not here does not run (tests/rules/test_registry.py checks that
+every module in rules/ is listed)."""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from types import ModuleType
+
+from dbdoctor.rules._base import Rule
+
+#: module names under dbdoctor.rules, one rule each
+RULE_MODULES: tuple[str, ...] = (
+)
+
+
+def _load(name: str) -> ModuleType:
+    return importlib.import_module(f"dbdoctor.rules.{name}")
+
+
+@cache
+def all_rules() -> tuple[Rule, ...]:
+    rules = []
+    for name in RULE_MODULES:
+        module = _load(name)
+        rule = module.RULE
+        if not isinstance(rule, Rule):
+            raise TypeError(f"dbdoctor.rules.{name}.RULE is not a Rule")
+        rules.append(rule)
+    return tuple(sorted(rules, key=lambda r: r.code))
+
+
+def rules_for(stage: str) -> tuple[Rule, ...]:
+    return tuple(r for r in all_rules() if r.stage == stage)
+
+
+def by_code(code: str) -> Rule | None:
+    code = code.strip().upper()
+    return next((r for r in all_rules() if r.code == code), None)
