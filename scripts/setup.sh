@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs everything dbdoctor needs on a fresh Debian machine, idempotently.
+#   scripts/setup.sh          the tool and a local PostgreSQL for the sandbox/demo
+#   scripts/setup.sh --test   also MariaDB, PgBouncer and the test/lint tools
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+debs=(postgresql openssl ca-certificates)
+[ $want_test = 1 ] && debs+=(mariadb-server mariadb-client pgbouncer)
+
+missing=()
+for p in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}" >&2
+  sudo_cmd=""
+  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  # the packages' own services are not wanted: dbdoctor's sandbox starts its own servers on free ports
+  echo 'exit 101' | $sudo_cmd tee /usr/sbin/policy-rc.d >/dev/null; $sudo_cmd chmod +x /usr/sbin/policy-rc.d
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  $sudo_cmd rm -f /usr/sbin/policy-rc.d
+fi
+
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv" >&2
+  "$python" -m venv .venv
+fi
+extras=""
+[ $want_test = 1 ] && extras="[test]"
+stamp=".venv/.installed$extras"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: installing dbdoctor$extras into .venv" >&2
+  .venv/bin/pip install -q --disable-pip-version-check -e ".$extras" >&2
+  touch "$stamp"
+fi
