@@ -1,5 +1,8 @@
 """Every rule, listed by hand: a rule that is not here does not run (tests/rules/test_registry.py checks that
-every module in rules/ is listed)."""
+every module in rules/ is listed).
+
+A module holds one rule (``RULE``) or a small family of rules that share their logic (``RULES``).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,12 @@ from types import ModuleType
 
 from dbdoctor.rules._base import Rule
 
-#: module names under dbdoctor.rules, one rule each
+#: module names under dbdoctor.rules
 RULE_MODULES: tuple[str, ...] = (
+    "network",
+    "encryption",
+    "certificates",
+    "access",
 )
 
 
@@ -23,10 +30,10 @@ def all_rules() -> tuple[Rule, ...]:
     rules = []
     for name in RULE_MODULES:
         module = _load(name)
-        rule = module.RULE
-        if not isinstance(rule, Rule):
-            raise TypeError(f"dbdoctor.rules.{name}.RULE is not a Rule")
-        rules.append(rule)
+        found = (module.RULE,) if hasattr(module, "RULE") else tuple(getattr(module, "RULES", ()))
+        if not found or not all(isinstance(r, Rule) for r in found):
+            raise TypeError(f"dbdoctor.rules.{name} defines no RULE or RULES of type Rule")
+        rules.extend(found)
     return tuple(sorted(rules, key=lambda r: r.code))
 
 

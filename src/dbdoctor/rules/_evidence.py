@@ -1,0 +1,88 @@
+"""Sentences the check-stage rules share: what the driver said, what the server said, what the certificate
+says, where the connection went. Every string here is password-free by construction: it is built from
+observations, which hold no password."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from dbdoctor.report import Finding
+
+if TYPE_CHECKING:
+    from dbdoctor.diagnosis import Diagnosis
+    from dbdoctor.rules._base import Context, Rule
+
+
+def diagnosis(ctx: Context) -> Diagnosis | None:
+    from dbdoctor.diagnosis import Diagnosis
+
+    d = ctx.observations
+    return d if isinstance(d, Diagnosis) else None
+
+
+def where(d: Diagnosis) -> str:
+    """``db.example.com (10.0.0.5), port 5432`` for the first host attempt."""
+    if not d.observations.hosts:
+        return "the server"
+    h = d.observations.hosts[0]
+    name = h.attempt.host or h.attempt.hostaddr or "?"
+    addr = h.address
+    port = h.attempt.port
+    shown = f"{name} ({addr})" if addr and addr != name else name
+    return f"{shown}, port {port}" if port else shown
+
+
+def driver_said(d: Diagnosis) -> str:
+    drv = d.driver
+    if drv is None or drv.ok or not drv.message:
+        return ""
+    return f' The driver said: "{drv.message.strip()}".'
+
+
+def server_said(d: Diagnosis, *, encrypted: bool) -> str:
+    for h in d.observations.hosts:
+        s = h.startup_tls if encrypted else h.startup_plain
+        if s is not None and s.error is not None:
+            code = f" ({s.error.sqlstate})" if s.error.sqlstate else ""
+            return f' Over {"TLS" if encrypted else "a plain connection"} the server answered{code}: "{s.error.message}".'
+    return ""
+
+
+def cert_summary(d: Diagnosis) -> str:
+    a = d.analysis
+    if a is None:
+        return ""
+    describe = getattr(a, "describe", None)
+    if callable(describe):
+        return " " + str(describe())
+    return ""
+
+
+def fix_text(d: Diagnosis, default: str) -> str:
+    """The proposed corrected string when there is one, else ``default``."""
+    f = d.fix
+    if f is None:
+        return default
+    proof = " (dbdoctor connected with it: it works)" if f.proved else ""
+    if f.kind == "trade-off":
+        return (
+            f"{default} Trade-off, not a fix: {f.text} connects{proof} but {f.note or 'verifies less'}."
+        )
+    note = f" {f.note}" if f.note else ""
+    return f"Use: {f.text}{proof}.{note} {default}".strip()
+
+
+def when_cause(
+    rule_getter: Callable[[], Rule], cause: str, build: Callable[[Diagnosis], tuple[str, str]]
+) -> Callable[[Context], Iterable[Finding]]:
+    """A check function that reports ``rule`` when the verdict's root cause is ``cause``."""
+
+    def check(ctx: Context) -> Iterable[Finding]:
+        d = diagnosis(ctx)
+        if d is None or d.verdict != "fail" or d.cause != cause:
+            return ()
+        detail, fix = build(d)
+        return (rule_getter().finding(detail=detail, fix=fix),)
+
+    return check
