@@ -230,22 +230,3 @@ def predict_all(
     addresses: Sequence[AddressFacts], root: RootFile, auth: AuthKnowledge, modes: Sequence[str] = PG_MODES
 ) -> dict[str, ModeResult]:
     return {mode: predict_mode(mode, addresses, root, auth) for mode in modes}
-
-
-def uses_encryption(mode: str, addresses: Sequence[AddressFacts], root: RootFile, auth: AuthKnowledge) -> bool | None:
-    """Whether the working connection of ``mode`` is encrypted (None when it does not work or is unknown).
-
-    Used to warn when ``prefer``/``allow`` work only because they fell back to plain text.
-    """
-    for facts in addresses:
-        if predict_address(mode, facts, root, auth).outcome != "ok":
-            continue
-        for method in METHODS[mode]:
-            if method == "ssl":
-                outcome, _cause, _ = _ssl_attempt(mode, facts, root, auth)
-            else:
-                outcome, _cause = _startup_result(facts.startup_plain, auth)
-            if outcome == "ok":
-                return method == "ssl"
-        return None
-    return None

@@ -1,0 +1,57 @@
+"""``dbdoctor check``: the main job."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from dbdoctor.cli import EXIT_FAIL, EXIT_OK, common_options
+
+
+@click.command()
+@click.argument("target", required=False)
+@common_options
+def check(target: str | None, as_json: bool, timeout: float, driver: str | None, env_files: tuple[str, ...]) -> int:
+    """Diagnose why a connection fails (or prove it works), with the fix.
+
+    \b
+    Resolves the settings the way the app's driver would (TARGET, else DATABASE_URL, the
+    PG* variables and --env-file files), lints them, probes the server at protocol level
+    (DNS, TCP, SSLRequest, TLS and the certificate chain, a start-up packet without any
+    password), makes one real connection with exactly those settings, and names the root
+    cause with the exact fix. It also predicts what every sslmode would do.
+
+    \b
+    Examples:
+      dbdoctor check "postgresql://app@db.example.com/app?sslmode=verify-full"
+      dbdoctor check "host=10.0.0.5 dbname=app user=app sslmode=require"
+      DATABASE_URL=... dbdoctor check --json | jq .cause
+      dbdoctor check --env-file .env --env-file .env.production
+
+    \b
+    Exit codes: 0 the connection works and no finding is an error; 1 it does not work
+    or a finding is an error; 2 the input cannot be used; 3 dbdoctor failed (a bug).
+    """
+    from dbdoctor.pipeline import CheckInput
+    from dbdoctor.pipeline import check as run_check
+
+    report = run_check(
+        CheckInput(
+            text=target,
+            environ=dict(os.environ),
+            env_files=tuple(env_files),
+            timeout=timeout,
+            driver=driver,
+        )
+    )
+    if as_json:
+        from dbdoctor.render.json import emit
+
+        emit(report.to_dict())
+    else:
+        from dbdoctor.render.text import render_check
+
+        render_check(report)
+    failing = report.verdict != "ok" or any(f.severity == "error" for f in report.findings)
+    return EXIT_FAIL if failing else EXIT_OK

@@ -1,0 +1,429 @@
+"""The check pipeline: sources → Target → static rules → probe → facts → modes → rules → Report.
+
+Only the probe (dbdoctor.probe) does network I/O; everything else here is a function of its results. The one
+real connection with the user's settings decides the verdict. Extra real connections are made only where they
+cannot expose the password more than the user's own settings would: to test the password when the user's own
+connection did not get that far, and to prove a corrected connection string; both over TLS verified against the
+user's own CA, or over TLS at all when the user's own sslmode would have sent the password unverified or in
+plain text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pwd
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+from dbdoctor import conninfo
+from dbdoctor.diagnosis import Diagnosis, Fix
+from dbdoctor.errors import TargetParseError
+from dbdoctor.facts import address_facts, auth_knowledge, is_ip_literal
+from dbdoctor.modes import (
+    PG_MODES,
+    AddressFacts,
+    AuthKnowledge,
+    RootFile,
+    TlsFacts,
+    predict_all,
+)
+from dbdoctor.probe.observations import DriverObservation, HostObservations, Observations
+from dbdoctor.report import Finding, ModeResult, Report, sort_findings
+from dbdoctor.rules._base import Context
+from dbdoctor.target import Secret, Target
+
+#: how strongly each mode protects the password, for deciding which extra connections may carry it
+PROTECTION: Final[Mapping[str, int]] = {
+    "disable": 0,
+    "allow": 0,
+    "prefer": 1,
+    "require": 2,
+    "verify-ca": 3,
+    "verify-full": 4,
+}
+
+#: tls.ChainAnalysis problems → cause ids
+CHAIN_CAUSES: Final[Mapping[str, str]] = {
+    "self_signed": "cert_self_signed",
+    "untrusted": "cert_untrusted",
+    "chain_incomplete": "cert_chain_incomplete",
+    "expired": "cert_expired",
+    "not_yet_valid": "cert_not_yet_valid",
+    "no_system_ca": "system_ca_missing",
+}
+
+
+def libpq_home(environ: Mapping[str, str]) -> Path:
+    """The home directory libpq uses for ~/.postgresql and ~/.pgpass (pqGetHomeDirectory: $HOME, else the
+    password database entry of the effective user)."""
+    home = environ.get("HOME")
+    if home:
+        return Path(home)
+    try:
+        return Path(pwd.getpwuid(os.geteuid()).pw_dir)
+    except KeyError:
+        return Path("/")
+
+
+def root_file(target: Target, environ: Mapping[str, str]) -> tuple[RootFile, str | None]:
+    """The root certificate file libpq would use, and its state (initialize_SSL in fe-secure-openssl.c)."""
+    from dbdoctor import tls
+
+    explicit = target.settings.get("sslrootcert")
+    if explicit == "system":
+        return RootFile("system", explicit=True), None
+    path = Path(explicit) if explicit else libpq_home(environ) / ".postgresql" / "root.crt"
+    if not path.exists():
+        return RootFile("missing", explicit=bool(explicit)), str(path)
+    ca = tls.load_ca_file(path)
+    if not ca.certificates:
+        return RootFile("invalid", explicit=bool(explicit)), str(path)
+    return RootFile("file", explicit=bool(explicit)), str(path)
+
+
+def _tls_facts(host: HostObservations, root: RootFile, root_path: str | None) -> tuple[TlsFacts | None, Any]:
+    from dbdoctor import tls
+
+    t = host.tls
+    if t is None:
+        return None, None
+    if not t.completed:
+        cause = "client_cert_required" if t.client_cert_requested else "tls_handshake_failed"
+        return TlsFacts(completed=False, failure_cause=cause), None
+    verify_host = host.attempt.host if host.attempt.host and not host.attempt.is_unix_socket else None
+    if root.state == "system":
+        ca_path, source = None, "system"
+    elif root.state == "file" and root_path:
+        ca_path, source = Path(root_path), "file"
+    else:
+        ca_path, source = None, "none"
+    analysis = tls.analyze_chain(t.chain_der, ca_file=ca_path, ca_source=source, host=verify_host)
+    chain_cause = None
+    if source != "none" and not analysis.trusted:
+        chain_cause = CHAIN_CAUSES.get(analysis.problem or "", "cert_untrusted")
+    name_cause = None
+    if not analysis.name_matched:
+        name_cause = "ip_address_mismatch" if is_ip_literal(verify_host) else "hostname_mismatch"
+    return TlsFacts(completed=True, chain_cause=chain_cause, name_cause=name_cause), analysis
+
+
+def _proof_allowed(user_mode: str, root: RootFile, mode: str, chain_ok: bool) -> bool:
+    """May a connection in ``mode`` carry the user's password? Only if it protects it at least as well as the
+    user's own settings would, and verifying modes only when the chain verifies against the user's own CA."""
+    if mode in ("verify-ca", "verify-full"):
+        return chain_ok
+    return PROTECTION[mode] >= PROTECTION.get(user_mode, 4) and root.state != "file"
+
+
+def _password_check(
+    target: Target,
+    user_mode: str,
+    root: RootFile,
+    addresses: Sequence[AddressFacts],
+    timeout: float,
+) -> DriverObservation | None:
+    """Test the password over TLS when the user's own connection never reached authentication."""
+    from dbdoctor.probe.postgres import attempt_psycopg
+
+    if not target.has_password:
+        return None
+    for facts in addresses:
+        st = facts.startup_tls
+        if facts.tls is None or not facts.tls.completed or st is None or st.outcome != "auth":
+            continue
+        chain_ok = root.state in ("file", "system") and facts.tls.chain_cause is None
+        for mode in ("verify-ca", "require"):
+            if root.state == "system" and mode != "verify-full":
+                continue
+            if _proof_allowed(user_mode, root, mode, chain_ok):
+                return attempt_psycopg(target.with_settings(sslmode=mode), timeout=timeout)
+    return None
+
+
+def _best_working_mode(modes: Mapping[str, ModeResult]) -> str | None:
+    for mode in ("verify-full", "verify-ca", "require"):
+        if modes[mode].outcome == "ok":
+            return mode
+    return None
+
+
+def propose_fix(
+    target: Target,
+    d_modes: Mapping[str, ModeResult],
+    cause: str | None,
+    user_mode: str,
+    analysis: Any,
+    root: RootFile,
+    chain_ok: bool,
+    timeout: float,
+) -> Fix | None:
+    """The smallest change that works, never weakening verification silently; proved by a real connection
+    when that connection may carry the password (see _proof_allowed)."""
+    from dbdoctor.probe.postgres import attempt_psycopg
+
+    if cause is None:
+        return None
+    if cause in ("hostname_mismatch", "ip_address_mismatch") and analysis is not None:
+        names = [n for n in getattr(analysis, "dns_names", ()) if "*" not in n]
+        first = target.hosts[0] if target.hosts else None
+        if names and first is not None:
+            address = first.hostaddr or getattr(analysis, "peer_address", None) or first.host
+            changes: dict[str, str | None] = {"host": names[0]}
+            if address and address != names[0]:
+                changes["hostaddr"] = address
+            fixed = target.with_settings(**changes)
+            proved = False
+            if _proof_allowed(user_mode, root, "verify-full", chain_ok=chain_ok):
+                proved = attempt_psycopg(fixed, timeout=timeout).ok
+            return Fix(
+                changes=changes,
+                text=conninfo.render(target, changes),
+                proved=proved,
+                note="libpq connects to hostaddr and verifies the certificate against host",
+            )
+    encryption_causes = {"server_requires_ssl", "ca_file_missing", "plaintext_fallback"}
+    if cause in encryption_causes or (cause.startswith("cert_") and user_mode in ("prefer", "require")):
+        best = _best_working_mode(d_modes)
+        if best in ("verify-full", "verify-ca"):
+            changes = {"sslmode": best}
+            proved = False
+            if _proof_allowed(user_mode, root, best, chain_ok=chain_ok):
+                proved = attempt_psycopg(target.with_settings(**changes), timeout=timeout).ok
+            note = None if best == "verify-full" else "verify-ca checks the CA but not the host name"
+            return Fix(changes=changes, text=conninfo.render(target, changes), proved=proved, note=note)
+        if cause in ("server_requires_ssl", "ca_file_missing"):
+            changes = {"sslmode": "verify-full", "sslrootcert": "/path/to/provider-ca.pem"}
+            return Fix(
+                changes=changes,
+                text=conninfo.render(target, changes),
+                proved=False,
+                note="with the provider's CA certificate saved at that path",
+            )
+    return None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CheckInput:
+    text: str | None
+    environ: Mapping[str, str]
+    env_files: tuple[str, ...] = ()
+    timeout: float = 10.0
+    driver: str | None = None
+
+
+def _invalid_report(exc: TargetParseError, started: float) -> Report:
+    from dbdoctor.sources.postgres import parse_error_finding
+
+    finding = parse_error_finding(exc)
+    return Report(
+        engine="postgresql",
+        target=None,
+        effective={},
+        verdict="fail",
+        cause=finding.cause,
+        modes={m: ModeResult("unknown", finding.cause) for m in PG_MODES},
+        findings=(finding,),
+        timings_ms={"total": (time.monotonic() - started) * 1000},
+    )
+
+
+def effective_dict(target: Target, root_path: str | None) -> dict[str, Any]:
+    s = target.settings
+    port = s.get("port")
+    out: dict[str, Any] = {
+        "host": s.get("host"),
+        "hostaddr": s.get("hostaddr"),
+        "port": int(port) if port and port.isdigit() else port,
+        "dbname": s.get("dbname"),
+        "user": s.get("user"),
+        "password": "set" if target.has_password else "unset",
+        "sslmode": s.get("sslmode", "prefer"),
+        "sslrootcert": s.get("sslrootcert") or root_path,
+    }
+    for key in ("sslcert", "sslkey", "sslnegotiation", "sslsni", "target_session_attrs"):
+        if key in s:
+            out[key] = s[key]
+    out["provenance"] = dict(target.provenance)
+    return out
+
+
+def evidence(obs: Observations, analysis: Any) -> tuple[dict[str, str], ...]:
+    out: list[dict[str, str]] = []
+    for h in obs.hosts:
+        label = h.attempt.host or h.attempt.hostaddr or "?"
+        if h.dns is not None:
+            text = ", ".join(h.dns.addresses) if h.dns.addresses else f"does not resolve ({h.dns.error})"
+            out.append({"layer": "dns", "text": f"{label}: {text}"})
+        if h.tcp is not None:
+            out.append({"layer": "tcp", "text": f"{h.tcp.address} port {h.tcp.port}: {h.tcp.outcome}"
+                        + (f" ({h.tcp.error})" if h.tcp.error else "")})
+        if h.ssl_request is not None and h.ssl_request.answer != "not_attempted":
+            out.append({"layer": "sslrequest", "text": f"answer {h.ssl_request.answer}"
+                        + (f" ({h.ssl_request.preview!r})" if h.ssl_request.preview else "")})
+        if h.tls is not None:
+            if h.tls.completed:
+                out.append({"layer": "tls", "text": f"{h.tls.version} {h.tls.cipher}, "
+                            f"{len(h.tls.chain_der)} certificate(s) sent, SNI {h.tls.sni or 'none'}"})
+            else:
+                out.append({"layer": "tls", "text": f"handshake failed: {h.tls.error}"})
+        for st in (h.startup_plain, h.startup_tls):
+            if st is None or st.outcome == "not_attempted":
+                continue
+            how = "over TLS" if st.encrypted else "in plain text"
+            if st.outcome == "auth":
+                text = f"start-up {how}: the server asks for authentication (method {st.auth_code})"
+            elif st.outcome == "ok":
+                text = f"start-up {how}: accepted without a password"
+            elif st.error is not None:
+                text = f"start-up {how}: {st.error.sqlstate} {st.error.message}"
+            else:
+                text = f"start-up {how}: {st.outcome}"
+            out.append({"layer": "startup", "text": text})
+    if analysis is not None and callable(getattr(analysis, "describe", None)):
+        out.append({"layer": "certificate", "text": str(analysis.describe())})
+    if obs.driver is not None:
+        d = obs.driver
+        if d.ok:
+            out.append({"layer": "driver", "text": f"{d.driver}: connected, server {d.server_version}, "
+                        f"{d.tls_version or 'no encryption'}"})
+        else:
+            out.append({"layer": "driver", "text": f"{d.driver}: {d.message}"})
+    return tuple(out)
+
+
+def check(inp: CheckInput) -> Report:
+    from dbdoctor.probe.postgres import probe_target
+    from dbdoctor.rules.registry import rules_for
+    from dbdoctor.sources.postgres import resolve
+
+    started = time.monotonic()
+    deadline = started + inp.timeout
+    try:
+        target = resolve(inp.text, environ=inp.environ, env_files=inp.env_files)
+    except TargetParseError as exc:
+        return _invalid_report(exc, started)
+    raw = Secret(inp.text) if inp.text is not None else None
+    static_ctx = Context(target=target, raw=raw, environ=inp.environ)
+    findings: list[Finding] = []
+    for rule in rules_for("static"):
+        findings.extend(rule.check(static_ctx))
+    t_static = time.monotonic()
+
+    root, root_path = root_file(target, inp.environ)
+    obs = probe_target(target, timeout=max(0.1, deadline - time.monotonic()))
+    t_probe = time.monotonic()
+
+    addresses: list[AddressFacts] = []
+    analysis = None
+    for host in obs.hosts:
+        tls_facts, host_analysis = _tls_facts(host, root, root_path)
+        analysis = analysis or host_analysis
+        addresses.append(address_facts(host, tls_facts))
+
+    user_mode = target.sslmode
+    attempts = [obs.driver] if obs.driver is not None else []
+    auth = auth_knowledge(target.has_password, attempts)
+    password_check = None
+    if auth.password == "unknown":
+        remaining = deadline - time.monotonic()
+        if remaining > 0.5:
+            password_check = _password_check(target, user_mode, root, addresses, remaining)
+            if password_check is not None:
+                auth = auth_knowledge(target.has_password, [*attempts, password_check])
+    modes = predict_all(addresses, root, auth)
+
+    driver = obs.driver
+    verdict = "ok" if driver is not None and driver.ok else "fail"
+    cause: str | None = None
+    if verdict == "fail":
+        predicted = modes.get(user_mode)
+        static_errors = [f for f in findings if f.severity == "error"]
+        if predicted is not None and predicted.outcome == "fail":
+            cause = predicted.cause
+        elif static_errors:
+            cause = static_errors[0].cause
+        else:
+            cause = _classify_driver_message(driver)
+    # prefer tries TLS first: a working plain connection means it fell back (allow prefers plain by design)
+    fell_back = verdict == "ok" and driver is not None and driver.tls_version is None and user_mode == "prefer"
+    remaining = deadline - time.monotonic()
+    fix = (
+        propose_fix(
+            target,
+            modes,
+            cause,
+            user_mode,
+            analysis,
+            root,
+            any(a.tls is not None and a.tls.completed and a.tls.chain_cause is None for a in addresses)
+            and root.state in ("file", "system"),
+            max(0.5, remaining),
+        )
+        if verdict == "fail" and remaining > 0.5
+        else None
+    )
+    diagnosis = Diagnosis(
+        target=target,
+        observations=obs,
+        root=root,
+        root_path=root_path,
+        addresses=tuple(addresses),
+        auth=auth,
+        modes=modes,
+        user_mode=user_mode,
+        verdict=verdict,  # type: ignore[arg-type]
+        cause=cause,
+        analysis=analysis,
+        fell_back_to_plain=fell_back,
+        password_check=password_check,
+        fix=fix,
+    )
+    check_ctx = Context(target=target, raw=raw, environ=inp.environ, observations=diagnosis)
+    for rule in rules_for("check"):
+        findings.extend(rule.check(check_ctx))
+    ended = time.monotonic()
+    timings = dict(obs.timings_ms)
+    timings.update(
+        {
+            "static": (t_static - started) * 1000,
+            "probe": (t_probe - t_static) * 1000,
+            "total": (ended - started) * 1000,
+        }
+    )
+    return Report(
+        engine="postgresql",
+        target=conninfo.render(target) if target.form != "environment" else None,
+        effective=effective_dict(target, root_path),
+        verdict=verdict,  # type: ignore[arg-type]
+        cause=cause,
+        modes=modes,
+        findings=sort_findings(findings),
+        timings_ms=timings,
+        evidence=evidence(obs, analysis),
+        corrected=fix.text if fix is not None else None,
+        driver_error=driver.message if driver is not None and not driver.ok else None,
+    )
+
+
+def _classify_driver_message(driver: DriverObservation | None) -> str:
+    """When the prediction did not explain the failure, the driver's own words decide (the catalog)."""
+    if driver is None:
+        return "probe_incomplete"
+    if driver.timed_out:
+        return "connect_timeout"
+    try:
+        from dbdoctor.explain import explain
+
+        result = explain(driver.message or "")
+        matches = getattr(result, "matches", ())
+        if matches:
+            return str(matches[0].cause)
+    except ImportError:  # pragma: no cover - the catalog is part of the package
+        pass
+    return "tls_handshake_failed" if driver.message and "SSL" in driver.message else "hba_rejected"
+
+
+__all__ = ["AuthKnowledge", "CheckInput", "check"]
