@@ -15,7 +15,10 @@ table-driven test src/test/libpq_encryption/t/001_negotiate_encryption.pl states
   (a pg_hba.conf refusal, a wrong password), move on to the next method on a new connection.
 - The server certificate's chain is verified whenever a root certificate file exists, whatever the mode
   (``initialize_SSL`` in fe-secure-openssl.c loads it and sets ``SSL_VERIFY_PEER``); ``verify-ca`` and
-  ``verify-full`` without one fail before connecting; only ``verify-full`` checks the host name.
+  ``verify-full`` without one fail when TLS starts (after the server's ``S``); an unreadable root file fails
+  every SSL attempt, and ``prefer`` then goes on in plain text; only ``verify-full`` checks the host name.
+- ``fe_sendauth: no password supplied`` ends the whole attempt: no further method is tried.
+- ``sslrootcert=system`` with any mode but ``verify-full`` is refused before connecting.
 - Every address of every host is tried in order; the first that works wins.
 """
 
@@ -139,18 +142,16 @@ def _ssl_attempt(
 ) -> tuple[Literal["ok", "fail", "unknown"], str | None, bool]:
     """One SSL attempt. Returns (outcome, cause, negotiation_refused): the last flag is True when the
     server answered N, after which libpq goes on in plain text on the same connection."""
-    verify = mode in ("verify-ca", "verify-full")
-    if root.state == "system" and mode != "verify-full":
-        # libpq 16+: "weak sslmode ... may not be used with sslrootcert=system"
-        return "fail", "param_invalid", False
-    if verify and root.state == "missing":
-        return "fail", "ca_file_missing", False
-    if root.state == "invalid":
-        return "fail", "ca_file_invalid", False
     if facts.ssl_answer == "N":
         return "fail", "server_ssl_unsupported", True
     if facts.ssl_answer != "S":
         return "fail", facts.not_db_cause or "not_the_database", False
+    # the root file is read when TLS starts, after the server said S (verified: against ssl=off, verify-full
+    # with a missing root file fails with "server does not support SSL")
+    if mode in ("verify-ca", "verify-full") and root.state == "missing":
+        return "fail", "ca_file_missing", False
+    if root.state == "invalid":
+        return "fail", "ca_file_invalid", False
     tls = facts.tls
     if tls is None:
         return "unknown", "probe_incomplete", False
@@ -174,14 +175,26 @@ def _combine(causes: Sequence[str]) -> str:
     return causes[0]
 
 
+#: failures after which libpq does not try the next encryption method ("fe_sendauth: no password supplied"
+#: is raised by the client itself, pg_fe_sendauth; verified with libpq 18: prefer does not fall back after it)
+TERMINAL_CAUSES: Final = frozenset({"password_missing"})
+
+
+def _fails_before_connecting(mode: str, root: RootFile) -> str | None:
+    """Settings libpq rejects before it opens any connection (connectOptions2 and initialize_SSL)."""
+    if root.state == "system" and mode != "verify-full":
+        return "param_invalid"  # weak sslmode "require" may not be used with sslrootcert=system
+    return None
+
+
 def predict_address(
     mode: str, facts: AddressFacts, root: RootFile, auth: AuthKnowledge
 ) -> ModeResult:
     """What ``mode`` does at one address."""
+    before = _fails_before_connecting(mode, root)
+    if before is not None:
+        return ModeResult("fail", before)
     if facts.connect_cause is not None:
-        # verify-ca/verify-full without a root file fail before connecting anywhere
-        if mode in ("verify-ca", "verify-full") and root.state == "missing":
-            return ModeResult("fail", "ca_file_missing")
         return ModeResult("fail", facts.connect_cause)
     if facts.ssl_answer == "other" and mode != "disable":
         return ModeResult("fail", facts.not_db_cause or "not_the_database")
@@ -201,10 +214,9 @@ def predict_address(
             # libpq would stop here if it worked, or go on if it failed: we cannot say which
             unknown = unknown or cause
             continue
-        if cause in ("param_invalid", "ca_file_missing") and method == "ssl" and mode != "prefer":
-            causes.append(cause or "tls_handshake_failed")
-            break
         causes.append(cause or "tls_handshake_failed")
+        if cause in TERMINAL_CAUSES:
+            break  # libpq gives up without trying the next method
     if unknown is not None:
         return ModeResult("unknown", unknown)
     return ModeResult("fail", _combine(causes))
