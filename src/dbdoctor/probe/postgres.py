@@ -1,0 +1,494 @@
+"""PostgreSQL probes: DNS, TCP, the SSLRequest, the TLS handshake (chain captured), pre-auth StartupMessages
+plain and over TLS, and one real connection through psycopg with exactly the effective settings.
+
+No probe ever sends a password: the StartupMessage probes stop at the first authentication request. Only
+:func:`attempt_psycopg`, the user's own connection, hands the password to libpq, and nowhere else.
+
+Every operation is bounded by one :class:`~dbdoctor.probe._net.Deadline`. Independent probes run concurrently:
+per host attempt, the plain start-up and the SSLRequest→TLS→start-up sequence use separate sockets in separate
+threads, and the driver's attempt runs beside them.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import getpass
+import os
+import socket
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any, Final
+from urllib.parse import quote, quote_plus
+
+from dbdoctor.errors import ProtocolError
+from dbdoctor.probe import _net, _pgwire
+from dbdoctor.probe._net import Closed, Deadline, TimedOut
+from dbdoctor.probe.observations import (
+    DnsObservation,
+    DriverObservation,
+    HostObservations,
+    Observations,
+    ServerError,
+    SslRequestObservation,
+    StartupObservation,
+    TcpObservation,
+    TlsObservation,
+)
+from dbdoctor.target import REDACTED, HostAttempt, Target
+
+DEFAULT_PORT: Final = 5432
+#: ALPN protocol id a client must offer with direct SSL (PostgreSQL 17, protocol-flow.html "Direct SSL")
+ALPN_POSTGRESQL: Final = "postgresql"
+#: how many bytes a start-up probe reads before deciding the peer is not PostgreSQL
+MAX_STARTUP_BYTES: Final = 64 * 1024
+#: how many host attempts are probed at once
+MAX_PARALLEL_HOSTS: Final = 4
+#: a thread is given this much beyond the deadline to notice it and return
+GRACE: Final = 0.25
+
+
+def _server_error(fields: _pgwire.ErrorFields) -> ServerError:
+    return ServerError(
+        severity=fields.severity,
+        sqlstate=fields.sqlstate,
+        message=fields.message,
+        detail=fields.detail,
+        hint=fields.hint,
+    )
+
+
+def read_ssl_answer(sock: socket.socket, deadline: Deadline) -> SslRequestObservation:
+    """After an SSLRequest was sent: read and classify the answer. The first read takes whatever is there;
+    after ``S`` anything already waiting on the socket is the CVE-2021-23222 case (``extra``)."""
+    start = time.monotonic()
+    buf = b""
+    try:
+        while True:
+            buf += _net.recv_some(sock, deadline, _pgwire.MAX_MESSAGE_LENGTH - len(buf) or 1)
+            if buf[:1] in (b"S", b"N"):
+                buf += _net.pending_now(sock)
+            try:
+                ans = _pgwire.classify_ssl_answer(buf)
+            except ProtocolError:
+                ans = _pgwire.SslAnswer("garbage", preview=_pgwire.preview(buf))
+            if ans.kind != "incomplete":
+                break
+            if len(buf) >= _pgwire.MAX_MESSAGE_LENGTH:
+                ans = _pgwire.SslAnswer("garbage", preview=_pgwire.preview(buf))
+                break
+    except TimedOut:
+        kind = "timeout" if not buf else "garbage"
+        return SslRequestObservation(kind, preview=_pgwire.preview(buf) if buf else None,  # type: ignore[arg-type]
+                                     elapsed_ms=_ms(start))
+    except Closed:
+        if not buf:
+            return SslRequestObservation("eof", elapsed_ms=_ms(start))
+        return SslRequestObservation("garbage", preview=_pgwire.preview(buf), elapsed_ms=_ms(start))
+    error = _server_error(ans.error) if ans.error is not None else None
+    return SslRequestObservation(ans.kind, error=error, preview=ans.preview, elapsed_ms=_ms(start))  # type: ignore[arg-type]
+
+
+def startup_probe(
+    sock: socket.socket, deadline: Deadline, *, user: str, dbname: str | None, encrypted: bool
+) -> StartupObservation:
+    """Send a StartupMessage with no password and read until the first AuthenticationRequest or ErrorResponse,
+    EOF, garbage or the deadline. Never answers an authentication request."""
+    start = time.monotonic()
+    try:
+        _net.send_all(sock, _pgwire.startup_message(user, dbname), deadline)
+    except TimedOut:
+        return StartupObservation(encrypted, "timeout", elapsed_ms=_ms(start))
+    except Closed:
+        return StartupObservation(encrypted, "eof", elapsed_ms=_ms(start))
+    reader = _pgwire.MessageReader()
+    total = 0
+    try:
+        while total < MAX_STARTUP_BYTES:
+            data = _net.recv_some(sock, deadline, MAX_STARTUP_BYTES - total)
+            total += len(data)
+            for msg in reader.feed(data):
+                if isinstance(msg, _pgwire.AuthenticationRequest):
+                    outcome = "ok" if msg.code == _pgwire.AUTH_OK else "auth"
+                    return StartupObservation(encrypted, outcome, auth_code=msg.code,  # type: ignore[arg-type]
+                                              elapsed_ms=_ms(start))
+                if isinstance(msg, _pgwire.ErrorResponse):
+                    return StartupObservation(encrypted, "error", error=_server_error(msg.fields),
+                                              elapsed_ms=_ms(start))
+                if isinstance(msg, _pgwire.NoticeResponse):
+                    continue
+                return StartupObservation(encrypted, "garbage", elapsed_ms=_ms(start))
+    except ProtocolError:
+        return StartupObservation(encrypted, "garbage", elapsed_ms=_ms(start))
+    except TimedOut:
+        return StartupObservation(encrypted, "timeout", elapsed_ms=_ms(start))
+    except Closed:
+        return StartupObservation(encrypted, "eof", elapsed_ms=_ms(start))
+    return StartupObservation(encrypted, "garbage", elapsed_ms=_ms(start))
+
+
+def _ms(start: float) -> float:
+    return (time.monotonic() - start) * 1000
+
+
+def default_user() -> str:
+    """libpq's default user name: the effective OS user (pg_fe_getusername in fe-auth.c)."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError):
+        return getpass.getuser()
+
+
+def _plain_branch(
+    family: int, address: str, port: int, deadline: Deadline, user: str, dbname: str | None
+) -> StartupObservation:
+    tcp, sock = _net.connect(family, address, port, deadline)
+    if sock is None:
+        return StartupObservation(False, "timeout" if tcp.outcome == "timeout" else "eof")
+    try:
+        return startup_probe(sock, deadline, user=user, dbname=dbname, encrypted=False)
+    finally:
+        _net.close_quietly(sock)
+
+
+def _encrypted_branch(
+    sock: socket.socket,
+    deadline: Deadline,
+    *,
+    direct: bool,
+    sni: str | None,
+    settings: Mapping[str, str],
+    user: str,
+    dbname: str | None,
+) -> tuple[SslRequestObservation | None, TlsObservation | None, StartupObservation | None]:
+    ssl_obs: SslRequestObservation | None = None
+    try:
+        if not direct:
+            try:
+                _net.send_all(sock, _pgwire.ssl_request(), deadline)
+            except TimedOut:
+                return SslRequestObservation("timeout"), None, None
+            except Closed:
+                return SslRequestObservation("eof"), None, None
+            ssl_obs = read_ssl_answer(sock, deadline)
+            if ssl_obs.answer != "S":
+                return ssl_obs, None, None
+        tls, tls_sock = _net.tls_handshake(
+            sock,
+            deadline,
+            sni=sni,
+            alpn=(ALPN_POSTGRESQL,) if direct else (),
+            min_version=settings.get("ssl_min_protocol_version") or "TLSv1.2",
+            max_version=settings.get("ssl_max_protocol_version") or None,
+        )
+        if tls_sock is None:
+            return ssl_obs, tls, None
+        try:
+            st = startup_probe(tls_sock, deadline, user=user, dbname=dbname, encrypted=True)
+        finally:
+            _net.close_quietly(tls_sock)
+        return ssl_obs, tls, st
+    finally:
+        _net.close_quietly(sock)
+
+
+def _endpoint(attempt: HostAttempt, deadline: Deadline) -> tuple[
+    DnsObservation | None, list[tuple[int, str]]
+]:
+    """Where libpq would connect, in order: hostaddr (numeric, no DNS), a Unix socket file, or the host's
+    addresses from getaddrinfo."""
+    port = attempt.port or DEFAULT_PORT
+    if attempt.hostaddr:
+        dns, pairs = _net.resolve(attempt.hostaddr, port, deadline, numeric=True)
+        return (dns if dns.error else None), pairs
+    host = attempt.host or "/var/run/postgresql"  # DEFAULT_PGSOCKET_DIR of Debian's libpq when host is empty
+    if host.startswith("/"):
+        return None, [(socket.AF_UNIX, _net.unix_socket_path(host, port))]
+    return _net.resolve(host, port, deadline)
+
+
+def probe_host(
+    attempt: HostAttempt,
+    *,
+    user: str,
+    dbname: str | None,
+    settings: Mapping[str, str],
+    deadline: Deadline,
+) -> HostObservations:
+    """Probe one host attempt: DNS, TCP (addresses in libpq's order until one connects), then concurrently
+    the plain start-up and the encrypted sequence (SSLRequest or direct TLS, handshake, start-up over TLS)."""
+    port = attempt.port or DEFAULT_PORT
+    dns, pairs = _endpoint(attempt, deadline)
+    if not pairs:
+        return HostObservations(attempt=attempt, address=None, dns=dns, tcp=None)
+    tcp: TcpObservation | None = None
+    sock: socket.socket | None = None
+    family: int = socket.AF_INET
+    address = pairs[0][1]
+    for i, (fam, addr) in enumerate(pairs):
+        share = deadline.remaining() / (len(pairs) - i)
+        tcp, sock = _net.connect(fam, addr, port, deadline.within(share))
+        family, address = fam, addr
+        if sock is not None:
+            break
+    if sock is None:
+        return HostObservations(attempt=attempt, address=address, dns=dns, tcp=tcp)
+    unix = family == socket.AF_UNIX
+    if unix:
+        # libpq never requests SSL or GSSAPI over a Unix-domain socket (PQconnectPoll in fe-connect.c)
+        try:
+            plain = startup_probe(sock, deadline, user=user, dbname=dbname, encrypted=False)
+        finally:
+            _net.close_quietly(sock)
+        return HostObservations(
+            attempt=attempt,
+            address=address,
+            dns=dns,
+            tcp=tcp,
+            ssl_request=SslRequestObservation("not_attempted"),
+            startup_plain=plain,
+        )
+    direct = settings.get("sslnegotiation") == "direct"
+    sni = _net.libpq_sni(attempt.host, settings.get("sslsni"))
+    box: dict[str, StartupObservation] = {}
+
+    def plain_worker() -> None:
+        box["plain"] = _plain_branch(family, address, port, deadline, user, dbname)
+
+    th = threading.Thread(target=plain_worker, name="dbdoctor-plain", daemon=True)
+    th.start()
+    ssl_obs, tls, st_tls = _encrypted_branch(
+        sock, deadline, direct=direct, sni=sni, settings=settings, user=user, dbname=dbname
+    )
+    th.join(deadline.remaining() + GRACE)
+    plain_obs = box.get("plain", StartupObservation(False, "timeout"))
+    return HostObservations(
+        attempt=attempt,
+        address=address,
+        dns=dns,
+        tcp=tcp,
+        ssl_request=ssl_obs if ssl_obs is not None else SslRequestObservation("not_attempted"),
+        tls=tls,
+        startup_plain=plain_obs,
+        startup_tls=st_tls if st_tls is not None else StartupObservation(True, "not_attempted"),
+    )
+
+
+# --- the real driver -------------------------------------------------------------------------------------
+
+
+def _neutral_environment_params(settings: Mapping[str, str]) -> dict[str, str]:
+    """Explicit values for every libpq keyword the process environment would otherwise fill in.
+
+    ``Target.settings`` is already the effective set (environment included, as the user's app would see it).
+    libpq reads ``PG*`` variables itself for any keyword not given (conninfo_add_defaults in fe-connect.c), and
+    psycopg reads some of them too; so for each keyword whose variable is set here but which the Target did not
+    resolve, pass libpq's compiled default (or the empty string, which libpq treats as unset)."""
+    from psycopg import pq
+
+    out: dict[str, str] = {}
+    for opt in pq.Conninfo.get_defaults():
+        if opt.envvar is None:
+            continue
+        key = opt.keyword.decode()
+        if key in settings or key in ("password", "connect_timeout"):
+            continue
+        if os.environ.get(opt.envvar.decode()) is None:
+            continue
+        out[key] = opt.compiled.decode() if opt.compiled is not None else ""
+    return out
+
+
+def scrub(message: str, password: str | None) -> str:
+    """The message with the password and its URL encodings replaced by ****."""
+    if not password:
+        return message
+    for form in sorted({password, quote(password, safe=""), quote_plus(password), quote(password)}, key=len,
+                       reverse=True):
+        if form:
+            message = message.replace(form, REDACTED)
+    return message
+
+
+def build_params(target: Target, *, timeout: float) -> dict[str, str]:
+    """The keyword parameters for libpq, password excluded: the effective settings, the environment
+    neutralised, connect_timeout from the deadline (libpq and psycopg treat 1 as 2: connectDBComplete)."""
+    params: dict[str, str] = dict(_neutral_environment_params(target.settings))
+    params.update(target.settings)
+    params["connect_timeout"] = str(max(2, int(timeout)))
+    if "password" not in params and os.environ.get("PGPASSWORD") is not None:
+        params["password"] = ""
+    return params
+
+
+def attempt_psycopg(target: Target, *, timeout: float) -> DriverObservation:
+    """One real connection through psycopg (libpq) with exactly the effective settings and the password.
+
+    Bounded by ``timeout``: the connect runs in a worker thread; when the deadline passes first the attempt is
+    reported as timed out and the thread, still bounded by libpq's connect_timeout, closes whatever it gets."""
+    start = time.monotonic()
+    deadline = Deadline.after(timeout)
+    password = target.password.reveal() if target.password is not None else None
+    result: list[DriverObservation] = []
+    abandoned = threading.Event()
+
+    def work() -> None:
+        import psycopg
+        from psycopg.conninfo import make_conninfo
+
+        params: dict[str, Any] = build_params(target, timeout=deadline.remaining())
+        if password:
+            params["password"] = password
+        try:
+            conninfo = make_conninfo("", **params)
+            conn = psycopg.connect(conninfo, autocommit=True)
+        except psycopg.Error as exc:
+            diag = getattr(exc, "diag", None)
+            sqlstate = getattr(exc, "sqlstate", None) or (diag.sqlstate if diag is not None else None)
+            result.append(
+                DriverObservation(
+                    driver="psycopg",
+                    ok=False,
+                    message=scrub(str(exc), password),
+                    sqlstate=sqlstate,
+                    elapsed_ms=_ms(start),
+                    timed_out="timeout expired" in str(exc),
+                )
+            )
+            return
+        except Exception as exc:
+            result.append(DriverObservation("psycopg", ok=False, message=scrub(f"{type(exc).__name__}: {exc}",
+                                                                              password), elapsed_ms=_ms(start)))
+            return
+        try:
+            if abandoned.is_set():
+                return
+            elapsed = _ms(start)
+            version = _server_version(conn.info.server_version)
+            tls_version = tls_cipher = None
+            if conn.pgconn.ssl_in_use:
+                tls_version, tls_cipher = _ssl_attributes(conn)
+            result.append(
+                DriverObservation(
+                    driver="psycopg",
+                    ok=True,
+                    server_version=version,
+                    tls_version=tls_version,
+                    tls_cipher=tls_cipher,
+                    elapsed_ms=elapsed,
+                )
+            )
+        finally:
+            with contextlib.suppress(Exception):
+                conn.close()
+
+    th = threading.Thread(target=work, name="dbdoctor-driver", daemon=True)
+    th.start()
+    th.join(deadline.remaining() + GRACE)
+    if not result:
+        abandoned.set()
+        return DriverObservation(
+            driver="psycopg", ok=False, message="no answer before the deadline", elapsed_ms=_ms(start),
+            timed_out=True,
+        )
+    return result[0]
+
+
+def _server_version(num: int) -> str:
+    """PQserverVersion as text: 150008 → "15.8" (10+), 90624 → "9.6.24"."""
+    if num >= 100000:
+        return f"{num // 10000}.{num % 10000}"
+    return f"{num // 10000}.{num // 100 % 100}.{num % 100}"
+
+
+def _ssl_attributes(conn: Any) -> tuple[str | None, str | None]:
+    """TLS version and cipher of the driver's own connection.
+
+    psycopg 3.3 does not expose PQsslAttribute, so ask libpq through ctypes on the very PGconn (the libpq
+    psycopg loaded), and fall back to the server's pg_stat_ssl view for this backend."""
+    try:
+        import ctypes
+
+        lib = ctypes.CDLL(_libpq_path())
+        fn = lib.PQsslAttribute
+        fn.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+        fn.restype = ctypes.c_char_p
+        ptr = conn.pgconn.pgconn_ptr
+        v = fn(ptr, b"protocol")
+        c = fn(ptr, b"cipher")
+        if v:
+            return v.decode(), (c.decode() if c else None)
+    except Exception:
+        pass
+    try:
+        row = conn.execute("SELECT version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()").fetchone()
+    except Exception:
+        return None, None
+    if not row:
+        return None, None
+    return (str(row[0]) if row[0] else None), (str(row[1]) if row[1] else None)
+
+
+def _libpq_path() -> str:
+    """The file of the libpq that psycopg loaded (the binary wheel bundles its own)."""
+    with open("/proc/self/maps", encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            path = line.rsplit(" ", 1)[-1].strip()
+            if "/libpq" in path and ".so" in path:
+                return path
+    return "libpq.so.5"
+
+
+# --- the whole target ------------------------------------------------------------------------------------
+
+
+def probe_target(target: Target, *, timeout: float) -> Observations:
+    """Probe every host attempt of ``target`` and make the one real connection, all concurrently, within
+    ``timeout`` seconds."""
+    start = time.monotonic()
+    deadline = Deadline.after(timeout)
+    settings = target.settings
+    user = settings.get("user") or default_user()
+    dbname = settings.get("dbname") or user
+    attempts = target.hosts or (HostAttempt(host=settings.get("host"), hostaddr=settings.get("hostaddr"),
+                                            port=int(settings.get("port", DEFAULT_PORT))
+                                            if settings.get("port", "").isdigit() or "port" not in settings
+                                            else None),)
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=MAX_PARALLEL_HOSTS + 1,
+                                                 thread_name_prefix="dbdoctor-probe")
+    try:
+        driver_f = pool.submit(attempt_psycopg, target, timeout=deadline.remaining())
+        host_fs = [
+            pool.submit(probe_host, a, user=user, dbname=dbname, settings=settings, deadline=deadline)
+            for a in attempts
+        ]
+        hosts: list[HostObservations] = []
+        for a, f in zip(attempts, host_fs, strict=True):
+            try:
+                hosts.append(f.result(timeout=deadline.remaining() + 2 * GRACE))
+            except concurrent.futures.TimeoutError:
+                hosts.append(HostObservations(attempt=a, address=None, dns=None, tcp=None))
+        t_hosts = _ms(start)
+        try:
+            driver: DriverObservation | None = driver_f.result(timeout=deadline.remaining() + 2 * GRACE)
+        except concurrent.futures.TimeoutError:
+            driver = DriverObservation("psycopg", ok=False, message="no answer before the deadline",
+                                       timed_out=True, elapsed_ms=_ms(start))
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    timings = {"probes": t_hosts, "driver": driver.elapsed_ms if driver else 0.0, "probe_total": _ms(start)}
+    return Observations(hosts=tuple(hosts), driver=driver, timings_ms=timings)
+
+
+__all__ = [
+    "attempt_psycopg",
+    "build_params",
+    "probe_host",
+    "probe_target",
+    "read_ssl_answer",
+    "scrub",
+    "startup_probe",
+]
