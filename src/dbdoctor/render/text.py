@@ -43,7 +43,7 @@ def _finding_lines(f: Finding, *, full: bool) -> list[Line]:
     return out
 
 
-def check_lines(report: Report) -> list[Line]:
+def check_lines(report: Report, *, brief: bool = False) -> list[Line]:
     lines: list[Line] = []
     user_mode = str(report.effective.get("sslmode") or "prefer")
     target = report.target or "(settings from the environment)"
@@ -85,13 +85,13 @@ def check_lines(report: Report) -> list[Line]:
         lines.append(("Findings:" if root is None else "Other findings:", "bold"))
         for f in others:
             lines += _finding_lines(f, full=False)
-    if report.evidence:
+    if report.evidence and not brief:
         lines.append(("", None))
         lines.append(("Evidence:", "bold"))
         for e in report.evidence:
             lines += [(line, "dim") for line in _wrap(f"{e['layer']:12} {e['text']}")]
     eff = report.effective
-    if eff:
+    if eff and not brief:
         lines.append(("", None))
         lines.append(("Effective settings (where each came from):", "bold"))
         prov = eff.get("provenance") or {}
@@ -101,7 +101,7 @@ def check_lines(report: Report) -> list[Line]:
             source = prov.get(key, "")
             lines.append((f"  {key:14} {value!s:40} {source}", None))
     total = report.timings_ms.get("total")
-    if total is not None:
+    if total is not None and not brief:
         lines.append(("", None))
         lines.append((f"Done in {total:.0f} ms.", "dim"))
     return lines
