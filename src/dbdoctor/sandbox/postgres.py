@@ -1,0 +1,555 @@
+"""PostgreSQL sandbox servers: real PostgreSQL (15 by default) on a free loopback port, behaving like a managed
+database (TLS required, scram passwords), reconfigurable on the fly.
+
+How it is fast: a template cluster is initialised once (initdb, roles ``app``/``other``/``nopass``, database
+``app``, cleanly shut down) and each server is a copy of it (``cp -a``) started with ``pg_ctl`` without waiting;
+readiness is read from ``postmaster.pid`` (the status line pg_ctl itself waits for). Each server gets fresh
+random passwords over its Unix socket (as SCRAM verifiers computed on the client side, so no plain password
+travels or lands in a log).
+
+Running as root, the server runs as the ``postgres`` system user (or ``dbdoctor``, created when neither
+exists). Its data directory then lives in a root-owned 0711 directory under the system temp dir, because
+root's home is usually closed to other users.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import glob
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import time
+import uuid
+from pathlib import Path
+from typing import Final
+
+from dbdoctor.errors import SandboxError
+from dbdoctor.sandbox import _system
+from dbdoctor.sandbox.certs import Pki, ensure_pki
+from dbdoctor.sandbox.profiles import DEFAULT_CERT, DEFAULT_PROFILE, Profile, get_profile
+from dbdoctor.sandbox.server import SandboxServer
+from dbdoctor.target import Secret
+
+ENGINE: Final = "postgresql"
+ENV_BINDIR: Final = "DBDOCTOR_PG_BINDIR"
+PREFERRED_BINDIR: Final = Path("/usr/lib/postgresql/15/bin")
+TEMPLATE_FORMAT: Final = 1
+
+SUPERUSER: Final = "postgres"
+APP_USER: Final = "app"
+APP_DB: Final = "app"
+OTHER_USER: Final = "other"
+NOPASS_USER: Final = "nopass"
+
+#: lines of postmaster.pid (src/include/miscadmin.h, LOCK_FILE_LINE_*)
+_PIDFILE_LINE_PID: Final = 0
+_PIDFILE_LINE_PM_STATUS: Final = 7
+_PM_STATUS_READY: Final = "ready"
+
+_NAME_RE: Final = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+_SERVER_SETTINGS: Final = """
+# --- dbdoctor sandbox: fast and small, logs in the data dir -------------------------------------------
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+wal_level = minimal
+max_wal_senders = 0
+shared_buffers = 16MB
+max_connections = 40
+autovacuum = off
+jit = off
+huge_pages = off
+password_encryption = 'scram-sha-256'
+log_connections = on
+log_line_prefix = '%m [%p] %q%u@%d '
+log_timezone = 'UTC'
+timezone = 'UTC'
+include_if_exists = 'dbdoctor_server.conf'
+include_if_exists = 'dbdoctor_access.conf'
+"""
+
+
+# --- binaries -------------------------------------------------------------------------------------------------
+
+
+def find_bindir() -> Path:
+    """The directory with initdb, pg_ctl and postgres: $DBDOCTOR_PG_BINDIR, else PostgreSQL 15's Debian path,
+    else the newest /usr/lib/postgresql/*/bin, else wherever pg_ctl is on PATH."""
+    need = ("initdb", "pg_ctl", "postgres")
+
+    def ok(d: Path) -> bool:
+        return all(os.access(d / n, os.X_OK) for n in need)
+
+    env = os.environ.get(ENV_BINDIR)
+    if env:
+        d = Path(env)
+        if ok(d):
+            return d
+        raise SandboxError(f"${ENV_BINDIR}={env} does not hold {', '.join(need)}")
+    if ok(PREFERRED_BINDIR):
+        return PREFERRED_BINDIR
+
+    def major(p: str) -> int:
+        m = re.search(r"/postgresql/(\d+)/bin$", p)
+        return int(m.group(1)) if m else 0
+
+    for cand in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=major, reverse=True):
+        if ok(Path(cand)):
+            return Path(cand)
+    which = shutil.which("pg_ctl")
+    if which and ok(Path(which).parent):
+        return Path(which).parent
+    raise SandboxError(
+        "PostgreSQL server binaries (initdb, pg_ctl, postgres) not found: install the Debian package "
+        f"'postgresql' (scripts/setup.sh does) or set ${ENV_BINDIR}"
+    )
+
+
+def available() -> bool:
+    try:
+        find_bindir()
+    except SandboxError:
+        return False
+    return True
+
+
+# --- template cluster -------------------------------------------------------------------------------------------
+
+
+def _binary_stamp(bindir: Path) -> str:
+    st = (bindir / "postgres").stat()
+    return f"{bindir}:{st.st_size}:{int(st.st_mtime)}"
+
+
+def _template_ok(tdir: Path, stamp: str) -> dict[str, str] | None:
+    try:
+        marker = json.loads((tdir / "dbdoctor_template.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(marker, dict) or marker.get("format") != TEMPLATE_FORMAT or marker.get("binary") != stamp:
+        return None
+    return {str(k): str(v) for k, v in marker.items()}
+
+
+def _write_owned(path: Path, text: str | bytes, user: _system.ServerUser, mode: int = 0o600) -> None:
+    data = text.encode() if isinstance(text, str) else text
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.chmod(path, mode)
+    if not user.is_self:
+        os.chown(path, user.uid, user.gid)
+
+
+def ensure_template(state: Path, runtime: Path, user: _system.ServerUser, bindir: Path) -> tuple[Path, str]:
+    """The template cluster (built when missing or made by other binaries) and the server version.
+    The caller holds the state lock."""
+    stamp = _binary_stamp(bindir)
+    tdir = runtime / "template-postgresql"
+    marker = _template_ok(tdir, stamp)
+    if marker is not None:
+        return tdir, marker["version"]
+    t0 = time.monotonic()
+    build = runtime / f".template-build-{uuid.uuid4().hex[:8]}"
+    build.mkdir(mode=0o700)
+    try:
+        if not user.is_self:
+            os.chown(build, user.uid, user.gid)
+        _system.run(
+            [
+                str(bindir / "initdb"),
+                "-D",
+                str(build),
+                "-U",
+                SUPERUSER,
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+                "--no-instructions",
+                "--wal-segsize=1",
+            ],
+            user=user,
+            timeout=120,
+        )
+        with open(build / "postgresql.conf", "a", encoding="utf-8") as f:
+            f.write(_SERVER_SETTINGS)
+        _write_owned(
+            build / "dbdoctor_server.conf",
+            f"listen_addresses = ''\nport = 5432\nunix_socket_directories = '{build}'\n",
+            user,
+        )
+        log = build / "template.log"
+        pg_ctl = str(bindir / "pg_ctl")
+        _system.run([pg_ctl, "start", "-w", "-t", "60", "-s", "-D", str(build), "-l", str(log)], user=user, timeout=70)
+        try:
+            import psycopg
+            from psycopg import sql
+
+            with psycopg.connect(
+                host=str(build), port=5432, user=SUPERUSER, dbname="postgres", connect_timeout=10, autocommit=True
+            ) as conn:
+                for role in (APP_USER, OTHER_USER, NOPASS_USER):
+                    conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+                conn.execute(
+                    sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(APP_DB), sql.Identifier(APP_USER))
+                )
+                row = conn.execute("SELECT current_setting('server_version')").fetchone()
+                version = str(row[0]) if row else "?"
+        finally:
+            _system.run([pg_ctl, "stop", "-m", "fast", "-w", "-t", "60", "-s", "-D", str(build)], user=user, timeout=70)
+        for leftover in ("dbdoctor_server.conf", "template.log", "postmaster.opts"):
+            with contextlib.suppress(FileNotFoundError):
+                (build / leftover).unlink()
+        _write_owned(
+            build / "dbdoctor_template.json",
+            json.dumps(
+                {
+                    "format": TEMPLATE_FORMAT,
+                    "binary": stamp,
+                    "version": version,
+                    "seconds": round(time.monotonic() - t0, 3),
+                }
+            ),
+            user,
+        )
+        if tdir.exists():
+            old = runtime / f".template-old-{uuid.uuid4().hex[:8]}"
+            os.replace(tdir, old)
+            shutil.rmtree(old, ignore_errors=True)
+        os.replace(build, tdir)
+    finally:
+        if build.exists():
+            shutil.rmtree(build, ignore_errors=True)
+    return tdir, version
+
+
+# --- access profiles ------------------------------------------------------------------------------------------
+
+
+def render_hba(profile: Profile, user: str) -> str:
+    lines = [
+        f"# generated by dbdoctor sandbox: profile {profile.name}",
+        f"local all {SUPERUSER} trust",
+        *(line.format(user=user) for line in profile.hba),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def render_access_conf(profile: Profile) -> str:
+    return (
+        f"# generated by dbdoctor sandbox: profile {profile.name}\n"
+        f"ssl = {'on' if profile.ssl else 'off'}\n"
+        "ssl_cert_file = 'server.crt'\n"
+        "ssl_key_file = 'server.key'\n"
+        f"ssl_ca_file = '{'client-ca.crt' if profile.client_ca else ''}'\n"
+    )
+
+
+def _write_access(data: Path, profile: Profile, cert: str, pki: Pki, app_user: str) -> None:
+    user = _system.server_user()
+    variant = pki.server(cert)
+    _write_owned(data / "server.crt", variant.cert.read_bytes(), user, 0o644)
+    _write_owned(data / "server.key", variant.key.read_bytes(), user, 0o600)
+    _write_owned(data / "client-ca.crt", pki.client_ca.read_bytes(), user, 0o644)
+    _write_owned(data / "pg_hba.conf", render_hba(profile, app_user), user, 0o600)
+    _write_owned(data / "dbdoctor_access.conf", render_access_conf(profile), user, 0o600)
+
+
+# --- process control ------------------------------------------------------------------------------------------
+
+
+def _read_pidfile(data: Path) -> list[str] | None:
+    try:
+        return (data / "postmaster.pid").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+
+
+def _postmaster_pid(data: Path) -> int | None:
+    lines = _read_pidfile(data)
+    if not lines:
+        return None
+    try:
+        return int(lines[_PIDFILE_LINE_PID].strip())
+    except (ValueError, IndexError):
+        return None
+
+
+def _is_our_postmaster(pid: int, data: Path) -> bool:
+    if not _system.pid_alive(pid):
+        return False
+    args = _system.cmdline(pid)
+    if args is None:  # no /proc: trust the pid file
+        return True
+    return str(data) in args
+
+
+def _log_tail(log: Path, offset: int = 0, limit: int = 1500) -> str:
+    try:
+        with open(log, "rb") as f:
+            f.seek(offset)
+            text = f.read().decode(errors="replace")
+    except OSError:
+        return "(no log)"
+    return text[-limit:].strip()
+
+
+def _log_size(log: Path) -> int:
+    try:
+        return log.stat().st_size
+    except OSError:
+        return 0
+
+
+class _PortTaken(Exception):
+    pass
+
+
+def _launch(bindir: Path, data: Path, log: Path, user: _system.ServerUser, timeout: float) -> int:
+    """Start the postmaster with pg_ctl (which detaches it) and wait for postmaster.pid to say ready."""
+    offset = _log_size(log)
+    _system.run(
+        [str(bindir / "pg_ctl"), "start", "-W", "-s", "-D", str(data), "-l", str(log)], user=user, timeout=timeout
+    )
+    deadline = time.monotonic() + timeout
+    seen_pid: int | None = None
+    while time.monotonic() < deadline:
+        lines = _read_pidfile(data)
+        if lines and len(lines) > _PIDFILE_LINE_PM_STATUS:
+            pid = int(lines[_PIDFILE_LINE_PID])
+            seen_pid = pid
+            if lines[_PIDFILE_LINE_PM_STATUS].strip() == _PM_STATUS_READY and _system.pid_alive(pid):
+                return pid
+        elif lines:
+            with contextlib.suppress(ValueError, IndexError):
+                seen_pid = int(lines[_PIDFILE_LINE_PID])
+        tail = _log_tail(log, offset)
+        if "FATAL" in tail or "PANIC" in tail:
+            # let the postmaster exit before deciding what happened
+            end = time.monotonic() + 5
+            while seen_pid and _system.pid_alive(seen_pid) and time.monotonic() < end:
+                time.sleep(0.01)
+            tail = _log_tail(log, offset)
+            if "could not bind" in tail or "could not create any TCP/IP sockets" in tail:
+                raise _PortTaken(tail)
+            raise SandboxError(f"PostgreSQL did not start; its log ({log}) says:\n{tail}")
+        time.sleep(0.005)
+    raise SandboxError(f"PostgreSQL was not ready within {timeout:g} s; its log ({log}) says:\n{_log_tail(log, offset)}")
+
+
+def _kill_postmaster(pid: int, data: Path, timeout: float = 15.0) -> None:
+    if not _is_our_postmaster(pid, data):
+        return
+    # SIGQUIT = immediate shutdown (what pg_ctl stop -m immediate sends)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGQUIT)
+    deadline = time.monotonic() + timeout
+    while _system.pid_alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if _system.pid_alive(pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        end = time.monotonic() + 5
+        while _system.pid_alive(pid) and time.monotonic() < end:
+            time.sleep(0.01)
+    if _system.pid_alive(pid):
+        raise SandboxError(f"PostgreSQL postmaster {pid} did not stop")
+
+
+def _set_passwords(srv: SandboxServer) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(srv.admin_conninfo(), autocommit=True) as conn:
+        for role, pw in ((srv.user, srv.password), (srv.other_user, srv.other_password)):
+            verifier = conn.pgconn.encrypt_password(pw.reveal().encode(), role.encode(), b"scram-sha-256")
+            conn.execute(
+                sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(role), sql.Literal(verifier.decode()))
+            )
+
+
+# --- public operations ----------------------------------------------------------------------------------------
+
+_started_here: dict[str, SandboxServer] = {}
+
+
+def _stop_started_here() -> None:
+    for srv in list(_started_here.values()):
+        with contextlib.suppress(Exception):
+            stop_server(srv)
+
+
+atexit.register(_stop_started_here)
+
+
+def _new_password() -> Secret:
+    return Secret(secrets.token_urlsafe(18))
+
+
+def start(
+    *,
+    profile: str = DEFAULT_PROFILE,
+    cert: str = DEFAULT_CERT,
+    name: str | None = None,
+    state_dir: str | os.PathLike[str] | None = None,
+    keep: bool = False,
+    timeout: float = 30.0,
+) -> SandboxServer:
+    """Start a PostgreSQL sandbox server and return when it accepts connections."""
+    prof = get_profile(profile)
+    bindir = find_bindir()
+    state = _system.state_dir(state_dir)
+    user = _system.server_user()
+    runtime = _system.runtime_dir(state, user)
+    if name is None:
+        name = f"pg-{secrets.token_hex(3)}"
+    if not _NAME_RE.match(name):
+        raise SandboxError(f"bad sandbox name {name!r}: use 1-40 lowercase letters, digits, '-' or '_'")
+    with _system.locked(state / ".lock"):
+        pki = ensure_pki(state / "pki", client_cn=APP_USER)
+        pki.server(cert)  # validates the variant
+        tdir, version = ensure_template(state, runtime, user, bindir)
+        state_file = state / "servers" / f"{name}.json"
+        if state_file.exists():
+            try:
+                old = SandboxServer.load(state_file, state)
+            except SandboxError:
+                old = None
+            if old is not None and is_running(old):
+                raise SandboxError(f"a sandbox server named {name!r} is already running (port {old.port})")
+            state_file.unlink(missing_ok=True)
+        data = runtime / name
+        if data.exists():
+            shutil.rmtree(data)
+        _system.run(["cp", "-a", "--", str(tdir), str(data)], timeout=60)
+        # reserve the name at once, so a concurrent start of the same name fails
+        state_file.parent.mkdir(exist_ok=True, mode=0o700)
+    try:
+        (data / "dbdoctor_template.json").unlink(missing_ok=True)
+        _write_access(data, prof, cert, pki, APP_USER)
+        log = data / "postgres.log"
+        pid = 0
+        port = 0
+        for _attempt in range(6):
+            port = _system.free_port()
+            _write_owned(
+                data / "dbdoctor_server.conf",
+                f"listen_addresses = '{_system.LOOPBACK}'\nport = {port}\nunix_socket_directories = '{data}'\n",
+                user,
+            )
+            try:
+                pid = _launch(bindir, data, log, user, timeout)
+                break
+            except _PortTaken:
+                continue
+        else:
+            raise SandboxError("no free loopback port could be bound after 6 tries")
+        srv = SandboxServer(
+            name=name,
+            engine=ENGINE,
+            host=_system.LOOPBACK,
+            port=port,
+            dbname=APP_DB,
+            user=APP_USER,
+            password=_new_password(),
+            ca_file=pki.root_ca,
+            pki=pki,
+            profile=prof.name,
+            cert=cert,
+            data_dir=data,
+            state_dir=state,
+            log_file=log,
+            socket_dir=data,
+            pid=pid,
+            superuser=SUPERUSER,
+            other_user=OTHER_USER,
+            other_password=_new_password(),
+            nopass_user=NOPASS_USER,
+            version=version,
+            keep=keep,
+            owner_pid=os.getpid(),
+            owner_start=_system.process_start_time(os.getpid()),
+        )
+        if not keep:
+            _started_here[name] = srv
+        _set_passwords(srv)
+        srv.save()
+    except BaseException:
+        p = _postmaster_pid(data)
+        if p is not None:
+            with contextlib.suppress(Exception):
+                _kill_postmaster(p, data)
+        shutil.rmtree(data, ignore_errors=True)
+        _started_here.pop(name, None)
+        raise
+    return srv
+
+
+def is_running(srv: SandboxServer) -> bool:
+    pid = _postmaster_pid(srv.data_dir)
+    return pid is not None and _is_our_postmaster(pid, srv.data_dir)
+
+
+def stop_server(srv: SandboxServer) -> None:
+    """Stop (immediate shutdown) and remove the data directory and the state file. Idempotent."""
+    pid = _postmaster_pid(srv.data_dir)
+    if pid is None and srv.pid and _is_our_postmaster(srv.pid, srv.data_dir):
+        pid = srv.pid
+    if pid is not None:
+        _kill_postmaster(pid, srv.data_dir)
+    shutil.rmtree(srv.data_dir, ignore_errors=True)
+    if srv.data_dir.exists():  # a child was still writing: once more
+        time.sleep(0.1)
+        shutil.rmtree(srv.data_dir, ignore_errors=True)
+    srv.state_file.unlink(missing_ok=True)
+    _started_here.pop(srv.name, None)
+    if srv.data_dir.exists():
+        raise SandboxError(f"could not remove {srv.data_dir}")
+
+
+def reconfigure(srv: SandboxServer, *, profile: str, cert: str) -> None:
+    """Rewrite pg_hba.conf and the ssl settings, reload, and return once new connections see the change."""
+    import psycopg
+
+    prof = get_profile(profile)
+    srv.pki.server(cert)
+    if not is_running(srv):
+        raise SandboxError(f"sandbox server {srv.name!r} is not running")
+    offset = _log_size(srv.log_file)
+    _write_access(srv.data_dir, prof, cert, srv.pki, srv.user)
+    with psycopg.connect(srv.admin_conninfo(), autocommit=True) as conn:
+        row = conn.execute("SELECT pg_conf_load_time(), pg_reload_conf()").fetchone()
+        before = row[0] if row else None
+    deadline = time.monotonic() + 10
+    while True:
+        with psycopg.connect(srv.admin_conninfo(), autocommit=True) as conn:
+            row = conn.execute("SELECT pg_conf_load_time()").fetchone()
+            if row and before is not None and row[0] > before:
+                hba_errors = conn.execute(
+                    "SELECT line_number, error FROM pg_hba_file_rules WHERE error IS NOT NULL"
+                ).fetchall()
+                conf_errors = conn.execute(
+                    "SELECT name, error FROM pg_file_settings WHERE error IS NOT NULL"
+                ).fetchall()
+                break
+        if time.monotonic() > deadline:
+            raise SandboxError(f"sandbox server {srv.name!r} did not reload its configuration within 10 s")
+        time.sleep(0.005)
+    problems = [f"pg_hba.conf line {n}: {e}" for n, e in hba_errors]
+    problems += [f"{n}: {e}" for n, e in conf_errors]
+    tail = _log_tail(srv.log_file, offset)
+    if "was not reloaded" in tail:
+        problems.append(tail)
+    if problems:
+        raise SandboxError(f"sandbox server {srv.name!r} rejected the new configuration: " + "; ".join(problems))
+    srv._set(profile=prof.name, cert=cert)
+    srv.save()
