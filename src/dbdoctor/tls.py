@@ -26,6 +26,7 @@ import hashlib
 import ipaddress
 import os
 import ssl
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Final, Literal
@@ -85,7 +86,9 @@ def parse_certificates(data: bytes) -> tuple[bytes, ...]:
     if blocks:
         for block in blocks:
             try:
-                cert = x509.load_pem_x509_certificate(block)
+                with warnings.catch_warnings():  # a system bundle may hold old roots with odd serials
+                    warnings.simplefilter("ignore")
+                    cert = x509.load_pem_x509_certificate(block)
             except ValueError:
                 continue
             out.append(cert.public_bytes(_DER))
@@ -468,7 +471,9 @@ class ChainAnalysis:
 
 def _load(der: bytes) -> x509.Certificate | None:
     try:
-        return x509.load_der_x509_certificate(der)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return x509.load_der_x509_certificate(der)
     except ValueError:
         return None
 
@@ -641,6 +646,10 @@ def analyze_chain(
             return result(False, "untrusted", f"The chain ends at the root {top_subject!r}, which the CA source "
                           "does not hold.", top_subject, subjects)
         missing = top.issuer.rfc4514_string()
+        if top.public_bytes(_DER) in store_set:
+            return result(False, "untrusted", f"The CA source holds {top_subject!r} but not its issuer "
+                          f"{missing!r}; OpenSSL (as libpq uses it) needs the chain to end at a self-signed root "
+                          "in the CA source.", top_subject, subjects, missing)
         if _related(top.issuer, store):
             return result(False, "chain_incomplete", f"The issuer {missing!r} of {top_subject!r} was not sent by "
                           "the server and is not in the CA source: an intermediate certificate is missing.",
