@@ -74,6 +74,21 @@ class HostAttempt:
         return self.hostaddr or self.host
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Shadowed:
+    """A value that was set somewhere but lost to a source of higher precedence.
+
+    ``key`` is a connection keyword (``sslmode``) or an environment variable name (``PGSSLMODE``,
+    ``DATABASE_URL``); ``value`` is what the losing source said (None for the password: only its sources are
+    recorded; a ``DATABASE_URL`` is stored redacted); ``source`` and ``by`` are provenance labels.
+    """
+
+    key: str
+    value: str | None
+    source: str
+    by: str
+
+
 def _frozen(m: Mapping[str, str] | None) -> Mapping[str, str]:
     return MappingProxyType(dict(m or {}))
 
@@ -100,6 +115,8 @@ class Target:
     form: str = "url"
     #: for SQLAlchemy/JDBC forms, the driver named by the scheme (``asyncpg``, ``pgjdbc``...), else None
     scheme_driver: str | None = None
+    #: values set in some source and overridden by another (see Shadowed)
+    shadowed: tuple[Shadowed, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", _frozen(self.params))

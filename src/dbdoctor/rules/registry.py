@@ -18,6 +18,12 @@ RULE_MODULES: tuple[str, ...] = (
     "encryption",
     "certificates",
     "access",
+    "static_target",
+    "static_password",
+    "static_unknown",
+    "static_invalid",
+    "static_files",
+    "static_env",
 )
 
 
