@@ -14,7 +14,7 @@ from fix_certs import DAY, NOW, Issued, Pki, issue, make_pki
 
 
 @pytest.fixture(scope="module")
-def pki() -> Pki:
+def chain_pki() -> Pki:
     return make_pki()
 
 
@@ -114,8 +114,8 @@ CASE_NAMES = list(_cases(make_pki()).keys())
 
 
 @pytest.mark.parametrize("case", CASE_NAMES)
-def test_chain_verdict_agrees_with_openssl(case: str, pki: Pki, tmp_path: Path) -> None:
-    sent, owner, ca, expected = _cases(pki)[case]
+def test_chain_verdict_agrees_with_openssl(case: str, chain_pki: Pki, tmp_path: Path) -> None:
+    sent, owner, ca, expected = _cases(chain_pki)[case]
     code = openssl_verify(tmp_path, sent, owner, ca)
     analysis = ours(tmp_path, sent, ca)
     # OpenSSL decides; our problem must be one OpenSSL's code allows, and our expectation must agree too
@@ -128,47 +128,47 @@ def test_chain_verdict_agrees_with_openssl(case: str, pki: Pki, tmp_path: Path) 
     assert analysis.problem == expected
 
 
-def test_expired_intermediate_is_named(pki: Pki, tmp_path: Path) -> None:
-    sent, _, ca, _ = _cases(pki)["expired_intermediate"]
+def test_expired_intermediate_is_named(chain_pki: Pki, tmp_path: Path) -> None:
+    sent, _, ca, _ = _cases(chain_pki)["expired_intermediate"]
     a = ours(tmp_path, sent, ca)
     assert a.problem == "expired"
     assert a.problem_subject is not None and "expired intermediate" in a.problem_subject
     assert a.days_left is not None and a.days_left > 0  # the leaf itself is fine
 
 
-def test_no_intermediate_names_the_missing_link(pki: Pki, tmp_path: Path) -> None:
-    a = ours(tmp_path, [pki.leaf], [pki.root])
-    assert a.missing_issuer == pki.intermediate.cert.subject.rfc4514_string()
+def test_no_intermediate_names_the_missing_link(chain_pki: Pki, tmp_path: Path) -> None:
+    a = ours(tmp_path, [chain_pki.leaf], [chain_pki.root])
+    assert a.missing_issuer == chain_pki.intermediate.cert.subject.rfc4514_string()
     assert a.top_issuer == a.missing_issuer
     assert "intermediate" in (a.problem_detail or "")
 
 
-def test_leaf_summary(pki: Pki, tmp_path: Path) -> None:
-    a = ours(tmp_path, [pki.leaf, pki.intermediate], [pki.root], host="db.example.test")
+def test_leaf_summary(chain_pki: Pki, tmp_path: Path) -> None:
+    a = ours(tmp_path, [chain_pki.leaf, chain_pki.intermediate], [chain_pki.root], host="db.example.test")
     assert a.trusted and a.name_matched and a.verify_full_ok
     assert a.dns_names == ("db.example.test", "localhost")
     assert a.ip_addresses == ("127.0.0.1",)
     assert a.common_name == "db.example.test"
     assert a.key_type == "EC secp256r1"
     assert len(a.chain) == 2 and a.chain[1].is_ca and not a.chain[0].is_ca
-    assert a.fingerprint == pki.leaf.cert.fingerprint(__import__("cryptography.hazmat.primitives.hashes",
+    assert a.fingerprint == chain_pki.leaf.cert.fingerprint(__import__("cryptography.hazmat.primitives.hashes",
                                                                  fromlist=["SHA256"]).SHA256()).hex()
     assert 88 <= (a.days_left or 0) <= 90
-    assert a.serial == format(pki.leaf.cert.serial_number, "x")
+    assert a.serial == format(chain_pki.leaf.cert.serial_number, "x")
     assert "db.example.test" in a.describe()
 
 
-def test_no_ca_source_means_no_verdict(pki: Pki) -> None:
-    a = tls.analyze_chain([pki.leaf.der], ca_file=None, ca_source="none", host="localhost")
+def test_no_ca_source_means_no_verdict(chain_pki: Pki) -> None:
+    a = tls.analyze_chain([chain_pki.leaf.der], ca_file=None, ca_source="none", host="localhost")
     assert not a.trusted and a.problem is None and a.name_matched
 
 
-def test_missing_and_invalid_ca_file(pki: Pki, tmp_path: Path) -> None:
-    a = tls.analyze_chain([pki.leaf.der], ca_file=tmp_path / "nope.crt", ca_source="file", host=None)
+def test_missing_and_invalid_ca_file(chain_pki: Pki, tmp_path: Path) -> None:
+    a = tls.analyze_chain([chain_pki.leaf.der], ca_file=tmp_path / "nope.crt", ca_source="file", host=None)
     assert a.problem == "ca_file_missing"
     junk = tmp_path / "junk.crt"
     junk.write_text("not a certificate\n")
-    assert tls.analyze_chain([pki.leaf.der], ca_file=junk, ca_source="file", host=None).problem == "ca_file_invalid"
+    assert tls.analyze_chain([chain_pki.leaf.der], ca_file=junk, ca_source="file", host=None).problem == "ca_file_invalid"
 
 
 def test_garbage_chain() -> None:
@@ -178,16 +178,16 @@ def test_garbage_chain() -> None:
     )
 
 
-def test_system_source_uses_given_bundle(pki: Pki) -> None:
-    a = tls.analyze_chain([pki.leaf.der, pki.intermediate.der], ca_file=None, ca_source="system",
-                          host="localhost", ca_certificates=[pki.root.der])
+def test_system_source_uses_given_bundle(chain_pki: Pki) -> None:
+    a = tls.analyze_chain([chain_pki.leaf.der, chain_pki.intermediate.der], ca_file=None, ca_source="system",
+                          host="localhost", ca_certificates=[chain_pki.root.der])
     assert a.trusted
 
 
-def test_fixed_clock(pki: Pki, tmp_path: Path) -> None:
+def test_fixed_clock(chain_pki: Pki, tmp_path: Path) -> None:
     later = NOW + 200 * DAY
-    a = tls.analyze_chain([pki.leaf.der, pki.intermediate.der], ca_file=tmp_path / "ca.pem"
-                          if (tmp_path / "ca.pem").write_bytes(pki.root.pem) else None,
+    a = tls.analyze_chain([chain_pki.leaf.der, chain_pki.intermediate.der], ca_file=tmp_path / "ca.pem"
+                          if (tmp_path / "ca.pem").write_bytes(chain_pki.root.pem) else None,
                           ca_source="file", host=None, now=later)
     assert a.problem == "expired" and a.days_left is not None and a.days_left < 0
 
@@ -252,28 +252,28 @@ def test_names_present_reported() -> None:
 # --- CA files ----------------------------------------------------------------------------------------------
 
 
-def test_load_ca_file(pki: Pki, tmp_path: Path) -> None:
-    good = pki.write_ca(tmp_path / "ca.pem", pki.root, pki.intermediate)
+def test_load_ca_file(chain_pki: Pki, tmp_path: Path) -> None:
+    good = chain_pki.write_ca(tmp_path / "ca.pem", chain_pki.root, chain_pki.intermediate)
     ca = tls.load_ca_file(good)
-    assert ca.error is None and ca.certificates == (pki.root.der, pki.intermediate.der)
+    assert ca.error is None and ca.certificates == (chain_pki.root.der, chain_pki.intermediate.der)
     assert tls.load_ca_file(tmp_path / "missing.pem").error == "missing"
     empty = tmp_path / "empty.pem"
     empty.write_bytes(b"")
     assert tls.load_ca_file(empty).error == "no_certificate"
     assert tls.load_ca_file(tmp_path).error == "unreadable"
     der = tmp_path / "root.der"
-    der.write_bytes(pki.root.der)
-    assert tls.load_ca_file(der).certificates == (pki.root.der,)
+    der.write_bytes(chain_pki.root.der)
+    assert tls.load_ca_file(der).certificates == (chain_pki.root.der,)
 
 
 def test_default_root_cert() -> None:
     assert tls.default_root_cert("/home/app") == Path("/home/app/.postgresql/root.crt")
 
 
-def test_system_bundle_follows_ssl_cert_file(pki: Pki, tmp_path: Path) -> None:
-    bundle_file = pki.write_ca(tmp_path / "bundle.pem", pki.root)
+def test_system_bundle_follows_ssl_cert_file(chain_pki: Pki, tmp_path: Path) -> None:
+    bundle_file = chain_pki.write_ca(tmp_path / "bundle.pem", chain_pki.root)
     b = tls.system_ca_bundle({"SSL_CERT_FILE": str(bundle_file), "SSL_CERT_DIR": str(tmp_path / "none")})
-    assert b.usable and b.certificates == (pki.root.der,) and b.cafile == str(bundle_file)
+    assert b.usable and b.certificates == (chain_pki.root.der,) and b.cafile == str(bundle_file)
     missing = tls.system_ca_bundle({"SSL_CERT_FILE": str(tmp_path / "no.pem"), "SSL_CERT_DIR": str(tmp_path / "x")})
     assert not missing.usable and not missing.cafile_exists
 
@@ -288,7 +288,7 @@ def test_system_bundle_here_matches_openssl() -> None:
     # the capath-only case cannot be counted through get_ca_certs (lazy lookup); only the file case is compared
 
 
-def test_now_naive_is_utc(pki: Pki) -> None:
-    a = tls.analyze_chain([pki.leaf.der], ca_file=None, ca_source="none", host=None,
+def test_now_naive_is_utc(chain_pki: Pki) -> None:
+    a = tls.analyze_chain([chain_pki.leaf.der], ca_file=None, ca_source="none", host=None,
                           now=dt.datetime.now(dt.UTC).replace(tzinfo=None))
     assert a.days_left is not None

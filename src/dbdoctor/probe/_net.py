@@ -36,6 +36,8 @@ T = TypeVar("T")
 
 #: the most bytes one read takes from an untrusted server
 MAX_READ: Final = 16384
+#: _ssl.Certificate.public_bytes format for DER (Modules/_ssl.c: ENCODING_DER)
+_ENCODING_DER: Final[int] = int(getattr(__import__("_ssl"), "ENCODING_DER", 1))
 #: TLS handshake message type CertificateRequest (RFC 8446 §4, RFC 5246 §7.4)
 _CERTIFICATE_REQUEST: Final = 13
 
@@ -290,7 +292,7 @@ def _chain_of(tls_sock: ssl.SSLSocket) -> tuple[bytes, ...]:
                 if isinstance(cert, bytes):
                     out.append(cert)
                 else:
-                    out.append(bytes(cert.public_bytes(ssl.Encoding.DER)))  # type: ignore[attr-defined]
+                    out.append(bytes(cert.public_bytes(_ENCODING_DER)))
             return tuple(out)
     leaf = tls_sock.getpeercert(binary_form=True)
     return (leaf,) if leaf else ()
