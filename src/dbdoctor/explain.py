@@ -1,0 +1,347 @@
+"""``dbdoctor explain``: what a finding code, a cause id or a pasted error message means, offline.
+
+:func:`explain` takes what the user typed or pasted and returns an :class:`Explanation` (frozen, with
+``to_dict()`` giving the ``dbdoctor.explain/1`` JSON). No network, no click, no rich: the CLI renders it.
+
+A pasted message is first redacted (the password of any URL, ``password=...`` settings), then matched against
+:mod:`dbdoctor.catalog`. Where entries overlap in the text, the most specific one (highest priority, then the
+longest match) wins; entries with the same span and priority are alternatives and all are kept. Entries that
+match different parts of the paste (libpq 18 reports every attempt) are all kept, the most specific first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+from typing import Any, Final, Literal
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from dbdoctor import catalog, causes
+from dbdoctor.errors import UsageError
+
+SCHEMA: Final = "dbdoctor.explain/1"
+REDACTED: Final = "****"
+#: longest text explained; the rest is ignored (a paste is a message, not a log file)
+MAX_INPUT: Final = 64 * 1024
+
+Kind = Literal["code", "cause", "message", "unknown"]
+
+_CODE = re.compile(r"DD\d{3}", re.IGNORECASE)
+_CAUSE = re.compile(r"[a-z][a-z0-9_]*")
+
+# --- redaction ------------------------------------------------------------------------------------------------
+# scheme://user:password@host: the password runs to the last '@' before the end of the URL (an un-encoded '@'
+# in a password is common, and hiding too much is the safe side).
+_URL_USERINFO = re.compile(
+    r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/?#@\"'<>]*):(?P<pw>[^\s\"'<>]*)@(?=[^@\s\"'<>]*(?:[\s\"'<>]|$))"
+)
+# password=..., PGPASSWORD=..., pwd=..., "password": "...", ?password=...&
+_KV_PASSWORD = re.compile(
+    r"(?<!using )(?P<key>\b(?:PGPASSWORD|MYSQL_PWD|password|passwd|pwd|sslpassword)\b[\"']?\s*(?:=|:)\s*)"
+    r"(?P<value>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^\s&;,'\"]+)",
+    re.IGNORECASE,
+)
+
+
+def redact(text: str) -> str:
+    """``text`` with every URL password and ``password=`` value replaced by ``****``."""
+
+    def url(m: re.Match[str]) -> str:
+        return f"{m['head']}:{REDACTED}@" if m["pw"] else m.group(0)
+
+    def kv(m: re.Match[str]) -> str:
+        value = m["value"]
+        quote = value[0] if value[:1] in ("'", '"') else ""
+        return f"{m['key']}{quote}{REDACTED}{quote}"
+
+    return _KV_PASSWORD.sub(kv, _URL_USERINFO.sub(url, text))
+
+
+# --- extraction of the variable parts -------------------------------------------------------------------------
+_PREFIX = re.compile(
+    r"connection to server at \"(?P<host>[^\"]*)\"(?: \((?P<server_address>[^)]*)\))?, port (?P<port>\d+) failed"
+)
+_SOCKET = re.compile(r"connection to server on socket \"(?P<path>[^\"]*)\"")
+_URL = re.compile(r"\b(?:postgres(?:ql)?|mysql|mariadb)(?:\+\w+)?://[^\s\"'<>]+", re.IGNORECASE)
+_KV = re.compile(r"\b(?P<key>host|hostaddr|port|dbname|user|sslmode)=(?P<value>'[^']*'|[^\s'\"&]+)")
+
+_FIELDS: Final = ("host", "address", "port", "user", "database", "sslmode", "name", "path", "param", "value")
+
+
+def _context(text: str) -> dict[str, str]:
+    """What the pasted text says about the connection, outside the message itself (prefixes, URL, keywords)."""
+    out: dict[str, str] = {}
+    m = _PREFIX.search(text)
+    if m:
+        out["host"] = m["host"]
+        out["port"] = m["port"]
+        if m["server_address"]:
+            out["server_address"] = m["server_address"]
+    m2 = _SOCKET.search(text)
+    if m2:
+        out["path"] = m2["path"]
+    for u in _URL.finditer(text):
+        try:
+            parts = urlsplit(u.group(0))
+            host, port = parts.hostname, parts.port
+        except ValueError:
+            continue
+        if host and "host" not in out:
+            out["host"] = unquote(host)
+        if port and "port" not in out:
+            out["port"] = str(port)
+        if parts.username and "user" not in out:
+            out["user"] = unquote(parts.username)
+        db = parts.path.lstrip("/")
+        if db and "database" not in out:
+            out["database"] = unquote(db)
+        for key, value in parse_qsl(parts.query):
+            if key in ("sslmode", "ssl-mode", "ssl_mode", "sslMode") and "sslmode" not in out:
+                out["sslmode"] = value
+    for kv in _KV.finditer(text):
+        key = {"dbname": "database"}.get(kv["key"], kv["key"])
+        out.setdefault(key, kv["value"].strip("'"))
+    return out
+
+
+def _groups(m: re.Match[str]) -> dict[str, str]:
+    """Named groups of a catalog match; ``path2``-style alternates fold into ``path``."""
+    out: dict[str, str] = {}
+    for name, value in m.groupdict().items():
+        if value is None:
+            continue
+        out.setdefault(name.rstrip("0123456789"), value)
+    return out
+
+
+class _Fields(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return catalog.FIELD_DEFAULTS.get(key, f"the {key}")
+
+
+def _endpoint(fields: Mapping[str, str]) -> str | None:
+    where = fields.get("address") if fields.get("address") and not fields.get("host") else fields.get("host")
+    if not where:
+        return None
+    port = fields.get("port")
+    return f"{where}, port {port}" if port else where
+
+
+def _fill(template: str, fields: Mapping[str, str]) -> str:
+    endpoint = _endpoint(fields)
+    if endpoint:
+        fields = {**fields, "endpoint": endpoint}
+    quoted = _Fields({k: (f'"{v}"' if k in ("user", "database", "host", "name", "param", "sslmode", "path") else v)
+                      for k, v in fields.items() if v})
+    return template.format_map(quoted)
+
+
+# --- results --------------------------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True, slots=True)
+class Match:
+    """One catalog entry that matched the pasted text, with its texts filled in."""
+
+    entry: catalog.Entry
+    extracted: Mapping[str, str]
+    meaning: str
+    fix: str
+    span: tuple[int, int]
+
+    @property
+    def id(self) -> str:
+        return self.entry.id
+
+    @property
+    def cause(self) -> str:
+        return self.entry.cause
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.entry.id,
+            "source": self.entry.source,
+            "engine": self.entry.engine,
+            "cause": self.entry.cause,
+            "meaning": self.meaning,
+            "fix": self.fix,
+            "confirmed": self.entry.confirmed,
+            "note": self.entry.note,
+            "sqlstate": self.entry.sqlstate,
+            "extracted": dict(self.extracted),
+        }
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RuleInfo:
+    code: str
+    title: str
+    cause: str
+    cause_meaning: str | None
+    severity: str
+    stage: str
+    sections: Mapping[str, str]
+    docs: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "title": self.title,
+            "cause": self.cause,
+            "cause_meaning": self.cause_meaning,
+            "severity": self.severity,
+            "stage": self.stage,
+            "sections": dict(self.sections),
+            "docs": self.docs,
+        }
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CauseInfo:
+    id: str
+    meaning: str
+    rules: tuple[str, ...]
+    messages: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "meaning": self.meaning, "rules": list(self.rules), "messages": list(self.messages)}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Explanation:
+    """What ``explain`` found. ``query`` is the input with passwords replaced by ``****``."""
+
+    query: str
+    kind: Kind
+    matches: tuple[Match, ...] = ()
+    rule: RuleInfo | None = None
+    cause: CauseInfo | None = None
+    #: a sentence for the user when nothing was found
+    hint: str | None = None
+
+    @property
+    def explained(self) -> bool:
+        return self.kind != "unknown"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "query": self.query,
+            "kind": self.kind,
+            "matches": [m.to_dict() for m in self.matches],
+            "rule": self.rule.to_dict() if self.rule else None,
+            "cause": self.cause.to_dict() if self.cause else None,
+            "hint": self.hint,
+        }
+
+
+# --- the three kinds of query ---------------------------------------------------------------------------------
+def _rules() -> tuple[Any, ...]:
+    from dbdoctor.rules import registry
+
+    return registry.all_rules()
+
+
+def _rule_info(code: str) -> RuleInfo | None:
+    from dbdoctor.rules import registry
+
+    rule = registry.by_code(code)
+    if rule is None:
+        return None
+    return RuleInfo(
+        code=rule.code,
+        title=rule.title,
+        cause=rule.cause,
+        cause_meaning=causes.meaning(rule.cause),
+        severity=rule.severity,
+        stage=rule.stage,
+        sections=rule.sections(),
+        docs=rule.docs_path,
+    )
+
+
+def _cause_info(cause: str) -> CauseInfo | None:
+    text = causes.meaning(cause)
+    if text is None:
+        return None
+    return CauseInfo(
+        id=cause,
+        meaning=text,
+        rules=tuple(r.code for r in _rules() if r.cause == cause),
+        messages=tuple(e.id for e in catalog.ENTRIES if e.cause == cause),
+    )
+
+
+def match_message(text: str) -> tuple[Match, ...]:
+    """Every catalog entry the (already redacted) text matches, most specific first, overlaps resolved."""
+    context = _context(text)
+    found: list[tuple[catalog.Entry, re.Match[str]]] = []
+    for entry in catalog.ENTRIES:
+        m = entry.pattern.search(text)
+        if m:
+            found.append((entry, m))
+    found.sort(key=lambda em: (-em[0].priority, -(em[1].end() - em[1].start()), em[1].start()))
+    kept: list[tuple[catalog.Entry, re.Match[str]]] = []
+    for entry, m in found:
+        ok = True
+        for k_entry, k in kept:
+            overlaps = m.start() < k.end() and k.start() < m.end()
+            if overlaps and not (k_entry.priority == entry.priority and k.span() == m.span()):
+                ok = False
+                break
+        if ok:
+            kept.append((entry, m))
+    out = []
+    for entry, m in kept:
+        fields = {**context, **_groups(m)}
+        extracted = {k: v for k, v in fields.items() if k in _FIELDS or k == "server_address" or k == "using_password"}
+        out.append(
+            Match(
+                entry=entry,
+                extracted=extracted,
+                meaning=_fill(entry.meaning, fields),
+                fix=_fill(entry.fix, fields),
+                span=m.span(),
+            )
+        )
+    return tuple(out)
+
+
+def explain(text: str) -> Explanation:
+    """Explain a finding code (``DD301``), a cause id (``hostname_mismatch``) or a pasted error message.
+
+    Raises :class:`dbdoctor.errors.UsageError` for empty input. Never touches the network.
+    """
+    if len(text) > MAX_INPUT:
+        text = text[:MAX_INPUT]
+    query = redact(text.strip())
+    if not query:
+        raise UsageError(
+            "nothing to explain",
+            hint='give a finding code (DD301), a cause id (hostname_mismatch) or an error message in quotes, '
+            "or - to read it from stdin",
+        )
+    if _CODE.fullmatch(query):
+        info = _rule_info(query)
+        if info is None:
+            known = ", ".join(r.code for r in _rules()) or "none registered"
+            return Explanation(
+                query=query,
+                kind="unknown",
+                hint=f"There is no rule {query.upper()}. Known codes: {known}.",
+            )
+        return Explanation(query=query, kind="code", rule=info)
+    if _CAUSE.fullmatch(query) and "_" in query:
+        cinfo = _cause_info(query)
+        if cinfo is not None:
+            return Explanation(query=query, kind="cause", cause=cinfo)
+    matches = match_message(query)
+    if matches:
+        return Explanation(query=query, kind="message", matches=matches)
+    return Explanation(
+        query=query,
+        kind="unknown",
+        hint=(
+            "This message is not in dbdoctor's catalog. Paste the complete message (with its first line), or run "
+            '`dbdoctor check "$DATABASE_URL"` to diagnose the connection itself.'
+        ),
+    )
