@@ -346,7 +346,7 @@ def parse_params(text: str) -> dict[str, str]:
     return {k: str(v) for k, v in parsed.items()}
 
 
-_UNKNOWN_RE: Final = re.compile(r'invalid (?:URI query parameter|connection option): "([^"]*)"')
+_UNKNOWN_RE: Final = re.compile(r'invalid (?:URI query parameter: |connection option )"([^"]*)"')
 
 
 def parse_error_finding(exc: TargetParseError) -> Finding:
@@ -539,7 +539,7 @@ def resolve(
     # sslrootcert=system makes an unset sslmode verify-full (connectOptions2, PostgreSQL 16+)
     defaults = {"port": DEFAULT_PORT, "sslmode": "verify-full" if settings.get("sslrootcert") == "system" else "prefer"}
     for key, value in defaults.items():
-        if key not in settings:
+        if key not in settings or (key == "port" and not settings[key]):  # empty port: default (connectOptions2)
             settings[key] = value
             provenance[key] = DEFAULT
     if not settings.get("user"):
