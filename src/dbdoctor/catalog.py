@@ -971,7 +971,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         fix=(
             "postgresql+asyncpg://...?ssl=require (or verify-full through connect_args with an SSLContext); "
-            "pg8000: connect_args={'ssl_context': ...}; PyMySQL: ?ssl_ca=/path/ca.pem&ssl_verify_identity=true."
+            "pg8000: connect_args={{'ssl_context': ...}}; PyMySQL: ?ssl_ca=/path/ca.pem&ssl_verify_identity=true."
         ),
         examples=(
             "TypeError: connect() got an unexpected keyword argument 'sslmode'",
@@ -1097,7 +1097,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="py.cert_verify_failed",
         source="Python ssl (asyncpg, pg8000, PyMySQL)",
         engine="any",
-        pattern=_p(r"\[SSL: CERTIFICATE_VERIFY_FAILED\] certificate verify failed"),
+        pattern=_p(r"\[SSL: CERTIFICATE_VERIFY_FAILED\] certificate verify failed[^\n]*"),
         cause="cert_untrusted",
         meaning="Python's ssl module could not verify the server's certificate; the words after the colon give the reason.",
         fix="Give the driver the provider's CA bundle; paste the full message for the exact reason.",
@@ -1426,7 +1426,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mysql.too_many_connections",
         source="MySQL/MariaDB server",
         engine="mysql",
-        pattern=_p(r"(?:ERROR 1040|\(1040,|^|\s)Too many connections"),
+        pattern=_p(r"(?<![\w-])Too many connections"),
         cause="too_many_connections",
         meaning="The server has reached max_connections (error 1040).",
         fix="Use a connection pool, close idle connections, or raise max_connections.",
@@ -1487,13 +1487,13 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pymysql.cant_connect_ssl",
         source="PyMySQL",
         engine="mysql",
-        pattern=_p(r"Can't connect to MySQL server on '(?P<host>[^']*)' \(\[SSL"),
+        pattern=_p(r"Can't connect to MySQL server on '(?P<host>[^']*)' \(\[SSL[^\n]*"),
         cause="cert_untrusted",
         meaning="PyMySQL's TLS handshake with {host} failed on certificate verification; the words after [SSL: ...] give the reason.",
-        fix="Pass the provider's CA (ssl_ca=...) and, for ssl={'ca': ...}, connect with a name the certificate lists.",
+        fix="Pass the provider's CA (ssl_ca=...) and, for ssl={{'ca': ...}}, connect with a name the certificate lists.",
         examples=("(2003, \"Can't connect to MySQL server on '127.0.0.1' ([SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed (_ssl.c:1006))\")",),
         note=_KNOWLEDGE_V,
-        priority=35,
+        priority=45,
     ),
     Entry(
         id="mysql.ssl_connection_error",
@@ -1525,7 +1525,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         pattern=_p(r"SSL profile must be an object, instead it's a (?P<value>\w+)"),
         cause="param_invalid",
         meaning="mysql2 JSON-parses URL query values, so ?ssl=true becomes the boolean true; it wants an object.",
-        fix="Pass ssl as an object in code ({ ca: fs.readFileSync(...) }), or URL-encoded JSON: ?ssl=%7B%22rejectUnauthorized%22%3Atrue%7D.",
+        fix="Pass ssl as an object in code ({{ ca: fs.readFileSync(...) }}), or URL-encoded JSON: ?ssl=%7B%22rejectUnauthorized%22%3Atrue%7D.",
         examples=("TypeError: SSL profile must be an object, instead it's a boolean",),
         note=_KNOWLEDGE_V,
     ),
@@ -1580,7 +1580,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         pattern=_p(r"'str' object has no attribute 'get'"),
         cause="param_invalid",
         meaning="With PyMySQL, ?ssl=true in a SQLAlchemy URL arrives as the string 'true' where PyMySQL expects a dict of SSL options.",
-        fix="Use ?ssl_ca=/path/ca.pem (SQLAlchemy folds ssl_* keys into the ssl dict), or connect_args={'ssl': {...}}.",
+        fix="Use ?ssl_ca=/path/ca.pem (SQLAlchemy folds ssl_* keys into the ssl dict), or connect_args={{'ssl': {{...}}}}.",
         examples=("AttributeError: 'str' object has no attribute 'get'",),
         note=_KNOWLEDGE_V + " Generic Python text: it means this only in a PyMySQL connect.",
         priority=10,

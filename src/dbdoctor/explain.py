@@ -280,16 +280,18 @@ def match_message(text: str) -> tuple[Match, ...]:
         if m:
             found.append((entry, m))
     found.sort(key=lambda em: (-em[0].priority, -(em[1].end() - em[1].start()), em[1].start()))
-    kept: list[tuple[catalog.Entry, re.Match[str]]] = []
-    for entry, m in found:
-        ok = True
-        for k_entry, k in kept:
-            overlaps = m.start() < k.end() and k.start() < m.end()
-            if overlaps and not (k_entry.priority == entry.priority and k.span() == m.span()):
-                ok = False
-                break
-        if ok:
-            kept.append((entry, m))
+
+    def beats(a: tuple[catalog.Entry, re.Match[str]], b: tuple[catalog.Entry, re.Match[str]]) -> bool:
+        (ae, am), (be, bm) = a, b
+        if not (am.start() < bm.end() and bm.start() < am.end()):
+            return False
+        if ae.priority != be.priority:
+            return ae.priority > be.priority
+        return (am.end() - am.start()) > (bm.end() - bm.start())
+
+    # a match is dropped when any overlapping match is more specific, whether or not that one is kept itself
+    # (a generic wrapper loses to the wrapper that loses to the precise reason inside it)
+    kept = [em for em in found if not any(beats(other, em) for other in found if other is not em)]
     out = []
     for entry, m in kept:
         fields = {**context, **_groups(m)}
