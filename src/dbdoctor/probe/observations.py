@@ -98,6 +98,10 @@ class HostObservations:
     tls: TlsObservation | None = None
     startup_plain: StartupObservation | None = None
     startup_tls: StartupObservation | None = None
+    #: when the SSLRequest got no PostgreSQL answer (the peer closed, or answered with a TLS record): a TLS
+    #: handshake from the first byte (ALPN "postgresql") on a new connection. Completed means the endpoint
+    #: speaks TLS at once: a TLS-only proxy, or a server that only takes sslnegotiation=direct.
+    direct_tls: TlsObservation | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -79,8 +79,8 @@ def read_ssl_answer(sock: socket.socket, deadline: Deadline) -> SslRequestObserv
                 ans = _pgwire.SslAnswer("garbage", preview=_pgwire.preview(buf))
                 break
     except TimedOut:
-        kind = "timeout" if not buf else "garbage"
-        return SslRequestObservation(kind, preview=_pgwire.preview(buf) if buf else None,  # type: ignore[arg-type]
+        # a partial answer (an ErrorResponse dribbled out too slowly) is still a timeout; the preview shows it
+        return SslRequestObservation("timeout", preview=_pgwire.preview(buf) if buf else None,
                                      elapsed_ms=_ms(start))
     except Closed:
         if not buf:
@@ -195,6 +195,26 @@ def _encrypted_branch(
         _net.close_quietly(sock)
 
 
+def _direct_tls_check(
+    family: int, address: str, port: int, deadline: Deadline, sni: str | None, settings: Mapping[str, str]
+) -> TlsObservation | None:
+    """Does the endpoint speak TLS from the first byte? One handshake on a new connection, nothing sent after."""
+    _tcp, sock = _net.connect(family, address, port, deadline)
+    if sock is None:
+        return None
+    tls, tls_sock = _net.tls_handshake(
+        sock,
+        deadline,
+        sni=sni,
+        alpn=(ALPN_POSTGRESQL,),
+        min_version=settings.get("ssl_min_protocol_version") or "TLSv1.2",
+        max_version=settings.get("ssl_max_protocol_version") or None,
+    )
+    _net.close_quietly(tls_sock)
+    _net.close_quietly(sock)
+    return tls
+
+
 def _endpoint(attempt: HostAttempt, deadline: Deadline) -> tuple[
     DnsObservation | None, list[tuple[int, str]]
 ]:
@@ -263,6 +283,9 @@ def probe_host(
     ssl_obs, tls, st_tls = _encrypted_branch(
         sock, deadline, direct=direct, sni=sni, settings=settings, user=user, dbname=dbname
     )
+    direct_tls: TlsObservation | None = None
+    if not direct and ssl_obs is not None and ssl_obs.answer in ("eof", "tls"):
+        direct_tls = _direct_tls_check(family, address, port, deadline, sni, settings)
     th.join(deadline.remaining() + GRACE)
     plain_obs = box.get("plain", StartupObservation(False, "timeout"))
     return HostObservations(
@@ -274,6 +297,7 @@ def probe_host(
         tls=tls,
         startup_plain=plain_obs,
         startup_tls=st_tls if st_tls is not None else StartupObservation(True, "not_attempted"),
+        direct_tls=direct_tls,
     )
 
 
