@@ -271,14 +271,15 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         pattern=_p(rf"password authentication failed for user {_Q}(?P<user>[^\"'“”]*){_Q}"),
         cause="password_failed",
         meaning=(
-            "The server found a password rule for {user} and the password sent was wrong. Also seen when the "
-            "password has characters such as @ # / % that were not percent-encoded in a URL, so a different "
+            "The server found a password rule for {user} and the password sent was wrong, or the role {user} "
+            "does not exist at all: with password authentication the server does not say which. Also seen when "
+            "the password has characters such as @ # / % that were not percent-encoded in a URL, so a different "
             "password was sent, or when the password came from another source (PGPASSWORD, .pgpass) than you "
             "think."
         ),
         fix=(
-            "Check the password and where it comes from (`dbdoctor parse` shows the source); percent-encode "
-            "special characters in URLs (@ as %40). Reset it on the server if in doubt."
+            "Check the user name and the password and where each comes from (`dbdoctor parse` shows the "
+            "source); percent-encode special characters in URLs (@ as %40). Reset it on the server if in doubt."
         ),
         examples=(
             'connection failed: connection to server at "127.0.0.1", port 55491 failed: FATAL:  password '
@@ -286,7 +287,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         near_misses=("fe_sendauth: no password supplied",),
         confirmed=True,
-        note=_CONFIRMED_PG,
+        note=_CONFIRMED_PG + " Confirmed too: a role that does not exist gets this same text under scram-sha-256.",
         sqlstate="28P01",
     ),
     Entry(
@@ -315,7 +316,8 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         pattern=_p(rf"role {_Q}(?P<user>[^\"'“”]*){_Q} does not exist"),
         cause="role_missing",
         meaning=(
-            "The server has no role (user) named {user}. Often the user name is wrong by a suffix some hosts "
+            "The server has no role (user) named {user} (servers say so only where the rule asks no password, "
+            "as with trust or cert; under password authentication a missing role looks like a wrong password). Often the user name is wrong by a suffix some hosts "
             "require (user@servername on older Azure), by case (names are case-sensitive when quoted), or the "
             "OS user name was used because none was set."
         ),
@@ -831,6 +833,22 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         examples=("failed to resolve host 'nope.invalid': [Errno -2] Name or service not known",),
         confirmed=True,
         note="Captured from psycopg 3.3.",
+    ),
+    Entry(
+        id="psycopg.bad_port",
+        source="psycopg",
+        engine="postgresql",
+        pattern=_p(r"failed to resolve host '(?P<host>[^']*)': \[Errno -8\] Servname not supported"),
+        cause="param_invalid",
+        meaning=(
+            "Not a DNS problem: psycopg 3 resolves the host itself, passing the port along, and the port is not a "
+            "number (port=abc, or a port list that does not fit). libpq would say 'invalid integer value'."
+        ),
+        fix="Give the port as a plain number (port=5432; in a URL, host:5432).",
+        examples=("failed to resolve host 'localhost': [Errno -8] Servname not supported for ai_socktype",),
+        confirmed=True,
+        note="Captured from psycopg 3.3 with host=localhost port=abc. Not in the knowledge files.",
+        priority=60,
     ),
     Entry(
         id="libpq.timeout",

@@ -64,7 +64,7 @@ _PREFIX = re.compile(
 )
 _SOCKET = re.compile(r"connection to server on socket \"(?P<path>[^\"]*)\"")
 _URL = re.compile(r"\b(?:postgres(?:ql)?|mysql|mariadb)(?:\+\w+)?://[^\s\"'<>]+", re.IGNORECASE)
-_KV = re.compile(r"\b(?P<key>host|hostaddr|port|dbname|user|sslmode)=(?P<value>'[^']*'|[^\s'\"&]+)")
+_KV = re.compile(r"\b(?P<key>host|hostaddr|port|dbname|user|sslmode)=(?P<value>'[^']*'|[^\s'\"&),;]+)")
 
 _FIELDS: Final = ("host", "address", "port", "user", "database", "sslmode", "name", "path", "param", "value")
 
@@ -83,7 +83,7 @@ def _context(text: str) -> dict[str, str]:
         out["path"] = m2["path"]
     for u in _URL.finditer(text):
         try:
-            parts = urlsplit(u.group(0))
+            parts = urlsplit(u.group(0).rstrip(".,:;)]"))
             host, port = parts.hostname, parts.port
         except ValueError:
             continue

@@ -1,0 +1,305 @@
+"""dbdoctor.explain: codes, causes, pasted messages, redaction; and, on a real server, the messages libpq and
+Python's ssl module really print (captured at run time: the driver is the oracle, not the catalog's examples)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import socket
+import ssl
+import string
+import struct
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+import pytest
+
+from dbdoctor import causes
+from dbdoctor.errors import UsageError
+from dbdoctor.explain import SCHEMA, explain, redact
+from dbdoctor.rules import registry
+
+SSL_REQUEST_CODE = 80877103  # PostgreSQL protocol: SSLRequest (src/include/libpq/pqcomm.h)
+
+
+# --- kinds ---------------------------------------------------------------------------------------------------
+def test_code_gives_rule_and_sections() -> None:
+    rules = registry.all_rules()
+    if not rules:
+        pytest.skip("no rules registered")
+    for rule in rules:
+        ex = explain(rule.code.lower())
+        assert ex.kind == "code" and ex.rule is not None
+        assert ex.rule.code == rule.code
+        assert ex.rule.cause == rule.cause
+        assert ex.rule.cause_meaning == causes.meaning(rule.cause)
+        assert set(ex.rule.sections) >= {"What it checks", "Why it matters", "How to fix", "Example"}
+        assert ex.to_dict()["rule"]["title"] == rule.title
+
+
+def test_unknown_code() -> None:
+    ex = explain("DD999")
+    assert ex.kind == "unknown" and not ex.explained
+    assert ex.hint and "DD999" in ex.hint
+
+
+@pytest.mark.parametrize("cause", sorted(causes.CONTRACT_CAUSES))
+def test_cause_id(cause: str) -> None:
+    ex = explain(cause)
+    assert ex.kind == "cause" and ex.cause is not None
+    assert ex.cause.meaning == causes.CONTRACT_CAUSES[cause]
+    assert set(ex.cause.rules) == {r.code for r in registry.all_rules() if r.cause == cause}
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t"])
+def test_empty_is_bad_input(text: str) -> None:
+    with pytest.raises(UsageError):
+        explain(text)
+
+
+def test_unknown_message_suggests_check() -> None:
+    ex = explain("the quick brown fox")
+    assert ex.kind == "unknown" and ex.matches == ()
+    assert ex.hint and "dbdoctor check" in ex.hint
+
+
+def test_json_shape() -> None:
+    d = explain('FATAL:  role "ghost" does not exist').to_dict()
+    assert d["schema"] == SCHEMA
+    assert d["kind"] == "message" and d["rule"] is None
+    (m,) = d["matches"]
+    assert set(m) >= {"id", "source", "cause", "meaning", "fix", "confirmed", "extracted"}
+    assert m["cause"] == "role_missing" and m["extracted"]["user"] == "ghost"
+    assert '"ghost"' in m["meaning"]
+    json.dumps(d)
+
+
+def test_extracts_host_port_user_database_sslmode() -> None:
+    text = (
+        'psycopg.OperationalError: connection failed: connection to server at "db.example.com" (10.0.0.5), '
+        'port 6543 failed: FATAL:  no pg_hba.conf entry for host "203.0.113.9", user "app", database "shop", '
+        "no encryption\n(settings: host=db.example.com sslmode=disable)"
+    )
+    (m,) = explain(text).matches
+    assert m.extracted["host"] == "db.example.com"
+    assert m.extracted["server_address"] == "10.0.0.5"
+    assert m.extracted["port"] == "6543"
+    assert m.extracted["address"] == "203.0.113.9"
+    assert m.extracted["user"] == "app" and m.extracted["database"] == "shop"
+    assert m.extracted["sslmode"] == "disable"
+    assert "203.0.113.9" in m.meaning
+
+
+def test_extracts_from_url() -> None:
+    (m,) = explain("postgresql://app@db.example.com:5433/shop?sslmode=require: Connection refused").matches
+    assert m.cause == "connection_refused"
+    assert (m.extracted["host"], m.extracted["port"], m.extracted["sslmode"]) == ("db.example.com", "5433", "require")
+    assert "db.example.com, port 5433" in m.meaning
+
+
+def test_explain_does_not_import_click_or_rich() -> None:
+    code = (
+        "import sys, dbdoctor.explain as e; e.explain('FATAL: sorry, too many clients already'); "
+        "print(sorted(m for m in ('click', 'rich') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+# --- redaction -----------------------------------------------------------------------------------------------
+def _random_password(rng: random.Random) -> str:
+    alphabet = string.ascii_letters + string.digits + "@/#%?:!$&*+=~"
+    return "Pw" + "".join(rng.choice(alphabet) for _ in range(14)) + "@x"
+
+
+def _forms(pw: str) -> set[str]:
+    return {pw, quote(pw, safe=""), quote(pw)}
+
+
+def test_redaction_example_from_the_brief() -> None:
+    ex = explain('postgresql://u:S3cr%40t@h/db ... failed: FATAL:  password authentication failed for user "u"')
+    out = json.dumps(ex.to_dict())
+    for form in ("S3cr%40t", "S3cr@t", "S3cr"):
+        assert form not in out
+    assert "postgresql://u:****@h/db" in ex.query
+    assert ex.matches[0].cause == "password_failed"
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_random_passwords_never_echoed(seed: int) -> None:
+    rng = random.Random(seed)
+    pw = _random_password(rng)
+    texts = [
+        f"postgresql://app:{quote(pw, safe='')}@db.example.com:5432/app?sslmode=require failed: timeout expired",
+        f"postgresql://app:{pw}@db.example.com/app: could not translate host name \"x\" to address",
+        f"host=db user=app password={pw} sslmode=disable\nFATAL:  sorry, too many clients already",
+        f"host=db user=app password='{pw}' dbname=app: Connection refused",
+        f"PGPASSWORD={quote(pw, safe='')} psql: error: fe_sendauth: no password supplied",
+        f'{{"password": "{pw}"}} connection timeout expired',
+        f"mysql://root:{quote(pw, safe='')}@db/app ERROR 1040 (HY000): Too many connections",
+    ]
+    for text in texts:
+        ex = explain(text)
+        out = json.dumps(ex.to_dict()) + ex.query + "".join(m.meaning + m.fix for m in ex.matches)
+        for form in _forms(pw):
+            assert form not in out, (text, form)
+        assert "****" in ex.query
+
+
+def test_redact_keeps_what_is_not_a_password() -> None:
+    assert redact("postgresql://app@db/app") == "postgresql://app@db/app"
+    assert redact("Access denied for user 'a'@'h' (using password: NO)").endswith("(using password: NO)")
+
+
+# --- real messages from a real server ------------------------------------------------------------------------
+@pytest.fixture
+def clean_libpq_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No ~/.postgresql files, no PG* variables: libpq sees only what the test gives it."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for key in list(os.environ):
+        if key.startswith("PG"):
+            monkeypatch.delenv(key)
+    yield
+
+
+def _libpq_error(conninfo: str) -> str:
+    try:
+        with psycopg.connect(conninfo) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as exc:
+        return str(exc)
+    pytest.fail("the connection worked; the scenario expects a failure")
+
+
+def _assert_explains(message: str, cause: str, entry_id: str) -> None:
+    ex = explain(message)
+    ids = [m.id for m in ex.matches]
+    assert ex.kind == "message", message
+    assert ids[0] == entry_id, (message, ids)
+    assert ex.matches[0].cause == cause
+    assert ex.matches[0].entry.confirmed, f"{entry_id} is reproduced here: mark it confirmed"
+
+
+# (profile, cert, conninfo overrides, cause, catalog entry)
+LIBPQ_SCENARIOS = [
+    ("managed", "full", {"sslmode": "disable"}, "server_requires_ssl", "pg.hba.no_entry.no_encryption"),
+    ("plain_only", "full", {"sslmode": "require"}, "hba_rejected", "pg.hba.no_entry.ssl_encryption"),
+    ("allowlist", "full", {"sslmode": "prefer"}, "hba_rejected", "pg.hba.no_entry.any_encryption"),
+    ("reject", "full", {"sslmode": "verify-full"}, "hba_rejected", "pg.hba.rejects"),
+    ("ssl_off", "full", {"sslmode": "require"}, "server_ssl_unsupported", "libpq.server_no_ssl"),
+    ("managed", "full", {"password": "wrong-password"}, "password_failed", "pg.password_failed"),
+    ("managed", "full", {"password": None}, "password_missing", "libpq.no_password"),
+    ("trust_tls", "full", {"user": "nobody_here"}, "role_missing", "pg.role_missing"),
+    # with password authentication the server hides whether the role exists
+    ("managed", "full", {"user": "nobody_here"}, "password_failed", "pg.password_failed"),
+    ("managed", "full", {"dbname": "no_such_db"}, "database_missing", "pg.database_missing"),
+    ("managed", "other_ca", {}, "cert_untrusted", "libpq.cert_verify_failed"),
+    ("managed", "expired", {}, "cert_untrusted", "libpq.cert_verify_failed"),
+    ("managed", "cn_only", {"host": "127.0.0.1"}, "ip_address_mismatch", "libpq.ip_address_mismatch"),
+    ("managed", "full", {"sslrootcert": None}, "ca_file_missing", "libpq.root_cert_missing"),
+    ("managed", "full", {"sslrootcert": "system", "sslmode": "require"}, "param_invalid", "libpq.system_weak_sslmode"),
+    ("managed", "full", {"sslmode": "required"}, "param_invalid", "libpq.invalid_sslmode"),
+    ("managed", "full", {"host": "127.0.0.1", "port": "abc"}, "param_invalid", "libpq.invalid_integer"),
+    # psycopg resolves names itself: a bad port shows up as a resolver error
+    ("managed", "full", {"port": "abc"}, "param_invalid", "psycopg.bad_port"),
+    ("managed", "full", {"options": "-c ssl=true"}, "param_unknown", "pg.param_ssl_cannot_change"),
+    ("managed", "full", {"options": "-c sslMode=require"}, "param_unknown", "pg.unrecognized_parameter"),
+    ("managed", "full", {"sslnegotiation": "direct"}, "tls_handshake_failed", "libpq.ssl_eof"),
+    ("clientcert", "full", {"password": None}, "client_cert_required", "pg.client_cert_required"),
+]
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(
+    ("profile", "cert", "overrides", "cause", "entry_id"),
+    LIBPQ_SCENARIOS,
+    ids=[f"{s[0]}-{s[1]}-{s[4]}" for s in LIBPQ_SCENARIOS],
+)
+def test_real_libpq_message_is_explained(
+    pg_sandbox: object,
+    clean_libpq_env: None,
+    profile: str,
+    cert: str,
+    overrides: dict[str, str | None],
+    cause: str,
+    entry_id: str,
+) -> None:
+    from dbdoctor.sandbox import SandboxServer
+
+    assert isinstance(pg_sandbox, SandboxServer)
+    with pg_sandbox.configured(profile=profile, cert=cert):
+        message = _libpq_error(pg_sandbox.conninfo(**overrides))
+    _assert_explains(message, cause, entry_id)
+
+
+@pytest.mark.server
+def test_real_network_messages(clean_libpq_env: None) -> None:
+    from fix_listeners import closes_immediately, http_server, listener
+
+    with socket.socket() as s:  # a port with nothing behind it
+        s.bind(("127.0.0.1", 0))
+        free = s.getsockname()[1]
+    _assert_explains(
+        _libpq_error(f"host=127.0.0.1 port={free} user=x dbname=x connect_timeout=3"),
+        "connection_refused",
+        "libpq.connection_refused",
+    )
+    with listener(http_server) as lst:
+        base = f"host=127.0.0.1 port={lst.port} user=x dbname=x connect_timeout=3"
+        _assert_explains(_libpq_error(base + " sslmode=prefer"), "not_the_database", "libpq.invalid_ssl_response")
+        _assert_explains(_libpq_error(base + " sslmode=disable"), "not_the_database", "libpq.expected_auth")
+    with listener(closes_immediately) as lst:
+        _assert_explains(
+            _libpq_error(f"host=127.0.0.1 port={lst.port} user=x dbname=x sslmode=disable connect_timeout=3"),
+            "not_the_database",
+            "libpq.server_closed",
+        )
+    _assert_explains(_libpq_error("host=127.0.0.1 ssl=1"), "param_unknown", "libpq.invalid_option")
+    _assert_explains(_libpq_error("postgresql://127.0.0.1/db?sslMode=require"), "param_unknown", "libpq.invalid_uri_param")
+    _assert_explains(_libpq_error("host=a,b port=1,2,3 user=x"), "param_invalid", "libpq.ports_mismatch")
+
+
+def _python_ssl_error(port: int, cafile: Path, server_name: str) -> str:
+    """What asyncpg/pg8000 show: Python's ssl error for a TLS handshake after PostgreSQL's SSLRequest."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(struct.pack("!II", 8, SSL_REQUEST_CODE))
+        assert sock.recv(1) == b"S"
+        ctx = ssl.create_default_context(cafile=str(cafile))
+        try:
+            with ctx.wrap_socket(sock, server_hostname=server_name):
+                pytest.fail("the handshake verified")
+        except ssl.SSLCertVerificationError as exc:
+            return str(exc)
+    raise AssertionError("unreachable")
+
+
+PY_SSL_SCENARIOS = [
+    ("expired", "localhost", "cert_expired", "ssl.expired"),
+    ("not_yet_valid", "localhost", "cert_not_yet_valid", "ssl.not_yet_valid"),
+    ("self_signed", "localhost", "cert_self_signed", "ssl.self_signed"),
+    ("other_ca", "localhost", "cert_untrusted", "ssl.unable_local_issuer"),
+    ("full", "db.other.test", "hostname_mismatch", "asyncpg.hostname_mismatch"),
+    ("cn_only", "127.0.0.1", "ip_address_mismatch", "asyncpg.ip_mismatch"),
+]
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(("cert", "server_name", "cause", "entry_id"), PY_SSL_SCENARIOS)
+def test_real_python_ssl_message_is_explained(
+    pg_sandbox: object, cert: str, server_name: str, cause: str, entry_id: str
+) -> None:
+    from dbdoctor.sandbox import SandboxServer
+
+    assert isinstance(pg_sandbox, SandboxServer)
+    with pg_sandbox.configured(cert=cert):
+        message = _python_ssl_error(pg_sandbox.port, pg_sandbox.ca_file, server_name)
+    ex = explain(message)
+    assert ex.matches and ex.matches[0].id == entry_id, (message, [m.id for m in ex.matches])
+    assert [m.cause for m in ex.matches] == [cause], message
