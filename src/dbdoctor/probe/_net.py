@@ -40,6 +40,8 @@ MAX_READ: Final = 16384
 _ENCODING_DER: Final[int] = int(getattr(__import__("_ssl"), "ENCODING_DER", 1))
 #: TLS handshake message type CertificateRequest (RFC 8446 §4, RFC 5246 §7.4)
 _CERTIFICATE_REQUEST: Final = 13
+#: TLS record content type handshake (RFC 8446 §5.1)
+_CONTENT_HANDSHAKE: Final = 22
 
 _UNREACHABLE: Final = frozenset(
     {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN, errno.EHOSTDOWN, errno.EADDRNOTAVAIL}
@@ -314,10 +316,13 @@ def tls_handshake(
     seen_request = threading.Event()
 
     def on_message(_conn: Any, direction: Any, _version: Any, content_type: Any, msg_type: Any, _data: Any) -> None:
-        if str(direction).endswith("READ") and int(msg_type) == _CERTIFICATE_REQUEST and "HANDSHAKE" in str(
-            content_type
-        ):
-            seen_request.set()
+        with contextlib.suppress(TypeError, ValueError):
+            if (
+                str(direction).lower() == "read"
+                and int(content_type) == _CONTENT_HANDSHAKE
+                and int(msg_type) == _CERTIFICATE_REQUEST
+            ):
+                seen_request.set()
 
     with contextlib.suppress(AttributeError, TypeError):
         ctx._msg_callback = on_message  # type: ignore[attr-defined]
