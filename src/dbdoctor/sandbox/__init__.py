@@ -40,6 +40,7 @@ __all__ = [
     "SandboxError",
     "SandboxServer",
     "list_servers",
+    "purge",
     "start",
     "stop",
     "stop_all",
@@ -158,6 +159,19 @@ def stop_all(state_dir: str | os.PathLike[str] | None = None) -> list[str]:
         srv.stop()
         names.append(srv.name)
     return names
+
+
+def purge(state_dir: str | os.PathLike[str] | None = None) -> None:
+    """Stop every server of the state dir and remove everything it made: template cluster, spare copies, PKI."""
+    import shutil
+
+    from dbdoctor.sandbox import _system, postgres
+
+    stop_all(state_dir)
+    postgres.purge(state_dir)
+    state = _system.state_dir(state_dir)
+    with _system.locked(state / ".lock"):
+        shutil.rmtree(state / "pki", ignore_errors=True)
 
 
 def state_path(state_dir: str | os.PathLike[str] | None = None) -> Path:

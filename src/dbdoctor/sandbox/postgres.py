@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import dataclasses
 import glob
 import json
 import os
@@ -38,7 +39,7 @@ from dbdoctor.target import Secret
 ENGINE: Final = "postgresql"
 ENV_BINDIR: Final = "DBDOCTOR_PG_BINDIR"
 PREFERRED_BINDIR: Final = Path("/usr/lib/postgresql/15/bin")
-TEMPLATE_FORMAT: Final = 1
+TEMPLATE_FORMAT: Final = 2
 
 SUPERUSER: Final = "postgres"
 APP_USER: Final = "app"
@@ -66,6 +67,8 @@ autovacuum = off
 jit = off
 huge_pages = off
 password_encryption = 'scram-sha-256'
+min_wal_size = 2MB
+max_wal_size = 32MB
 log_connections = on
 log_line_prefix = '%m [%p] %q%u@%d '
 log_timezone = 'UTC'
@@ -147,14 +150,29 @@ def _write_owned(path: Path, text: str | bytes, user: _system.ServerUser, mode: 
         os.chown(path, user.uid, user.gid)
 
 
-def ensure_template(state: Path, runtime: Path, user: _system.ServerUser, bindir: Path) -> tuple[Path, str]:
-    """The template cluster (built when missing or made by other binaries) and the server version.
-    The caller holds the state lock."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class Template:
+    path: Path
+    version: str  # server_version of the binaries that made it
+    id: str  # changes with every rebuild; spare copies carry it
+    seconds: float  # how long building it took
+
+
+def ensure_template(state: Path, runtime: Path, user: _system.ServerUser, bindir: Path) -> Template:
+    """The template cluster, built when missing or made by other binaries. The caller holds the state lock."""
     stamp = _binary_stamp(bindir)
     tdir = runtime / "template-postgresql"
     marker = _template_ok(tdir, stamp)
-    if marker is not None:
-        return tdir, marker["version"]
+    if marker is None:
+        _build_template(tdir, runtime, user, bindir, stamp)
+        shutil.rmtree(runtime / "spares", ignore_errors=True)
+        marker = _template_ok(tdir, stamp)
+        if marker is None:
+            raise SandboxError(f"the template cluster in {tdir} could not be built")
+    return Template(tdir, marker["version"], marker.get("id", "0"), float(marker.get("seconds", "0")))
+
+
+def _build_template(tdir: Path, runtime: Path, user: _system.ServerUser, bindir: Path, stamp: str) -> None:
     t0 = time.monotonic()
     build = runtime / f".template-build-{uuid.uuid4().hex[:8]}"
     build.mkdir(mode=0o700)
@@ -195,13 +213,21 @@ def ensure_template(state: Path, runtime: Path, user: _system.ServerUser, bindir
             from psycopg import sql
 
             with psycopg.connect(
-                host=str(build), port=5432, user=SUPERUSER, dbname="postgres", connect_timeout=10, autocommit=True
+                host=str(build), port=5432, user=SUPERUSER, dbname="template1", connect_timeout=10, autocommit=True
             ) as conn:
                 for role in (APP_USER, OTHER_USER, NOPASS_USER):
                     conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
                 conn.execute(
                     sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(APP_DB), sql.Identifier(APP_USER))
                 )
+            # Fewer files make each copy faster (creating ~300 files per database is most of the copy time):
+            # keep template1 (CREATE DATABASE needs it) and app; drop template0 and postgres.
+            with psycopg.connect(
+                host=str(build), port=5432, user=SUPERUSER, dbname=APP_DB, connect_timeout=10, autocommit=True
+            ) as conn:
+                conn.execute("ALTER DATABASE template0 IS_TEMPLATE false")
+                conn.execute("DROP DATABASE template0")
+                conn.execute("DROP DATABASE postgres")
                 row = conn.execute("SELECT current_setting('server_version')").fetchone()
                 version = str(row[0]) if row else "?"
         finally:
@@ -214,6 +240,7 @@ def ensure_template(state: Path, runtime: Path, user: _system.ServerUser, bindir
             json.dumps(
                 {
                     "format": TEMPLATE_FORMAT,
+                    "id": uuid.uuid4().hex[:12],
                     "binary": stamp,
                     "version": version,
                     "seconds": round(time.monotonic() - t0, 3),
@@ -229,7 +256,52 @@ def ensure_template(state: Path, runtime: Path, user: _system.ServerUser, bindir
     finally:
         if build.exists():
             shutil.rmtree(build, ignore_errors=True)
-    return tdir, version
+
+
+# --- spare copies: the next start renames one instead of copying ----------------------------------------------
+
+_SPARES: Final = 1
+_STALE_TMP_SECONDS: Final = 300
+_WAIT_FOR_SPARE_SECONDS: Final = 2.0
+
+
+def _claim_spare(runtime: Path, template: Template, dest: Path) -> bool:
+    """Take a ready spare copy of the template (an atomic rename, so two processes never get the same one)."""
+    spares = runtime / "spares"
+    deadline = time.monotonic() + _WAIT_FOR_SPARE_SECONDS
+    while True:
+        for p in sorted(spares.glob(f"{template.id}-*")):
+            try:
+                os.rename(p, dest)
+            except OSError:
+                continue
+            return True
+        # a copy under way finishes sooner than a new one would, and two copies at once slow each other down
+        if not any(spares.glob(f".tmp-{template.id}-*")) or time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+
+
+def _refill_spares(runtime: Path, template: Template) -> None:
+    """Start a detached background copy of the template into the spare pool when it is empty.
+    (The copy is bounded by ``timeout``; a half-made copy keeps a ``.tmp-`` name and is never claimed.)"""
+    spares = runtime / "spares"
+    spares.mkdir(exist_ok=True, mode=0o700)
+    now = time.time()
+    count = 0
+    for p in spares.iterdir():
+        ready = p.name.startswith(f"{template.id}-")
+        in_progress = p.name.startswith(f".tmp-{template.id}-") and now - p.stat().st_mtime < _STALE_TMP_SECONDS
+        if ready or in_progress:
+            count += 1
+        else:
+            shutil.rmtree(p, ignore_errors=True)
+    if count >= _SPARES:
+        return
+    tag = f"{template.id}-{uuid.uuid4().hex[:8]}"
+    tmp, final = spares / f".tmp-{tag}", spares / tag
+    script = '(timeout 120 cp -a -- "$1" "$2" && mv -- "$2" "$3" || rm -rf -- "$2") >/dev/null 2>&1 &'
+    _system.run(["sh", "-c", script, "sh", str(template.path), str(tmp), str(final)], timeout=10)
 
 
 # --- access profiles ------------------------------------------------------------------------------------------
@@ -417,7 +489,7 @@ def start(
     with _system.locked(state / ".lock"):
         pki = ensure_pki(state / "pki", client_cn=APP_USER)
         pki.server(cert)  # validates the variant
-        tdir, version = ensure_template(state, runtime, user, bindir)
+        template = ensure_template(state, runtime, user, bindir)
         state_file = state / "servers" / f"{name}.json"
         if state_file.exists():
             try:
@@ -430,7 +502,8 @@ def start(
         data = runtime / name
         if data.exists():
             shutil.rmtree(data)
-        _system.run(["cp", "-a", "--", str(tdir), str(data)], timeout=60)
+        if not _claim_spare(runtime, template, data):
+            _system.run(["cp", "-a", "--", str(template.path), str(data)], timeout=60)
         # reserve the name at once, so a concurrent start of the same name fails
         state_file.parent.mkdir(exist_ok=True, mode=0o700)
     try:
@@ -474,7 +547,7 @@ def start(
             other_user=OTHER_USER,
             other_password=_new_password(),
             nopass_user=NOPASS_USER,
-            version=version,
+            version=template.version,
             keep=keep,
             owner_pid=os.getpid(),
             owner_start=_system.process_start_time(os.getpid()),
@@ -483,6 +556,7 @@ def start(
             _started_here[name] = srv
         _set_passwords(srv)
         srv.save()
+        _refill_spares(runtime, template)
     except BaseException:
         p = _postmaster_pid(data)
         if p is not None:
@@ -553,3 +627,15 @@ def reconfigure(srv: SandboxServer, *, profile: str, cert: str) -> None:
         raise SandboxError(f"sandbox server {srv.name!r} rejected the new configuration: " + "; ".join(problems))
     srv._set(profile=prof.name, cert=cert)
     srv.save()
+
+
+def purge(state_dir: str | os.PathLike[str] | None = None) -> None:
+    """Remove the template cluster and the spare copies of a state dir (servers must be stopped first)."""
+    state = _system.state_dir(state_dir)
+    user = _system.server_user()
+    with _system.locked(state / ".lock"):
+        runtime = _system.runtime_dir(state, user)
+        for p in (runtime / "spares", runtime / "template-postgresql"):
+            shutil.rmtree(p, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            runtime.rmdir()  # only when empty: servers of other processes may still live there
