@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import functools
 import getpass
 import os
 import socket
@@ -431,22 +432,17 @@ def _server_version(num: int) -> str:
 def _ssl_attributes(conn: Any) -> tuple[str | None, str | None]:
     """TLS version and cipher of the driver's own connection.
 
-    psycopg 3.3 does not expose PQsslAttribute, so ask libpq through ctypes on the very PGconn (the libpq
+    psycopg 3.3 does not expose PQsslAttribute, so ask libpq through ctypes on the very PGconn (in the libpq
     psycopg loaded), and fall back to the server's pg_stat_ssl view for this backend."""
-    try:
-        import ctypes
-
-        lib = ctypes.CDLL(_libpq_path())
-        fn = lib.PQsslAttribute
-        fn.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
-        fn.restype = ctypes.c_char_p
-        ptr = conn.pgconn.pgconn_ptr
-        v = fn(ptr, b"protocol")
-        c = fn(ptr, b"cipher")
-        if v:
-            return v.decode(), (c.decode() if c else None)
-    except Exception:
-        pass
+    fn = _pq_ssl_attribute()
+    if fn is not None:
+        try:
+            ptr = conn.pgconn.pgconn_ptr
+            v, c = fn(ptr, b"protocol"), fn(ptr, b"cipher")
+            if v:
+                return v.decode(), (c.decode() if c else None)
+        except Exception:
+            pass
     try:
         row = conn.execute("SELECT version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()").fetchone()
     except Exception:
@@ -456,14 +452,29 @@ def _ssl_attributes(conn: Any) -> tuple[str | None, str | None]:
     return (str(row[0]) if row[0] else None), (str(row[1]) if row[1] else None)
 
 
-def _libpq_path() -> str:
-    """The file of the libpq that psycopg loaded (the binary wheel bundles its own)."""
-    with open("/proc/self/maps", encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            path = line.rsplit(" ", 1)[-1].strip()
-            if "/libpq" in path and ".so" in path:
-                return path
-    return "libpq.so.5"
+@functools.cache
+def _pq_ssl_attribute() -> Any:
+    """libpq's PQsslAttribute from the libpq psycopg loaded (the binary wheel bundles its own), or None."""
+    import ctypes
+
+    path = None
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                candidate = line.rsplit(" ", 1)[-1].strip()
+                if "/libpq" in candidate and ".so" in candidate:
+                    path = candidate
+                    break
+    except OSError:
+        pass
+    try:
+        lib = ctypes.CDLL(path or "libpq.so.5")
+        fn = lib.PQsslAttribute
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+    fn.restype = ctypes.c_char_p
+    return fn
 
 
 # --- the whole target ------------------------------------------------------------------------------------
