@@ -303,3 +303,13 @@ def test_real_python_ssl_message_is_explained(
     ex = explain(message)
     assert ex.matches and ex.matches[0].id == entry_id, (message, [m.id for m in ex.matches])
     assert [m.cause for m in ex.matches] == [cause], message
+
+
+def test_public_api_is_callable_before_and_after_the_module_is_imported() -> None:
+    code = (
+        "import dbdoctor; a = dbdoctor.explain('DD999').kind; import dbdoctor.explain; "
+        "b = dbdoctor.explain('fe_sendauth: no password supplied').matches[0].cause; "
+        "c = dbdoctor.explain.explain('hostname_mismatch').kind; print(a, b, c)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["unknown", "password_missing", "cause"]

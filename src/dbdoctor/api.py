@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from dbdoctor.explain import Explanation
     from dbdoctor.report import ParseReport
 
 
@@ -26,3 +27,13 @@ def parse(
     from dbdoctor.sources.postgres import parse_report
 
     return parse_report(target, environ=dict(os.environ) if environ is None else environ, env_files=env_files)
+
+
+def explain(text: str) -> Explanation:
+    """What a finding code (``DD301``), a cause id or a pasted driver/server error message means, and the fix.
+
+    No network. Raises ``errors.UsageError`` for empty input. See :mod:`dbdoctor.explain`.
+    """
+    from dbdoctor.explain import explain as _explain
+
+    return _explain(text)

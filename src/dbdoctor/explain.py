@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
+import types
 from collections.abc import Mapping
 from typing import Any, Final, Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -347,3 +349,14 @@ def explain(text: str) -> Explanation:
             '`dbdoctor check "$DATABASE_URL"` to diagnose the connection itself.'
         ),
     )
+
+
+class _CallableModule(types.ModuleType):
+    """``dbdoctor.explain`` is both this module and the public function (``dbdoctor.explain(text)``): once the
+    module is imported it shadows the package's lazy attribute, so the module itself answers the call."""
+
+    def __call__(self, text: str) -> Explanation:
+        return explain(text)
+
+
+sys.modules[__name__].__class__ = _CallableModule
