@@ -73,8 +73,7 @@ def problems(settings: Mapping[str, str], provenance: Mapping[str, str] | None =
     for key in ("ssl_min_protocol_version", "ssl_max_protocol_version"):
         value = settings.get(key)
         if value is not None and value not in TLS_VERSIONS:
-            which = "minimum" if "min" in key else "maximum"
-            out.append((key, f'invalid value "{value}" for {which} SSL protocol version',
+            out.append((key, f'invalid "{key}" value: "{value}"',
                         f"use one of: {', '.join(v for v in TLS_VERSIONS if v)}"))
     lo, hi = settings.get("ssl_min_protocol_version"), settings.get("ssl_max_protocol_version")
     if lo and hi and lo in TLS_VERSIONS and hi in TLS_VERSIONS and TLS_VERSIONS.index(lo) > TLS_VERSIONS.index(hi):
@@ -94,10 +93,12 @@ def problems(settings: Mapping[str, str], provenance: Mapping[str, str] | None =
         for p in ports:
             if p == "":
                 continue
-            if not _INT.fullmatch(p) or not 1 <= int(p) <= 65535:
-                fix = "a port is a number from 1 to 65535"
-                if ":" in p:
-                    fix += "; for several servers list hosts and ports with commas: host=a,b port=5432,5433"
+            fix = "a port is a number from 1 to 65535"
+            if ":" in p:
+                fix += "; for several servers list hosts and ports with commas: host=a,b port=5432,5433"
+            if not _INT.fullmatch(p):  # parse_int_param, then the range check in connectDBStart
+                out.append(("port", f'invalid integer value "{p}" for connection option "port"', fix))
+            elif not 1 <= int(p) <= 65535:
                 out.append(("port", f'invalid port number: "{p}"', fix))
     return out
 
