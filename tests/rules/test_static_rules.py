@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fix_certs import issue
 
 from dbdoctor.errors import TargetParseError
 from dbdoctor.report import Finding
@@ -18,6 +17,7 @@ from dbdoctor.rules._base import Context
 from dbdoctor.rules.registry import by_code, rules_for
 from dbdoctor.sources.postgres import parse_error_finding, resolve
 from dbdoctor.target import Secret
+from fix_certs import issue
 
 
 def findings(text: str | None, environ: dict[str, str], env_files: tuple[str, ...] = ()) -> list[Finding]:
