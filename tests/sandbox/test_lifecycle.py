@@ -134,7 +134,9 @@ def _child(state: Path, code: str) -> dict[str, str]:
         "print(json.dumps({'name': srv.name, 'data_dir': str(srv.data_dir), 'pid': srv.pid}), flush=True)\n"
         + code
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
     result: dict[str, str] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
@@ -160,7 +162,9 @@ def test_kept_server_survives_its_starter(state: Path) -> None:
         f"srv = start(state_dir={str(state)!r}, keep=True)\n"
         "print(srv.name)\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
     name = out.stdout.strip()
     servers = {s.name: s for s in list_servers(state)}
     assert name in servers

@@ -19,7 +19,9 @@ from dbdoctor.sandbox import SandboxServer
 
 pytestmark = pytest.mark.server
 
-SSL_REQUEST_CODE = 80877103  # PostgreSQL protocol: SSLRequest (src/include/libpq/pqcomm.h, NEGOTIATE_SSL_CODE)
+SSL_REQUEST_CODE = (
+    80877103  # PostgreSQL protocol: SSLRequest (src/include/libpq/pqcomm.h, NEGOTIATE_SSL_CODE)
+)
 
 
 @pytest.fixture(autouse=True)
@@ -84,7 +86,9 @@ def test_wrong_password_and_passwordless_role(pg_sandbox: SandboxServer) -> None
     assert msg is not None and 'password authentication failed for user "app"' in msg
     msg = attempt(pg_sandbox, user=pg_sandbox.nopass_user, password=None)
     assert msg is not None and "no password supplied" in msg
-    assert attempt(pg_sandbox, user=pg_sandbox.other_user, password=pg_sandbox.other_password.reveal()) is None
+    assert (
+        attempt(pg_sandbox, user=pg_sandbox.other_user, password=pg_sandbox.other_password.reveal()) is None
+    )
 
 
 def test_tls_required_is_managed(pg_sandbox: SandboxServer) -> None:
@@ -130,7 +134,10 @@ def test_clientcert(pg_sandbox: SandboxServer) -> None:
     with pg_sandbox.configured(profile="clientcert"):
         msg = attempt(pg_sandbox, password=None)
         assert msg is not None and "connection requires a valid client certificate" in msg
-        assert attempt(pg_sandbox, password=None, sslcert=str(pki.client_cert), sslkey=str(pki.client_key)) is None
+        assert (
+            attempt(pg_sandbox, password=None, sslcert=str(pki.client_cert), sslkey=str(pki.client_key))
+            is None
+        )
         msg = attempt(
             pg_sandbox, password=None, sslcert=str(pki.other_client_cert), sslkey=str(pki.other_client_key)
         )
@@ -177,7 +184,10 @@ def test_cn_only(pg_sandbox: SandboxServer) -> None:
     with pg_sandbox.configured(cert="cn_only"):
         assert attempt(pg_sandbox, host="db.example.test", hostaddr="127.0.0.1") is None
         msg = attempt(pg_sandbox)
-        assert msg is not None and 'server certificate for "db.example.test" does not match host name "localhost"' in msg
+        assert (
+            msg is not None
+            and 'server certificate for "db.example.test" does not match host name "localhost"' in msg
+        )
 
 
 def test_ip_only(pg_sandbox: SandboxServer) -> None:

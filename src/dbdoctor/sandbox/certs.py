@@ -51,16 +51,15 @@ RENEW_BEFORE: Final = _dt.timedelta(days=2)
 #: variant -> what a client sees with ``sslmode=verify-full sslrootcert=root-ca.crt``
 CERT_VARIANTS: Final[Mapping[str, str]] = MappingProxyType(
     {
-        "full": "DNS localhost, db.example.test and IP 127.0.0.1; chain sent; verify-full works by name or IP",
-        "cn_only": "CN=db.example.test and no subjectAltName; verify-full works only for host=db.example.test",
-        "ip_only": "IP SAN 127.0.0.1 only; verify-full works only for host=127.0.0.1",
-        "wildcard": "DNS *.example.test; verify-full works for db.example.test, not for localhost",
-        "expired": "names like full, expired yesterday; verify-ca and verify-full fail (certificate has expired)",
-        "not_yet_valid": "names like full, valid from next year; verification fails (certificate is not yet valid)",
-        "self_signed": "names like full, its own issuer; verify-ca fails (self-signed certificate)",
-        "no_intermediate": "signed by the intermediate but sent without it; verify fails unless the client's "
-        "CA file holds root+intermediate",
-        "other_ca": "names like full, signed by an unrelated root (other-root-ca.crt); verify-ca fails",
+        "full": "localhost, db.example.test, 127.0.0.1; chain sent: verify-full works",
+        "cn_only": "CN=db.example.test, no SAN: verify-full only as host=db.example.test",
+        "ip_only": "IP SAN 127.0.0.1 only: verify-full only as host=127.0.0.1",
+        "wildcard": "*.example.test: verify-full as db.example.test, not as localhost",
+        "expired": "expired yesterday: verify-ca/verify-full fail (certificate has expired)",
+        "not_yet_valid": "valid only from next year: verification fails (not yet valid)",
+        "self_signed": "its own issuer: verify-ca fails (self-signed certificate)",
+        "no_intermediate": "intermediate not sent: verify fails unless the CA file has root+intermediate",
+        "other_ca": "signed by an unrelated root (other-root-ca.crt): verify-ca fails",
     }
 )
 
@@ -110,7 +109,8 @@ class Pki:
         }
         out["client_cn"] = self.client_cn
         out["servers"] = {
-            name: {"cert": str(s.cert), "key": str(s.key), "leaf": str(s.leaf)} for name, s in self.servers.items()
+            name: {"cert": str(s.cert), "key": str(s.key), "leaf": str(s.leaf)}
+            for name, s in self.servers.items()
         }
         return out
 
@@ -161,7 +161,11 @@ def _is_fresh(pki: Pki, now: _dt.datetime) -> bool:
         data = json.loads(manifest.read_text())
     except (OSError, ValueError):
         return False
-    if not isinstance(data, dict) or data.get("format") != PKI_FORMAT or data.get("client_cn") != pki.client_cn:
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != PKI_FORMAT
+        or data.get("client_cn") != pki.client_cn
+    ):
         return False
     try:
         valid_until = _dt.datetime.fromisoformat(str(data["valid_until"]))
@@ -374,7 +378,9 @@ def _generate(pki: Pki, now: _dt.datetime) -> None:
 
     not_yet_from = now + _dt.timedelta(days=365)
     # variant -> (cn, dns, ips, issuer (None = itself), not_before, not_after, send the intermediate)
-    specs: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], _Issuer | None, _dt.datetime, _dt.datetime, bool]]
+    specs: dict[
+        str, tuple[str, tuple[str, ...], tuple[str, ...], _Issuer | None, _dt.datetime, _dt.datetime, bool]
+    ]
     specs = {
         "full": ("localhost", FULL_DNS, FULL_IPS, inter, start, leaf_end, True),
         "cn_only": ("db.example.test", (), (), inter, start, leaf_end, True),

@@ -135,7 +135,11 @@ def _template_ok(tdir: Path, stamp: str) -> dict[str, str] | None:
         marker = json.loads((tdir / "dbdoctor_template.json").read_text())
     except (OSError, ValueError):
         return None
-    if not isinstance(marker, dict) or marker.get("format") != TEMPLATE_FORMAT or marker.get("binary") != stamp:
+    if (
+        not isinstance(marker, dict)
+        or marker.get("format") != TEMPLATE_FORMAT
+        or marker.get("binary") != stamp
+    ):
         return None
     return {str(k): str(v) for k, v in marker.items()}
 
@@ -207,18 +211,27 @@ def _build_template(tdir: Path, runtime: Path, user: _system.ServerUser, bindir:
         )
         log = build / "template.log"
         pg_ctl = str(bindir / "pg_ctl")
-        _system.run([pg_ctl, "start", "-w", "-t", "60", "-s", "-D", str(build), "-l", str(log)], user=user, timeout=70)
+        _system.run(
+            [pg_ctl, "start", "-w", "-t", "60", "-s", "-D", str(build), "-l", str(log)], user=user, timeout=70
+        )
         try:
             import psycopg
             from psycopg import sql
 
             with psycopg.connect(
-                host=str(build), port=5432, user=SUPERUSER, dbname="template1", connect_timeout=10, autocommit=True
+                host=str(build),
+                port=5432,
+                user=SUPERUSER,
+                dbname="template1",
+                connect_timeout=10,
+                autocommit=True,
             ) as conn:
                 for role in (APP_USER, OTHER_USER, NOPASS_USER):
                     conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
                 conn.execute(
-                    sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(APP_DB), sql.Identifier(APP_USER))
+                    sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                        sql.Identifier(APP_DB), sql.Identifier(APP_USER)
+                    )
                 )
             # Fewer files make each copy faster (creating ~300 files per database is most of the copy time):
             # keep template1 (CREATE DATABASE needs it) and app; drop template0 and postgres.
@@ -231,7 +244,11 @@ def _build_template(tdir: Path, runtime: Path, user: _system.ServerUser, bindir:
                 row = conn.execute("SELECT current_setting('server_version')").fetchone()
                 version = str(row[0]) if row else "?"
         finally:
-            _system.run([pg_ctl, "stop", "-m", "fast", "-w", "-t", "60", "-s", "-D", str(build)], user=user, timeout=70)
+            _system.run(
+                [pg_ctl, "stop", "-m", "fast", "-w", "-t", "60", "-s", "-D", str(build)],
+                user=user,
+                timeout=70,
+            )
         for leftover in ("dbdoctor_server.conf", "template.log", "postmaster.opts"):
             with contextlib.suppress(FileNotFoundError):
                 (build / leftover).unlink()
@@ -291,7 +308,9 @@ def _refill_spares(runtime: Path, template: Template) -> None:
     count = 0
     for p in spares.iterdir():
         ready = p.name.startswith(f"{template.id}-")
-        in_progress = p.name.startswith(f".tmp-{template.id}-") and now - p.stat().st_mtime < _STALE_TMP_SECONDS
+        in_progress = (
+            p.name.startswith(f".tmp-{template.id}-") and now - p.stat().st_mtime < _STALE_TMP_SECONDS
+        )
         if ready or in_progress:
             count += 1
         else:
@@ -390,7 +409,9 @@ def _launch(bindir: Path, data: Path, log: Path, user: _system.ServerUser, timeo
     """Start the postmaster with pg_ctl (which detaches it) and wait for postmaster.pid to say ready."""
     offset = _log_size(log)
     _system.run(
-        [str(bindir / "pg_ctl"), "start", "-W", "-s", "-D", str(data), "-l", str(log)], user=user, timeout=timeout
+        [str(bindir / "pg_ctl"), "start", "-W", "-s", "-D", str(data), "-l", str(log)],
+        user=user,
+        timeout=timeout,
     )
     deadline = time.monotonic() + timeout
     seen_pid: int | None = None
@@ -415,7 +436,9 @@ def _launch(bindir: Path, data: Path, log: Path, user: _system.ServerUser, timeo
                 raise _PortTaken(tail)
             raise SandboxError(f"PostgreSQL did not start; its log ({log}) says:\n{tail}")
         time.sleep(0.005)
-    raise SandboxError(f"PostgreSQL was not ready within {timeout:g} s; its log ({log}) says:\n{_log_tail(log, offset)}")
+    raise SandboxError(
+        f"PostgreSQL was not ready within {timeout:g} s; its log ({log}) says:\n{_log_tail(log, offset)}"
+    )
 
 
 def _kill_postmaster(pid: int, data: Path, timeout: float = 15.0) -> None:
@@ -445,7 +468,9 @@ def _set_passwords(srv: SandboxServer) -> None:
         for role, pw in ((srv.user, srv.password), (srv.other_user, srv.other_password)):
             verifier = conn.pgconn.encrypt_password(pw.reveal().encode(), role.encode(), b"scram-sha-256")
             conn.execute(
-                sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(role), sql.Literal(verifier.decode()))
+                sql.SQL("ALTER ROLE {} PASSWORD {}").format(
+                    sql.Identifier(role), sql.Literal(verifier.decode())
+                )
             )
 
 
@@ -624,7 +649,9 @@ def reconfigure(srv: SandboxServer, *, profile: str, cert: str) -> None:
     if "was not reloaded" in tail:
         problems.append(tail)
     if problems:
-        raise SandboxError(f"sandbox server {srv.name!r} rejected the new configuration: " + "; ".join(problems))
+        raise SandboxError(
+            f"sandbox server {srv.name!r} rejected the new configuration: " + "; ".join(problems)
+        )
     srv._set(profile=prof.name, cert=cert)
     srv.save()
 

@@ -101,7 +101,12 @@ class SandboxServer:
         from psycopg.conninfo import make_conninfo
 
         return make_conninfo(
-            "", host=str(self.socket_dir), port=self.port, user=self.superuser, dbname=self.dbname, connect_timeout=5
+            "",
+            host=str(self.socket_dir),
+            port=self.port,
+            user=self.superuser,
+            dbname=self.dbname,
+            connect_timeout=5,
         )
 
     # --- life cycle -----------------------------------------------------------------------------------------
