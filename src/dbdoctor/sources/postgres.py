@@ -118,6 +118,11 @@ def is_uri(text: str) -> bool:
     return text.startswith(URI_PREFIXES)
 
 
+def _q(text: str) -> str:
+    """Percent-encode everything but unreserved characters; undecodable bytes kept as they were."""
+    return quote(text, safe="", errors="surrogateescape")
+
+
 def _strict_unquote(text: str) -> str:
     """Percent-decode when every ``%`` starts a valid escape (as libpq requires); else the text as is."""
     if "%" in text and len(_PERCENT_OK.findall(text)) == text.count("%"):
@@ -174,7 +179,7 @@ def _secret_values(text: str) -> list[str]:
         for piece in re.split(r"[@/:?#]", raw):
             values.add(piece)
             values.add(_strict_unquote(piece))
-        values.add(quote(_strict_unquote(raw), safe=""))
+        values.add(_q(_strict_unquote(raw)))
     return sorted((v for v in values if v), key=len, reverse=True)
 
 
@@ -239,7 +244,7 @@ def _parse(text: str) -> dict[str, str] | None:
 
     try:
         return {k: str(v) for k, v in conninfo_to_dict(text).items()}
-    except Error:
+    except (Error, UnicodeDecodeError):
         return None
 
 
@@ -259,8 +264,8 @@ def analyse_password(text: str) -> PasswordAnalysis | None:
     user, pw = _strict_unquote(user_raw), _strict_unquote(pw_raw)
     rest = norm[last_at + 1 :]
     prefix = norm[:scheme_end]
-    encoded = f"{prefix}{quote(user, safe='')}:{quote(pw, safe='')}@{rest}"
-    redacted = f"{prefix}{quote(user, safe='')}:{REDACTED}@{rest}"
+    encoded = f"{prefix}{_q(user)}:{_q(pw)}@{rest}"
+    redacted = f"{prefix}{_q(user)}:{REDACTED}@{rest}"
     unencoded = tuple(sorted({c for c in pw_raw if c in _MUST_ENCODE} - ({"%"} if pw != pw_raw else set())))
     as_written = _parse(norm)
     as_meant = _parse(encoded)
@@ -340,6 +345,12 @@ def parse_params(text: str) -> dict[str, str]:
     norm, _ = normalise(text)
     try:
         parsed = conninfo_to_dict(norm)
+    except UnicodeDecodeError:  # psycopg decodes libpq's values as UTF-8; its message would echo the bytes
+        raise TargetParseError(
+            "the connection string holds percent-encoded bytes that are not valid UTF-8",
+            "in a URL every '%' starts an escape of two hex digits; write a literal '%' as %25 "
+            "(urllib.parse.quote(password, safe='') encodes a password correctly)",
+        ) from None
     except Error as exc:
         message = scrub(str(exc).strip() or type(exc).__name__, text)
         raise TargetParseError(message, scrub(_hint(text, message), text)) from None
