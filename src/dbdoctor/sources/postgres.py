@@ -206,7 +206,7 @@ def scrub(message: str, text: str) -> str:
             if any(pos < e and pos + len(frag) > s for s, e in spans):
                 return f'"{REDACTED}"'
             pos = text.find(frag, pos + 1)
-        if text.find(frag) == -1 and any(s in frag for s in secrets):
+        if text.find(frag) == -1 and any(s == frag or (len(s) >= 4 and s in frag) for s in secrets):
             return f'"{REDACTED}"'
         return m.group(0)
 
@@ -353,7 +353,7 @@ def parse_params(text: str) -> dict[str, str]:
         ) from None
     except Error as exc:
         message = scrub(str(exc).strip() or type(exc).__name__, text)
-        raise TargetParseError(message, scrub(_hint(text, message), text)) from None
+        raise TargetParseError(message, _hint(text, message)) from None
     return {k: str(v) for k, v in parsed.items()}
 
 
