@@ -292,3 +292,38 @@ def test_now_naive_is_utc(chain_pki: Pki) -> None:
     a = tls.analyze_chain([chain_pki.leaf.der], ca_file=None, ca_source="none", host=None,
                           now=dt.datetime.now(dt.UTC).replace(tzinfo=None))
     assert a.days_left is not None
+
+
+# --- intermediate missing, or another CA? (a presumption; OpenSSL says "unable to get local issuer" for both)
+
+
+def test_same_org_other_root_named_root_is_untrusted(tmp_path: Path) -> None:
+    ours_root = issue("Acme Root CA 1", org="Acme", ca=True)
+    theirs = issue("Acme Root CA 2", org="Acme", ca=True)
+    leaf = issue("db.acme.test", issuer=theirs, org="Acme", dns=["db.acme.test"])
+    assert ours(tmp_path, [leaf], [ours_root]).problem == "untrusted"
+
+
+def test_issuing_ca_missing_is_incomplete(tmp_path: Path) -> None:
+    root = issue("Acme Root", org="Acme", ca=True)
+    issuing = issue("Acme Issuing CA 7", issuer=root, org="Acme", ca=True)
+    leaf = issue("db.acme.test", issuer=issuing, org="Acme", dns=["db.acme.test"])
+    assert openssl_verify(tmp_path, [leaf], leaf, [root]) == 20
+    assert ours(tmp_path, [leaf], [root]).problem == "chain_incomplete"
+
+
+def test_unnamed_issuer_of_another_org_is_untrusted(tmp_path: Path) -> None:
+    root = issue("R1", org="Acme", ca=True)
+    other = issue("X9", org="Globex", ca=True)
+    leaf = issue("db.acme.test", issuer=other, org="Globex", dns=["db.acme.test"])
+    assert ours(tmp_path, [leaf], [root]).problem == "untrusted"
+
+
+def test_unnamed_issuer_of_same_org_is_incomplete(tmp_path: Path) -> None:
+    root = issue("R1", org="Acme", ca=True)
+    inter = issue("R10", issuer=root, org="Acme", ca=True)
+    leaf = issue("db.acme.test", issuer=inter, org="Acme", dns=["db.acme.test"])
+    assert ours(tmp_path, [leaf], [root]).problem == "chain_incomplete"
+    # with the intermediate sent and the wrong root trusted: what is missing is a root
+    other = issue("Z1", org="Acme", ca=True)
+    assert ours(tmp_path, [leaf, inter], [other]).problem == "untrusted"

@@ -508,13 +508,46 @@ def _aki(cert: x509.Certificate) -> bytes | None:
 
 
 def _related(missing_issuer: x509.Name, store: Sequence[x509.Certificate]) -> bool:
-    """Heuristic for "an intermediate is missing" rather than "another CA": the CA source holds a CA
-    certificate of the same organisation as the missing issuer (the intermediate the server should have sent
-    belongs to the hierarchy the client trusts)."""
+    """The CA source holds a CA certificate of the same organisation as the missing issuer."""
     org = _org(missing_issuer)
     if org is None:
         return False
     return any(_org(c.subject) == org and c.subject != missing_issuer for c in store)
+
+
+_INTERMEDIATE_WORDS: Final = ("intermediate", "issuing", "subordinate", "sub ca", "sub-ca", "subca")
+
+
+def _has_ca_issuers_url(cert: x509.Certificate) -> bool:
+    try:
+        aia = cert.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
+    except (x509.ExtensionNotFound, ValueError):
+        return False
+    return any(d.access_method == x509.oid.AuthorityInformationAccessOID.CA_ISSUERS for d in aia)
+
+
+def _missing_is_intermediate(top: x509.Certificate, store: Sequence[x509.Certificate]) -> bool:
+    """Is the certificate missing above ``top`` an intermediate (the server should have sent it) rather than
+    a root the client lacks? The chain alone cannot prove it (OpenSSL reports both as "unable to get local
+    issuer certificate"), so this is a documented presumption, in this order:
+
+    1. the missing issuer's CN says "root" → a root; says intermediate/issuing/subordinate → an intermediate;
+    2. ``top`` is itself a CA certificate the server sent → what is missing is its root (servers may omit it);
+    3. ``top`` carries an AIA caIssuers URL (public CAs put one in every leaf) → an intermediate;
+    4. the CA source holds a CA of the same organisation as the missing issuer → an intermediate of that
+       hierarchy; else another CA altogether.
+    """
+    attrs = top.issuer.get_attributes_for_oid(NameOID.COMMON_NAME)
+    cn = str(attrs[0].value).lower() if attrs else ""
+    if "root" in cn:
+        return False
+    if any(w in cn for w in _INTERMEDIATE_WORDS):
+        return True
+    if _is_ca(top):
+        return False
+    if _has_ca_issuers_url(top):
+        return True
+    return _related(top.issuer, store)
 
 
 def _in_validity(cert: x509.Certificate, now: dt.datetime) -> str | None:
@@ -544,8 +577,8 @@ def analyze_chain(
 
     - ``self_signed``: the leaf is self-signed and not in the CA source (X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT).
     - ``chain_incomplete``: the chain stops at a certificate that is not self-signed and whose issuer is neither
-      in the chain sent nor in the CA source (X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY), while the CA source
-      does hold a CA of the same organisation as that missing issuer: the server left out an intermediate.
+      in the chain sent nor in the CA source (X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY), and that missing
+      issuer is presumed an intermediate (see :func:`_missing_is_intermediate`): the server left it out.
     - ``untrusted``: any other failure to reach a self-signed certificate of the CA source (another CA, a
       self-signed root sent by the server that the source lacks, a broken signature).
     - ``expired`` / ``not_yet_valid``: the chain builds, but a certificate in it (leaf, intermediate or anchor)
@@ -650,7 +683,7 @@ def analyze_chain(
             return result(False, "untrusted", f"The CA source holds {top_subject!r} but not its issuer "
                           f"{missing!r}; OpenSSL (as libpq uses it) needs the chain to end at a self-signed root "
                           "in the CA source.", top_subject, subjects, missing)
-        if _related(top.issuer, store):
+        if _missing_is_intermediate(top, store):
             return result(False, "chain_incomplete", f"The issuer {missing!r} of {top_subject!r} was not sent by "
                           "the server and is not in the CA source: an intermediate certificate is missing.",
                           top_subject, subjects, missing)
