@@ -80,6 +80,8 @@ _HBA_TAIL = (
 _CONFIRMED_PG = "Captured from PostgreSQL 15.18 through libpq 18 (psycopg 3.3)."
 _CONFIRMED_LIBPQ = "Captured from libpq 18 (psycopg 3.3) against PostgreSQL 15.18."
 _CONFIRMED_NODE = "Captured from node-postgres 8 (node 20) against PostgreSQL 15.18."
+_CONFIRMED_PY = "Captured from asyncpg 0.32 / pg8000 1.31.6 against PostgreSQL 15.18."
+_CONFIRMED_MARIADB = "Captured from MariaDB 10.11.19 (server, mariadb client, PyMySQL 1.2.4)."
 _KNOWLEDGE_V = "From the knowledge files, marked reproduced there [V]; not re-run for this catalog."
 _KNOWLEDGE = "From the knowledge files, not marked as reproduced there: unconfirmed."
 _DOCS = "Not in the knowledge files: from the product's documentation; unconfirmed."
@@ -453,7 +455,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             'asyncpg.exceptions.CantChangeRuntimeParamError: parameter "ssl" cannot be changed now',
         ),
         confirmed=True,
-        note=_CONFIRMED_PG + " (sent through libpq's options; asyncpg sends it as a startup parameter, [V] in DRIVERS.md).",
+        note=_CONFIRMED_PG + " (through libpq's options, and from asyncpg 0.32 with ?ssl=true).",
         sqlstate="55P02",
     ),
     Entry(
@@ -473,7 +475,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             'configuration parameter "sslMode"',
         ),
         confirmed=True,
-        note=_CONFIRMED_PG + " (sent through libpq's options; asyncpg's forwarding is [V] in DRIVERS.md).",
+        note=_CONFIRMED_PG + " (through libpq's options, and from asyncpg 0.32 with ?sslMode=require).",
         sqlstate="42704",
     ),
     # ---------------------------------------------------------------- PgBouncer
@@ -490,7 +492,8 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         fix="Encrypt on the client: sslmode=verify-full with the pooler's CA file, or at least sslmode=require.",
         examples=("FATAL:  SSL required", 'connection to server at "pool" (10.0.0.9), port 6432 failed: ERROR:  SSL required'),
         near_misses=("server does not support SSL, but SSL was required",),
-        note="From SERVER-ERRORS.md; PgBouncer not run here: unconfirmed.",
+        confirmed=True,
+        note="Captured from PgBouncer 1.18 (client_tls_sslmode=require, max_client_conn=2) through libpq 18.",
     ),
     Entry(
         id="pgbouncer.no_more_connections",
@@ -502,7 +505,26 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         fix="Raise max_client_conn / the pool size in pgbouncer.ini, or open fewer client connections.",
         examples=("ERROR:  no more connections allowed (max_client_conn)",),
         near_misses=("FATAL:  sorry, too many clients already",),
-        note="From SERVER-ERRORS.md; PgBouncer not run here: unconfirmed.",
+        confirmed=True,
+        note="Captured from PgBouncer 1.18 (client_tls_sslmode=require, max_client_conn=2) through libpq 18.",
+    ),
+    Entry(
+        id="pgbouncer.no_such_database",
+        source="pgbouncer",
+        engine="postgresql",
+        pattern=_p(r"no such database: (?P<database>\S+)"),
+        cause="database_missing",
+        meaning=(
+            "PgBouncer has no entry for the database {database} in its [databases] section (and no '*' "
+            "fallback), so it refuses before reaching any server."
+        ),
+        fix="Use a database name the pooler lists, or add it to pgbouncer.ini's [databases] and reload PgBouncer.",
+        examples=(
+            'connection failed: connection to server at "127.0.0.1", port 6499 failed: FATAL:  no such database: nodb',
+        ),
+        near_misses=('FATAL:  database "nodb" does not exist',),
+        confirmed=True,
+        note="Captured from PgBouncer 1.18 through libpq 18. Not in the knowledge files.",
     ),
     # ---------------------------------------------------------------- libpq: encryption and certificates
     Entry(
@@ -887,6 +909,18 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         note="Operating-system error texts; cannot be produced on loopback: unconfirmed.",
     ),
     Entry(
+        id="py.connect_call_failed",
+        source="asyncpg (Python asyncio)",
+        engine="any",
+        pattern=_p(r"\[Errno 111\] Connect call failed \('(?P<address>[^']*)', (?P<port>\d+)\)"),
+        cause="connection_refused",
+        meaning="Nothing accepts connections at {endpoint}: the server is down or listens elsewhere.",
+        fix="Check host and port and that the server is up and listening there.",
+        examples=("ConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', 1)",),
+        confirmed=True,
+        note=_CONFIRMED_PY + " Not in the knowledge files.",
+    ),
+    Entry(
         id="libpq.server_closed",
         source="libpq",
         engine="postgresql",
@@ -974,7 +1008,8 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         fix="Turn SSL on at the server, or connect to the endpoint that offers it; do not drop to sslmode=disable.",
         examples=('PostgreSQL server at "127.0.0.1:55432" rejected SSL upgrade',),
-        note=_KNOWLEDGE_V,
+        confirmed=True,
+        note=_CONFIRMED_PY,
     ),
     Entry(
         id="py.unexpected_ssl_keyword",
@@ -1019,7 +1054,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         near_misses=("Error: self-signed certificate",),
         confirmed=True,
-        note=_CONFIRMED_NODE,
+        note=_CONFIRMED_NODE + " Also captured from asyncpg 0.32, pg8000 1.31.6, PyMySQL 1.2.4 and the MariaDB 10.11 client.",
         priority=75,
     ),
     Entry(
@@ -1089,20 +1124,23 @@ ENTRIES: Final[tuple[Entry, ...]] = (
     ),
     Entry(
         id="asyncpg.ip_mismatch",
-        source="asyncpg (Python ssl)",
-        engine="postgresql",
+        source="Python ssl (asyncpg, pg8000, PyMySQL)",
+        engine="any",
         pattern=_p(r"IP address mismatch, certificate is not valid for '(?P<host>[^']*)'"),
         cause="ip_address_mismatch",
         meaning="The client connected by IP address {host} and verifies the host, and the certificate does not name that address.",
         fix="Connect with a host name the certificate lists (and keep the address in /etc/hosts or DNS), not the IP.",
-        examples=("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: IP address mismatch, certificate is not valid for '127.0.0.1'. (_ssl.c:1006)",),
-        note=_KNOWLEDGE_V,
+        examples=("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: IP address mismatch, certificate is not valid for '127.0.0.1'. (_ssl.c:1006)",
+            'OperationalError(2003, "Can\'t connect to MySQL server on \'127.0.0.1\' ([SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: IP address mismatch, certificate is not valid for \'127.0.0.1\'. (_ssl.c:1006))")',
+        ),
+        confirmed=True,
+        note=_CONFIRMED_PY + " PyMySQL 1.2.4 shows the same text.",
         priority=75,
     ),
     Entry(
         id="asyncpg.hostname_mismatch",
-        source="asyncpg (Python ssl)",
-        engine="postgresql",
+        source="Python ssl (asyncpg, pg8000, PyMySQL)",
+        engine="any",
         pattern=_p(r"Hostname mismatch, certificate is not valid for '(?P<host>[^']*)'"),
         cause="hostname_mismatch",
         meaning="The host name {host} is not among the certificate's names.",
@@ -1120,7 +1158,8 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         meaning="Python's ssl module could not verify the server's certificate; the words after the colon give the reason.",
         fix="Give the driver the provider's CA bundle; paste the full message for the exact reason.",
         examples=("ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed",),
-        note=_KNOWLEDGE_V,
+        confirmed=True,
+        note=_CONFIRMED_PY,
         priority=40,
     ),
     Entry(
@@ -1132,7 +1171,8 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         meaning="pg8000 was told to use SSL (ssl_context) and the server does not offer it.",
         fix="Turn SSL on at the server or connect to the endpoint that has it.",
         examples=("pg8000.exceptions.InterfaceError: Server refuses SSL",),
-        note=_KNOWLEDGE_V,
+        confirmed=True,
+        note=_CONFIRMED_PY,
     ),
     # ---------------------------------------------------------------- node-postgres
     Entry(
@@ -1330,7 +1370,8 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         meaning="The MariaDB client was told to enforce TLS (--ssl-verify-server-cert) and the server has no TLS.",
         fix="Configure TLS on the server (ssl_cert, ssl_key) or use the endpoint that has it.",
         examples=("ERROR 2026 (HY000): TLS/SSL error: SSL is required, but the server does not support it",),
-        note=_KNOWLEDGE,
+        confirmed=True,
+        note=_CONFIRMED_MARIADB + " (server without TLS, --ssl-verify-server-cert; plain --ssl silently connected without TLS)",
         priority=70,
     ),
     Entry(
@@ -1344,8 +1385,10 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         examples=(
             "ERROR 2026 (HY000): SSL connection error: SSL is required but the server doesn't support it",
             "(2026, \"SSL is required but the server doesn't support it\")",
+            'OperationalError(2026, "SSL is required but the server doesn\'t support it")',
         ),
-        note=_KNOWLEDGE,
+        confirmed=True,
+        note=_CONFIRMED_MARIADB + " PyMySQL's form; the MySQL client's form is from DRIVERS.md, unconfirmed.",
         priority=60,
     ),
     Entry(
@@ -1357,7 +1400,8 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         meaning="With --ssl-verify-server-cert the MariaDB client found that the certificate does not name the host (its text for a host mismatch).",
         fix="Connect with a host name the certificate lists.",
         examples=("ERROR 2026 (HY000): TLS/SSL error: Validation of SSL server certificate failed",),
-        note=_KNOWLEDGE_V,
+        confirmed=True,
+        note=_CONFIRMED_MARIADB,
         priority=70,
     ),
     Entry(
@@ -1384,7 +1428,8 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         fix="Check user, password and the host part of the account (SELECT user, host FROM mysql.user).",
         examples=("ERROR 1045 (28000): Access denied for user 'app'@'localhost' (using password: YES)",),
-        note=_KNOWLEDGE,
+        confirmed=True,
+        note=_CONFIRMED_MARIADB + " Also what a user that does not exist gets.",
         sqlstate="28000",
         priority=60,
     ),
@@ -1401,7 +1446,8 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         fix="Connect with TLS (the MariaDB client: --ssl --ssl-verify-server-cert --ssl-ca=...; drivers: their ssl options) and try again.",
         examples=("ERROR 1045 (28000): Access denied for user 'app'@'localhost' (using password: NO)",),
-        note="SERVER-ERRORS.md: seen on MariaDB 10.11.19 there; not reproduced for this catalog.",
+        confirmed=True,
+        note=_CONFIRMED_MARIADB + " (require_secure_transport=ON, and a REQUIRE SSL account, both without TLS: the same text as a wrong password)",
         sqlstate="28000",
         priority=60,
     ),
@@ -1414,7 +1460,8 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         meaning="An account created with REQUIRE X509 (or REQUIRE SUBJECT/ISSUER) logging in without a client certificate gets the same 'Access denied'.",
         fix="Connect with the client certificate and key (--ssl-cert, --ssl-key) over TLS.",
         examples=("Access denied for user 'app'@'10.0.0.7' (using password: YES)",),
-        note="SERVER-ERRORS.md: seen on MariaDB there; not reproduced for this catalog.",
+        confirmed=True,
+        note=_CONFIRMED_MARIADB + " (a REQUIRE X509 account over TLS without a client certificate)",
         sqlstate="28000",
         priority=60,
     ),
@@ -1448,9 +1495,12 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         cause="too_many_connections",
         meaning="The server has reached max_connections (error 1040).",
         fix="Use a connection pool, close idle connections, or raise max_connections.",
-        examples=("ERROR 1040 (HY000): Too many connections", '(1040, "Too many connections")'),
+        examples=("ERROR 1040 (HY000): Too many connections", '(1040, "Too many connections")',
+            "OperationalError(1040, 'Too many connections')",
+        ),
         near_misses=("sorry, too many clients already",),
-        note=_KNOWLEDGE,
+        confirmed=True,
+        note=_CONFIRMED_MARIADB + " (PyMySQL, max_connections reached)",
     ),
     Entry(
         id="mysql.unknown_database",
@@ -1460,22 +1510,27 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         cause="database_missing",
         meaning="The server has no database (schema) named {database} (error 1049).",
         fix="Set the right database name, or create it.",
-        examples=("ERROR 1049 (42000): Unknown database 'app'",),
-        note=_DOCS,
+        examples=("ERROR 1049 (42000): Unknown database 'app'",
+            'OperationalError(1049, "Unknown database \'nodb\'")',
+        ),
+        confirmed=True,
+        note=_CONFIRMED_MARIADB,
     ),
     Entry(
         id="mysql.cant_connect_refused",
         source="MySQL/MariaDB client, PyMySQL",
         engine="mysql",
-        pattern=_p(r"Can't connect to (?:MySQL |MariaDB )?server on '(?P<host>[^']*)'(?::(?P<port>\d+))? \((?:111|10061)\b[^)]*\)|Can't connect to (?:MySQL |MariaDB )?server on '(?P<host2>[^']*)' \(\[Errno 111\]"),
+        pattern=_p(r"Can't connect to (?:MySQL |MariaDB )?server on '(?P<host>[^']*)'(?::(?P<port>\d+))? \((?:111|115|10061)\b[^)]*\)|Can't connect to (?:MySQL |MariaDB )?server on '(?P<host2>[^']*)' \(\[Errno 111\]"),
         cause="connection_refused",
         meaning="Nothing accepts connections on {host} at that port (errno 111).",
         fix="Check host and port (3306 by default) and that the server is up and listening there (bind-address).",
         examples=(
             "ERROR 2002 (HY000): Can't connect to server on '127.0.0.1' (111)",
             "(2003, \"Can't connect to MySQL server on '127.0.0.1' ([Errno 111] Connection refused)\")",
+            "ERROR 2002 (HY000): Can't connect to server on '127.0.0.1' (115)",
         ),
-        note=_DOCS,
+        confirmed=True,
+        note=_CONFIRMED_MARIADB + " The mariadb client reports errno 115 (EINPROGRESS) for a refused port, not 111.",
         priority=60,
     ),
     Entry(
@@ -1499,7 +1554,8 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         meaning="The host name {host} does not resolve here (error 2005).",
         fix="Check the host name and where the app resolves it.",
         examples=("ERROR 2005 (HY000): Unknown server host 'nope.invalid' (-2)",),
-        note=_DOCS,
+        confirmed=True,
+        note=_CONFIRMED_MARIADB,
     ),
     Entry(
         id="pymysql.cant_connect_ssl",
@@ -1509,8 +1565,10 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         cause="cert_untrusted",
         meaning="PyMySQL's TLS handshake with {host} failed on certificate verification; the words after [SSL: ...] give the reason.",
         fix="Pass the provider's CA (ssl_ca=...) and, for ssl={{'ca': ...}}, connect with a name the certificate lists.",
-        examples=("(2003, \"Can't connect to MySQL server on '127.0.0.1' ([SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed (_ssl.c:1006))\")",),
-        note=_KNOWLEDGE_V,
+        examples=("(2003, \"Can't connect to MySQL server on '127.0.0.1' ([SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed (_ssl.c:1006))\")",
+        ),
+        confirmed=True,
+        note=_CONFIRMED_MARIADB + " The captured texts carry a reason after the colon, which the more specific entries explain.",
         priority=45,
     ),
     Entry(
