@@ -266,6 +266,22 @@ def test_real_network_messages(clean_libpq_env: None) -> None:
     _assert_explains(_libpq_error("host=a,b port=1,2,3 user=x"), "param_invalid", "libpq.ports_mismatch")
 
 
+@pytest.mark.server
+def test_real_client_certificate_messages(pg_sandbox: object, clean_libpq_env: None) -> None:
+    from dbdoctor.sandbox import SandboxServer
+
+    assert isinstance(pg_sandbox, SandboxServer)
+    pki = pg_sandbox.pki
+    with pg_sandbox.configured(profile="clientcert"):
+        base = {"password": None}
+        own = {"sslcert": str(pki.client_cert), "sslkey": str(pki.client_key)}
+        other_ca = {"sslcert": str(pki.other_client_cert), "sslkey": str(pki.other_client_key)}
+        wrong_user = _libpq_error(pg_sandbox.conninfo(**base, **own, user=pg_sandbox.other_user))
+        unknown_ca = _libpq_error(pg_sandbox.conninfo(**base, **other_ca))
+    _assert_explains(wrong_user, "client_cert_problem", "pg.cert_auth_failed")
+    _assert_explains(unknown_ca, "client_cert_problem", "libpq.ssl_alert_unknown_ca")
+
+
 def _python_ssl_error(port: int, cafile: Path, server_name: str) -> str:
     """What asyncpg/pg8000 show: Python's ssl error for a TLS handshake after PostgreSQL's SSLRequest."""
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:

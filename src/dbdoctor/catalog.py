@@ -189,7 +189,9 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             "The connection was encrypted, and still pg_hba.conf has no rule for {user} connecting to {database} "
             "from {address}. This is not an SSL problem: the server does not accept connections from this address "
             "at all. On a hosted database it usually means your address (the app's egress IP) is not on the "
-            "database's allowlist."
+            "database's allowlist. Rarely, the server has only plain (hostnossl) rules for you, and sslmode=disable "
+            "would connect (cause server_rejects_ssl); `dbdoctor check` tells the two apart without sending a "
+            "password in plain text."
         ),
         fix=(
             "Add the address the server sees ({address}) to the database's allowlist or trusted sources (or a "
@@ -431,7 +433,8 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         fix="Use a client certificate issued for {user} (CN={user}), or connect as the user the certificate names.",
         examples=('FATAL:  certificate authentication failed for user "app"',),
-        note="Server text (auth.c); not in the knowledge files and not reproduced here: unconfirmed.",
+        confirmed=True,
+        note=_CONFIRMED_PG + " (a valid client certificate for CN=app used as another user). Not in the knowledge files.",
         sqlstate="28000",
     ),
     Entry(
@@ -769,6 +772,27 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         near_misses=("SSL error: certificate verify failed",),
         confirmed=True,
         note=_CONFIRMED_LIBPQ + " 'SSL SYSCALL error: EOF detected' is libpq 17's text ([V] in DRIVERS.md).",
+        priority=60,
+    ),
+    Entry(
+        id="libpq.ssl_alert_unknown_ca",
+        source="libpq",
+        engine="postgresql",
+        pattern=_p(r"SSL error: tlsv1 alert unknown ca"),
+        cause="client_cert_problem",
+        meaning=(
+            "The server refused the client certificate during the TLS handshake: it was not issued by a CA in "
+            "the server's ssl_ca_file. (The alert comes from the server; the server's own certificate is not "
+            "the problem.)"
+        ),
+        fix="Use a client certificate issued by the CA the server trusts for clients (ask the provider or the DBA).",
+        examples=(
+            'connection failed: connection to server at "127.0.0.1", port 55491 failed: SSL error: tlsv1 alert '
+            "unknown ca",
+        ),
+        near_misses=("SSL error: certificate verify failed",),
+        confirmed=True,
+        note=_CONFIRMED_LIBPQ + " (a client certificate from another CA). Not in the knowledge files.",
         priority=60,
     ),
     Entry(
