@@ -144,3 +144,19 @@ def test_specific_reason_beats_generic_wrapper() -> None:
         'verify failed: certificate has expired (_ssl.c:1006))")'
     )
     assert [m.cause for m in explain(text).matches] == ["cert_expired"]
+
+
+def _alternatives(entry: catalog.Entry) -> set[str]:
+    """Entries with the very same pattern: declared alternatives that only a live check tells apart."""
+    return {e.id for e in catalog.ENTRIES if e.pattern.pattern == entry.pattern.pattern}
+
+
+@pytest.mark.parametrize("entry", catalog.ENTRIES, ids=ENTRY_IDS)
+def test_other_entries_examples_are_near_misses(entry: catalog.Entry) -> None:
+    """Every other entry's real example is a near miss for this one: no entry of another cause explains it,
+    except declared alternatives (MariaDB's 'Access denied')."""
+    for other in catalog.ENTRIES:
+        if other.cause == entry.cause or entry.id in _alternatives(other):
+            continue
+        for example in other.examples:
+            assert entry.id not in [m.id for m in explain(example).matches], (entry.id, example)
