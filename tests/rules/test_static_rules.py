@@ -291,8 +291,9 @@ def test_dd107_env_overridden_by_url(env: dict[str, str]) -> None:
     env["PGSSLMODE"] = "disable"
     fs = [f for f in findings("postgresql://h/d?sslmode=require", env) if f.code == "DD107"]
     assert len(fs) == 1 and fs[0].severity == "warning"
-    assert fs[0].detail == ("PGSSLMODE=disable in the environment is overridden by sslmode=require in the "
-                            "connection string.")
+    assert fs[0].detail == "PGSSLMODE=disable in the environment is overridden by sslmode=require in the URL."
+    fs = [f for f in findings("host=h sslmode=require", env) if f.code == "DD107"]
+    assert fs[0].detail.endswith("overridden by sslmode=require in the connection string.")
     env["PGSSLMODE"] = "require"  # the same value: nothing to say
     assert "DD107" not in codes(findings("postgresql://h/d?sslmode=require", env))
 

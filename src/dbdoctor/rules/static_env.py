@@ -35,10 +35,12 @@ from dbdoctor.rules._base import Context, Rule
 from dbdoctor.target import Shadowed, Target
 
 
-def _where(label: str) -> str:
+def _where_form(label: str, form: str = "keywords") -> str:
     kind, _, name = label.partition(":")
+    if label == "env:DATABASE_URL":
+        return "DATABASE_URL"
     return {
-        "url": "the connection string",
+        "url": "the URL" if form == "url" else "the connection string",
         "env": "the environment",
         "dotenv": f"the dotenv file {name}",
         "service": f"the service file's [{name}]",
@@ -61,6 +63,9 @@ def _winner_value(target: Target, s: Shadowed) -> str | None:
 def describe(target: Target, s: Shadowed) -> tuple[str, str]:
     """(detail, fix) for one shadowed value, without any password."""
     from dbdoctor.sources.postgres import ENV_VARS
+
+    def _where(label: str) -> str:
+        return _where_form(label, target.form)
 
     if s.key == "password" or s.value is None:
         name = "PGPASSWORD" if s.source.startswith(("env:", "dotenv:")) else "password"
