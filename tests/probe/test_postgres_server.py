@@ -222,3 +222,34 @@ def test_probe_target_total_time(pg_sandbox: SandboxServer) -> None:
     median = statistics.median(times)
     print(f"probe_target median {median:.1f} ms over 10 runs (min {min(times):.1f}, max {max(times):.1f})")
     assert median < TIMEOUT * 1000
+
+
+def test_client_certificate_presented_like_libpq(pg_sandbox: SandboxServer) -> None:
+    pki = pg_sandbox.pki
+    with pg_sandbox.configured(profile="clientcert"):
+        good = host_obs(pg_sandbox, sslcert=str(pki.client_cert), sslkey=str(pki.client_key))
+        wrong = host_obs(pg_sandbox, sslcert=str(pki.other_client_cert), sslkey=str(pki.other_client_key))
+        none = host_obs(pg_sandbox, sslcertmode="disable", sslcert=str(pki.client_cert),
+                        sslkey=str(pki.client_key))
+        base = {"host": "localhost", "port": str(pg_sandbox.port), "user": pg_sandbox.user,
+                "dbname": pg_sandbox.dbname, "sslmode": "require"}
+        good_ok, _ = psycopg_outcome({**base, "sslcert": str(pki.client_cert), "sslkey": str(pki.client_key)}, "")
+        wrong_ok, _ = psycopg_outcome({**base, "sslcert": str(pki.other_client_cert),
+                                       "sslkey": str(pki.other_client_key)}, "")
+    assert good.tls is not None and good.tls.client_cert_loaded and good.tls.client_cert_requested
+    assert good_ok and good.startup_tls is not None and good.startup_tls.outcome == "ok"
+    assert not wrong_ok
+    assert wrong.startup_tls is not None and wrong.startup_tls.outcome in ("eof", "error")
+    if wrong.startup_tls.outcome == "eof":
+        assert wrong.startup_tls.closed_reason and "unknown ca" in wrong.startup_tls.closed_reason
+    assert none.tls is not None and not none.tls.client_cert_loaded
+    assert none.startup_tls is not None and none.startup_tls.error is not None
+    assert "client certificate" in none.startup_tls.error.message
+
+
+def test_unloadable_client_key_is_recorded(pg_sandbox: SandboxServer, tmp_path: Path) -> None:
+    bad_key = tmp_path / "bad.key"
+    bad_key.write_text("not a key\n")
+    obs = host_obs(pg_sandbox, sslcert=str(pg_sandbox.pki.client_cert), sslkey=str(bad_key))
+    assert obs.tls is not None and obs.tls.completed
+    assert not obs.tls.client_cert_loaded and obs.tls.client_cert_error

@@ -19,6 +19,7 @@ CertificateRequest is seen in TLS 1.2 and 1.3 alike. Best effort: when the attri
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import ipaddress
 import os
@@ -257,6 +258,15 @@ _TLS_VERSIONS: Final = {
 }
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class ClientCert:
+    """The client certificate files libpq would present, and the key's passphrase (sslpassword) if any."""
+
+    cert: str
+    key: str
+    password: str | None = dataclasses.field(default=None, repr=False)
+
+
 def capture_context(
     *,
     alpn: Sequence[str] = (),
@@ -308,11 +318,25 @@ def tls_handshake(
     alpn: Sequence[str] = (),
     min_version: str | None = "TLSv1.2",
     max_version: str | None = None,
+    client_cert: ClientCert | None = None,
 ) -> tuple[TlsObservation, ssl.SSLSocket | None]:
     """TLS client handshake over ``sock``, without verification, capturing the chain the server sends.
-    On failure ``sock`` is closed and the observation carries OpenSSL's reason."""
+    On failure ``sock`` is closed and the observation carries OpenSSL's reason. ``client_cert``, when given and
+    loadable, is offered if the server asks for one (as libpq does)."""
     start = time.monotonic()
     ctx = capture_context(alpn=alpn, min_version=min_version, max_version=max_version)
+    cert_loaded = False
+    cert_error: str | None = None
+    if client_cert is not None:
+        secret = (client_cert.password or "").encode()
+        try:
+            # the callable keeps OpenSSL from prompting on the terminal for an encrypted key
+            ctx.load_cert_chain(client_cert.cert, client_cert.key, password=lambda: secret)
+            cert_loaded = True
+        except ssl.SSLError as exc:
+            cert_error = _ssl_reason(exc)
+        except OSError as exc:
+            cert_error = exc.strerror or str(exc)
     seen_request = threading.Event()
 
     def on_message(_conn: Any, direction: Any, _version: Any, content_type: Any, msg_type: Any, _data: Any) -> None:
@@ -344,12 +368,16 @@ def tls_handshake(
                 sni=sni,
                 alpn=tls_sock.selected_alpn_protocol(),
                 client_cert_requested=seen_request.is_set(),
+                client_cert_loaded=cert_loaded,
+                client_cert_error=cert_error,
                 elapsed_ms=_ms(start),
             ),
             tls_sock,
         )
     except (TimedOut, TimeoutError):
         reason = "timed out during the TLS handshake"
+    except ssl.SSLEOFError:
+        reason = "the server closed the connection during the TLS handshake"
     except ssl.SSLError as exc:
         reason = _ssl_reason(exc)
     except OSError as exc:
@@ -364,6 +392,8 @@ def tls_handshake(
             sni=sni,
             error=reason,
             client_cert_requested=seen_request.is_set(),
+            client_cert_loaded=cert_loaded,
+            client_cert_error=cert_error,
             elapsed_ms=_ms(start),
         ),
         None,
@@ -372,7 +402,7 @@ def tls_handshake(
 
 def _ssl_reason(exc: ssl.SSLError) -> str:
     if isinstance(exc, ssl.SSLEOFError):
-        return "the server closed the connection during the TLS handshake"
+        return "the server closed the connection without a TLS close_notify"
     reason = getattr(exc, "reason", None)
     if reason:
         return str(reason).lower().replace("_", " ")
@@ -392,6 +422,7 @@ def unix_socket_path(directory: str, port: int) -> str:
 
 
 __all__ = [
+    "ClientCert",
     "Closed",
     "Deadline",
     "TimedOut",

@@ -72,6 +72,11 @@ class TlsObservation:
     alpn: str | None = None
     error: str | None = None  # OpenSSL's reason when not completed
     client_cert_requested: bool = False  # the server sent a CertificateRequest (TLS 1.2; best effort on 1.3)
+    #: the client certificate libpq would present (sslcert/sslkey, or ~/.postgresql/postgresql.crt/.key)
+    #: was loaded and offered; the probe presents it exactly when libpq would
+    client_cert_loaded: bool = False
+    #: why the client certificate could not be loaded (missing key, wrong key, encrypted key), else None
+    client_cert_error: str | None = None
     elapsed_ms: float = 0.0
 
 
@@ -84,6 +89,9 @@ class StartupObservation:
     auth_code: int | None = None  # 0 ok, 3 cleartext, 5 MD5, 10 SASL, ...
     error: ServerError | None = None
     elapsed_ms: float = 0.0
+    #: for "eof": how the connection ended when known, e.g. a TLS alert after the handshake
+    #: ("tlsv13 alert certificate required", "tlsv1 alert unknown ca": the server refused the client certificate)
+    closed_reason: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -101,8 +101,16 @@ def startup_probe(
         _net.send_all(sock, _pgwire.startup_message(user, dbname), deadline)
     except TimedOut:
         return StartupObservation(encrypted, "timeout", elapsed_ms=_ms(start))
-    except Closed:
-        return StartupObservation(encrypted, "eof", elapsed_ms=_ms(start))
+    except Closed as exc:
+        # a TLS alert (the server refusing our client certificate) may be waiting unread: surface its reason
+        reason = str(exc) or None
+        try:
+            _net.recv_some(sock, deadline.within(0.2), 1)
+        except Closed as later:
+            reason = str(later) or reason
+        except TimedOut:
+            pass
+        return StartupObservation(encrypted, "eof", elapsed_ms=_ms(start), closed_reason=reason)
     reader = _pgwire.MessageReader()
     total = 0
     try:
@@ -124,8 +132,8 @@ def startup_probe(
         return StartupObservation(encrypted, "garbage", elapsed_ms=_ms(start))
     except TimedOut:
         return StartupObservation(encrypted, "timeout", elapsed_ms=_ms(start))
-    except Closed:
-        return StartupObservation(encrypted, "eof", elapsed_ms=_ms(start))
+    except Closed as exc:
+        return StartupObservation(encrypted, "eof", elapsed_ms=_ms(start), closed_reason=str(exc) or None)
     return StartupObservation(encrypted, "garbage", elapsed_ms=_ms(start))
 
 
@@ -184,6 +192,7 @@ def _encrypted_branch(
             alpn=(ALPN_POSTGRESQL,) if direct else (),
             min_version=settings.get("ssl_min_protocol_version") or "TLSv1.2",
             max_version=settings.get("ssl_max_protocol_version") or None,
+            client_cert=client_cert_files(settings),
         )
         if tls_sock is None:
             return ssl_obs, tls, None
@@ -194,6 +203,20 @@ def _encrypted_branch(
         return ssl_obs, tls, st
     finally:
         _net.close_quietly(sock)
+
+
+def client_cert_files(settings: Mapping[str, str], home: str | None = None) -> _net.ClientCert | None:
+    """The client certificate libpq would present (initialize_SSL in fe-secure-openssl.c): sslcert, else
+    ~/.postgresql/postgresql.crt, and sslkey, else ~/.postgresql/postgresql.key; none when sslcertmode=disable
+    or the certificate file does not exist."""
+    if settings.get("sslcertmode") == "disable":
+        return None
+    home_dir = home if home is not None else os.path.expanduser("~")
+    cert = settings.get("sslcert") or os.path.join(home_dir, ".postgresql", "postgresql.crt")
+    key = settings.get("sslkey") or os.path.join(home_dir, ".postgresql", "postgresql.key")
+    if not os.path.isfile(cert):
+        return None
+    return _net.ClientCert(cert, key, settings.get("sslpassword") or None)
 
 
 def _direct_tls_check(
@@ -210,6 +233,7 @@ def _direct_tls_check(
         alpn=(ALPN_POSTGRESQL,),
         min_version=settings.get("ssl_min_protocol_version") or "TLSv1.2",
         max_version=settings.get("ssl_max_protocol_version") or None,
+        client_cert=client_cert_files(settings),
     )
     _net.close_quietly(tls_sock)
     _net.close_quietly(sock)
@@ -521,6 +545,7 @@ def probe_target(target: Target, *, timeout: float) -> Observations:
 __all__ = [
     "attempt_psycopg",
     "build_params",
+    "client_cert_files",
     "probe_host",
     "probe_target",
     "read_ssl_answer",
