@@ -282,6 +282,44 @@ def test_real_client_certificate_messages(pg_sandbox: object, clean_libpq_env: N
     _assert_explains(unknown_ca, "client_cert_problem", "libpq.ssl_alert_unknown_ca")
 
 
+@pytest.mark.server
+def test_real_file_and_timeout_messages(pg_sandbox: object, clean_libpq_env: None, tmp_path: Path) -> None:
+    import shutil
+
+    from dbdoctor.sandbox import SandboxServer
+    from fix_listeners import listener, silent
+
+    assert isinstance(pg_sandbox, SandboxServer)
+    not_pem = tmp_path / "ca.pem"
+    not_pem.write_text("this is not a certificate\n")
+    _assert_explains(
+        _libpq_error(pg_sandbox.conninfo(sslrootcert=str(not_pem))), "ca_file_invalid", "libpq.root_cert_unreadable"
+    )
+    cert, key = tmp_path / "client.crt", tmp_path / "client.key"
+    shutil.copy(pg_sandbox.pki.client_cert, cert)
+    shutil.copy(pg_sandbox.pki.client_key, key)
+    key.chmod(0o644)
+    _assert_explains(
+        _libpq_error(pg_sandbox.conninfo(sslcert=str(cert), sslkey=str(key))), "client_cert_problem",
+        "libpq.client_cert_file",
+    )
+    _assert_explains(
+        _libpq_error(pg_sandbox.conninfo(sslcert=str(cert), sslkey=str(tmp_path / "missing.key"))),
+        "client_cert_problem",
+        "libpq.client_cert_file",
+    )
+    _assert_explains(
+        _libpq_error(f"host={tmp_path / 'no-server'} port=5432 user=x dbname=x"), "connection_refused",
+        "libpq.socket_missing",
+    )
+    with listener(silent) as lst:
+        _assert_explains(
+            _libpq_error(f"host=127.0.0.1 port={lst.port} user=x dbname=x connect_timeout=2"),
+            "connect_timeout",
+            "libpq.timeout",
+        )
+
+
 def _python_ssl_error(port: int, cafile: Path, server_name: str) -> str:
     """What asyncpg/pg8000 show: Python's ssl error for a TLS handshake after PostgreSQL's SSLRequest."""
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
