@@ -68,9 +68,15 @@ def test_dd101_not_when_encoded(env: dict[str, str]) -> None:
     assert "DD101" not in codes(findings("host=h password=p@ss/x", env))
 
 
-def test_dd101_from_database_url(env: dict[str, str]) -> None:
-    env["DATABASE_URL"] = "postgresql://app:p@ss@host/db"
+def test_dd101_from_database_url(env: dict[str, str], tmp_path: Path) -> None:
+    env["DATABASE_URL"] = "postgresql://app:pa/ss@host/db"
     assert "DD101" in codes(findings(None, env))
+    env.pop("DATABASE_URL")
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("DATABASE_URL=postgresql://app:p@ss@host/db\n")
+    assert "DD101" in codes(findings(None, env, (str(dotenv),)))
+    dotenv.write_text("DATABASE_URL=postgresql://app:p%40ss@host/db\n")
+    assert "DD101" not in codes(findings(None, env, (str(dotenv),)))
 
 
 # --- DD100 / DD102 from libpq's rejection, DD102 from the environment ----------------------------------------

@@ -35,10 +35,25 @@ from dbdoctor.rules._base import Context, Rule
 
 
 def _text(ctx: Context) -> str | None:
+    """The target as written: the argument, else DATABASE_URL from the environment or the dotenv file the
+    settings came from."""
     if ctx.raw is not None:
         return ctx.raw.reveal()
-    if ctx.target.provenance.get("password") == "env:DATABASE_URL":
+    if ctx.target.form == "environment":
+        return None
+    prov = ctx.target.provenance
+    label = next((prov[k] for k in ("password", "host", "user", "dbname", "port")
+                  if prov.get(k, "").startswith(("env:DATABASE_URL", "dotenv:"))), None)
+    if label == "env:DATABASE_URL":
         return ctx.environ.get("DATABASE_URL")
+    if label is not None and label.startswith("dotenv:"):
+        from dbdoctor.errors import SourceFileError
+        from dbdoctor.sources._files import read_dotenv
+
+        try:
+            return read_dotenv(label.removeprefix("dotenv:"), ctx.environ, {}).get("DATABASE_URL")
+        except SourceFileError:
+            return None
     return None
 
 
