@@ -662,7 +662,12 @@ def purge(state_dir: str | os.PathLike[str] | None = None) -> None:
     user = _system.server_user()
     with _system.locked(state / ".lock"):
         runtime = _system.runtime_dir(state, user)
-        for p in (runtime / "spares", runtime / "template-postgresql"):
+        spares = runtime / "spares"
+        # a background copy still running would re-create files behind rmtree: let it finish first
+        deadline = time.monotonic() + 30
+        while any(spares.glob(".tmp-*")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for p in (spares, runtime / "template-postgresql"):
             shutil.rmtree(p, ignore_errors=True)
         with contextlib.suppress(OSError):
             runtime.rmdir()  # only when empty: servers of other processes may still live there
