@@ -160,3 +160,16 @@ def test_other_entries_examples_are_near_misses(entry: catalog.Entry) -> None:
             continue
         for example in other.examples:
             assert entry.id not in [m.id for m in explain(example).matches], (entry.id, example)
+
+
+@pytest.mark.parametrize("first_plain", [True, False])
+def test_certificate_failure_on_the_tls_attempt_is_the_root_cause(first_plain: bool) -> None:
+    """sslmode=prefer (TLS, then plain) or allow (plain, then TLS): the 'no encryption' refusal of the plain
+    attempt only says the server wants TLS; the certificate failure of the TLS attempt is the cause."""
+    tls = 'connection to server at "10.0.0.5", port 5432 failed: SSL error: certificate verify failed'
+    plain = (
+        'connection to server at "10.0.0.5", port 5432 failed: FATAL:  no pg_hba.conf entry for host '
+        '"10.0.0.7", user "app", database "app", no encryption'
+    )
+    text = "\n".join([plain, tls] if first_plain else [tls, plain])
+    assert [m.cause for m in explain(text).matches] == ["cert_untrusted", "server_requires_ssl"]

@@ -320,6 +320,21 @@ def test_real_file_and_timeout_messages(pg_sandbox: object, clean_libpq_env: Non
         )
 
 
+@pytest.mark.server
+@pytest.mark.parametrize("sslmode", ["prefer", "allow"])
+def test_real_fallback_message_puts_the_certificate_first(
+    pg_sandbox: object, clean_libpq_env: None, sslmode: str
+) -> None:
+    """libpq 18 reports both attempts; the 'no encryption' of the plain one is not the cause."""
+    from dbdoctor.sandbox import SandboxServer
+
+    assert isinstance(pg_sandbox, SandboxServer)
+    with pg_sandbox.configured(profile="managed", cert="other_ca"):
+        message = _libpq_error(pg_sandbox.conninfo(sslmode=sslmode))
+    ex = explain(message)
+    assert [m.id for m in ex.matches] == ["libpq.cert_verify_failed", "pg.hba.no_entry.no_encryption"], message
+
+
 def _python_ssl_error(port: int, cafile: Path, server_name: str) -> str:
     """What asyncpg/pg8000 show: Python's ssl error for a TLS handshake after PostgreSQL's SSLRequest."""
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:

@@ -6,7 +6,7 @@
 A pasted message is first redacted (the password of any URL, ``password=...`` settings), then matched against
 :mod:`dbdoctor.catalog`. Where entries overlap in the text, the most specific one (highest priority, then the
 longest match) wins; entries with the same span and priority are alternatives and all are kept. Entries that
-match different parts of the paste (libpq 18 reports every attempt) are all kept, the most specific first.
+match different parts of the paste (libpq 18 reports every attempt) are all kept, the likely root cause first.
 """
 
 from __future__ import annotations
@@ -273,8 +273,12 @@ def _cause_info(cause: str) -> CauseInfo | None:
     )
 
 
+#: causes that only say which encryption a refused attempt used (as in dbdoctor.modes)
+_ENCRYPTION_CHOICE: Final = frozenset({"server_requires_ssl", "server_ssl_unsupported", "server_rejects_ssl"})
+
+
 def match_message(text: str) -> tuple[Match, ...]:
-    """Every catalog entry the (already redacted) text matches, most specific first, overlaps resolved."""
+    """Every catalog entry the (already redacted) text matches, overlaps resolved, the likely root cause first."""
     context = _context(text)
     found: list[tuple[catalog.Entry, re.Match[str]]] = []
     for entry in catalog.ENTRIES:
@@ -294,6 +298,12 @@ def match_message(text: str) -> tuple[Match, ...]:
     # a match is dropped when any overlapping match is more specific, whether or not that one is kept itself
     # (a generic wrapper loses to the wrapper that loses to the precise reason inside it)
     kept = [em for em in found if not any(beats(other, em) for other in found if other is not em)]
+    # Several errors in one paste are several attempts (libpq 18 reports each; sslmode=prefer tries SSL then
+    # plain, allow the reverse). "The server wants (no) encryption" only says which attempt was refused how; any
+    # other failure, such as a certificate problem on the TLS attempt, is the root cause and comes first.
+    # Otherwise the order of the text; alternatives for the same words keep their priority order.
+    if len({m.span() for _, m in kept}) > 1:
+        kept.sort(key=lambda em: (em[0].cause in _ENCRYPTION_CHOICE, em[1].start()))
     out = []
     for entry, m in kept:
         fields = {**context, **_groups(m)}

@@ -12,6 +12,7 @@ import sys
 
 import click
 
+from dbdoctor import causes
 from dbdoctor.explain import MAX_INPUT, Explanation
 from dbdoctor.explain import explain as explain_text
 
@@ -45,12 +46,22 @@ def _lines(ex: Explanation) -> list[tuple[str, str]]:
     elif ex.kind == "message":
         several = len(ex.matches) > 1
         if several:
-            out.append((f"{len(ex.matches)} explanations (the first is the most specific):", "bold"))
+            if len({m.span for m in ex.matches}) == 1:
+                out.append((
+                    f"This text has {len(ex.matches)} possible meanings; only a live check tells them apart "
+                    "(dbdoctor check):",
+                    "bold",
+                ))
+            else:
+                out.append((f"{len(ex.matches)} errors recognised in this text, the likely root cause first:", "bold"))
         for i, m in enumerate(ex.matches, 1):
             if i > 1 or several:
                 out.append(("", ""))
             head = f"{i}. " if several else ""
             out.append((f"{head}{m.entry.source} says this ({m.id}); cause: {m.cause}", "bold"))
+            cause_meaning = causes.meaning(m.cause)
+            if cause_meaning:
+                out.append((f"Likely cause: {cause_meaning}", ""))
             out.append((f"What it means: {m.meaning}", ""))
             out.append((f"Fix: {m.fix}", "green"))
             seen = "confirmed on a real server" if m.entry.confirmed else "not confirmed on a real server"
