@@ -156,26 +156,26 @@ def test_no_intermediate_is_chain_incomplete(pg_sandbox: SandboxServer) -> None:
 
 
 @pytest.mark.parametrize(
-    ("changes", "password"),
+    ("changes", "password", "sqlstate"),
     [
-        ({}, None),
-        ({"sslmode": "require"}, None),
-        ({"sslmode": "disable"}, None),
-        ({"sslmode": "verify-full", "host": "127.0.0.1"}, None),
-        ({"sslmode": "verify-ca", "sslrootcert": "/nonexistent/root.crt"}, None),
-        ({}, "wrong-password"),
-        ({"dbname": "no_such_db"}, None),
-        ({"user": "no_such_role"}, None),
+        ({}, None, None),
+        ({"sslmode": "require"}, None, None),
+        ({"sslmode": "disable"}, None, "28000"),
+        ({"sslmode": "verify-full", "host": "127.0.0.1"}, None, None),
+        ({"sslmode": "verify-ca", "sslrootcert": "/nonexistent/root.crt"}, None, None),
+        ({}, "wrong-password", "28P01"),
+        ({"dbname": "no_such_db"}, None, "3D000"),
+        ({"user": "no_such_role"}, None, "28P01"),  # the server does not tell a missing role from a bad password
     ],
 )
 def test_attempt_psycopg_matches_psycopg(pg_sandbox: SandboxServer, changes: dict[str, str],
-                                         password: str | None) -> None:
+                                         password: str | None, sqlstate: str | None) -> None:
     target = target_for(pg_sandbox, Secret(password) if password else None, **changes)
     pw = password or pg_sandbox.password.reveal()
-    expected_ok, expected_state = psycopg_outcome(target.settings, pw)
+    expected_ok, _ = psycopg_outcome(target.settings, pw)
     got = attempt_psycopg(target, timeout=TIMEOUT)
     assert got.ok == expected_ok
-    assert got.sqlstate == expected_state
+    assert got.sqlstate == sqlstate, got.message
     if got.ok:
         assert got.server_version and got.server_version.startswith("15.")
         if target.settings.get("sslmode") != "disable":

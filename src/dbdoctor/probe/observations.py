@@ -125,6 +125,9 @@ class DriverObservation:
     tls_cipher: str | None = None
     elapsed_ms: float = 0.0
     timed_out: bool = False
+    #: where ``sqlstate`` came from: "server" (a result's error field) or "message" (libpq gives no SQLSTATE
+    #: for a failed connection, so it is read off the server's FATAL message by its known English text)
+    sqlstate_source: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

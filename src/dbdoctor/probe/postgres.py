@@ -16,6 +16,7 @@ import contextlib
 import functools
 import getpass
 import os
+import re
 import socket
 import threading
 import time
@@ -351,6 +352,41 @@ def _neutral_environment_params(settings: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
+#: server messages (src/backend, English) that end a connection attempt, and their SQLSTATEs
+#: (src/backend/utils/errcodes.txt). libpq exposes no SQLSTATE for a failed connection, only the text.
+_FATAL_SQLSTATES: Final = (
+    (re.compile(r'database ".*" does not exist'), "3D000"),
+    (re.compile(r"password authentication failed for user"), "28P01"),
+    (re.compile(r'role ".*" does not exist'), "28000"),
+    (re.compile(r"no pg_hba\.conf entry for"), "28000"),
+    (re.compile(r"pg_hba\.conf rejects connection"), "28000"),
+    (re.compile(r"connection requires a valid client certificate"), "28000"),
+    (re.compile(r"certificate authentication failed for user"), "28000"),
+    (re.compile(r"(Ident|Peer) authentication failed for user"), "28000"),
+    (re.compile(r'role ".*" is not permitted to log in'), "28000"),
+    (re.compile(r"sorry, too many clients already"), "53300"),
+    (re.compile(r"remaining connection slots are reserved"), "53300"),
+    (re.compile(r"too many connections for (role|database)"), "53300"),
+    (re.compile(r"the database system is (starting up|shutting down|in recovery mode)"), "57P03"),
+    (re.compile(r'database ".*" is not currently accepting connections'), "55000"),
+    (re.compile(r"permission denied for database"), "42501"),
+)
+_FATAL: Final = re.compile(r"FATAL:\s+(.*)")
+
+
+def sqlstate_from_message(message: str) -> str | None:
+    """The SQLSTATE of the server's FATAL message inside a libpq connection error, when the text is one of
+    the known ones (a server with lc_messages in another language will not match: None)."""
+    for line in message.splitlines():
+        m = _FATAL.search(line)
+        if m is None:
+            continue
+        for pattern, state in _FATAL_SQLSTATES:
+            if pattern.search(m.group(1)):
+                return state
+    return None
+
+
 def scrub(message: str, password: str | None) -> str:
     """The message with the password and its URL encodings replaced by ****."""
     if not password:
@@ -397,14 +433,20 @@ def attempt_psycopg(target: Target, *, timeout: float) -> DriverObservation:
         except psycopg.Error as exc:
             diag = getattr(exc, "diag", None)
             sqlstate = getattr(exc, "sqlstate", None) or (diag.sqlstate if diag is not None else None)
+            source = "server" if sqlstate else None
+            message = scrub(str(exc), password)
+            if sqlstate is None:
+                sqlstate = sqlstate_from_message(message)
+                source = "message" if sqlstate else None
             result.append(
                 DriverObservation(
                     driver="psycopg",
                     ok=False,
-                    message=scrub(str(exc), password),
+                    message=message,
                     sqlstate=sqlstate,
                     elapsed_ms=_ms(start),
-                    timed_out="timeout expired" in str(exc),
+                    timed_out="timeout expired" in message,
+                    sqlstate_source=source,
                 )
             )
             return
@@ -550,5 +592,6 @@ __all__ = [
     "probe_target",
     "read_ssl_answer",
     "scrub",
+    "sqlstate_from_message",
     "startup_probe",
 ]
