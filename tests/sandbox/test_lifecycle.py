@@ -217,3 +217,49 @@ def test_start_time_is_small_once_the_template_exists(state: Path) -> None:
     times.sort()
     # typically ~0.15 s on 2 shared cores; generous bound so a busy machine does not flake
     assert times[1] < 3.0, times
+
+
+def test_a_port_taken_meanwhile_is_retried(state: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from dbdoctor.sandbox import _system
+
+    squatter = socket.socket()
+    squatter.bind(("127.0.0.1", 0))
+    squatter.listen(1)
+    taken = squatter.getsockname()[1]
+    real = _system.free_port
+    calls: list[int] = []
+
+    def first_taken() -> int:
+        calls.append(1)
+        return taken if len(calls) == 1 else real()
+
+    monkeypatch.setattr(_system, "free_port", first_taken)
+    try:
+        srv = start(state_dir=state)
+    finally:
+        squatter.close()
+    try:
+        assert len(calls) == 2
+        assert srv.port != taken
+        with psycopg.connect(srv.url) as conn:
+            conn.execute("SELECT 1")
+    finally:
+        srv.stop()
+
+
+def test_server_runs_unprivileged(state: Path) -> None:
+    from dbdoctor.sandbox._system import server_user
+
+    srv = start(state_dir=state)
+    try:
+        with open(f"/proc/{srv.pid}/status") as f:
+            uid_line = next(line for line in f if line.startswith("Uid:"))
+        uids = {int(u) for u in uid_line.split()[1:]}
+        assert uids == {server_user().uid}
+        if os.geteuid() == 0:
+            assert 0 not in uids
+        assert srv.data_dir.stat().st_uid == server_user().uid
+    finally:
+        srv.stop()
