@@ -203,6 +203,7 @@ LIBPQ_SCENARIOS = [
     ("managed", "other_ca", {}, "cert_untrusted", "libpq.cert_verify_failed"),
     ("managed", "expired", {}, "cert_untrusted", "libpq.cert_verify_failed"),
     ("managed", "cn_only", {"host": "127.0.0.1"}, "ip_address_mismatch", "libpq.ip_address_mismatch"),
+    ("managed", "wildcard", {"host": "localhost"}, "hostname_mismatch", "libpq.hostname_mismatch"),
     ("managed", "full", {"sslrootcert": None}, "ca_file_missing", "libpq.root_cert_missing"),
     ("managed", "full", {"sslrootcert": "system", "sslmode": "require"}, "param_invalid", "libpq.system_weak_sslmode"),
     ("managed", "full", {"sslmode": "required"}, "param_invalid", "libpq.invalid_sslmode"),
@@ -372,6 +373,7 @@ def test_real_python_ssl_message_is_explained(
     ex = explain(message)
     assert ex.matches and ex.matches[0].id == entry_id, (message, [m.id for m in ex.matches])
     assert [m.cause for m in ex.matches] == [cause], message
+    assert ex.matches[0].entry.confirmed, f"{entry_id} is reproduced here: mark it confirmed"
 
 
 def test_public_api_is_callable_before_and_after_the_module_is_imported() -> None:
