@@ -262,3 +262,29 @@ def test_probe_target_whole_deadline(silent_port: int) -> None:
     assert elapsed <= 3.0
     assert obs.driver is not None and not obs.driver.ok and obs.driver.timed_out
     assert obs.hosts[0].ssl_request is not None and obs.hosts[0].ssl_request.answer == "timeout"
+
+
+def test_full_chain_capture_is_available_here() -> None:
+    """The chain capture relies on _ssl._SSLSocket.get_unverified_chain (CPython 3.10+); without it only the
+    leaf would be seen. The sandbox tests prove it returns leaf + intermediate."""
+    import _ssl
+
+    assert hasattr(_ssl._SSLSocket, "get_unverified_chain")
+
+
+def test_probe_target_every_host_attempt() -> None:
+    refused = free_port()
+    with listener(fake_postgres(b"N", auth_request(10))) as lst:
+        target = Target(
+            engine="postgresql",
+            settings={"host": "127.0.0.1,localhost", "port": f"{refused},{lst.port}", "user": "app",
+                      "sslmode": "disable"},
+            hosts=(HostAttempt("127.0.0.1", None, refused), HostAttempt("localhost", None, lst.port)),
+        )
+        obs = probe_target(target, timeout=3)
+    assert [h.attempt.port for h in obs.hosts] == [refused, lst.port]
+    assert obs.hosts[0].tcp is not None and obs.hosts[0].tcp.outcome == "refused"
+    second = obs.hosts[1]
+    assert second.startup_plain is not None and second.startup_plain.outcome == "auth"
+    assert obs.driver is not None and not obs.driver.ok  # libpq got as far as the password request
+    assert "probe_total" in obs.timings_ms

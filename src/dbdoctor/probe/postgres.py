@@ -546,6 +546,13 @@ def _pq_ssl_attribute() -> Any:
 # --- the whole target ------------------------------------------------------------------------------------
 
 
+def _single_attempt(settings: Mapping[str, str]) -> HostAttempt:
+    """The one host attempt of settings that came without a host list (sources/ normally provides it)."""
+    raw = settings.get("port")
+    port = DEFAULT_PORT if not raw else (int(raw) if raw.isdigit() else None)
+    return HostAttempt(host=settings.get("host"), hostaddr=settings.get("hostaddr"), port=port)
+
+
 def probe_target(target: Target, *, timeout: float) -> Observations:
     """Probe every host attempt of ``target`` and make the one real connection, all concurrently, within
     ``timeout`` seconds."""
@@ -554,10 +561,7 @@ def probe_target(target: Target, *, timeout: float) -> Observations:
     settings = target.settings
     user = settings.get("user") or default_user()
     dbname = settings.get("dbname") or user
-    attempts = target.hosts or (HostAttempt(host=settings.get("host"), hostaddr=settings.get("hostaddr"),
-                                            port=int(settings.get("port", DEFAULT_PORT))
-                                            if settings.get("port", "").isdigit() or "port" not in settings
-                                            else None),)
+    attempts = target.hosts or (_single_attempt(settings),)
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=MAX_PARALLEL_HOSTS + 1,
                                                  thread_name_prefix="dbdoctor-probe")
     try:
