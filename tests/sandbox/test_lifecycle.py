@@ -263,3 +263,30 @@ def test_server_runs_unprivileged(state: Path) -> None:
         assert srv.data_dir.stat().st_uid == server_user().uid
     finally:
         srv.stop()
+
+
+def test_stop_all_leaves_servers_of_live_programs_unless_asked(state: Path) -> None:
+    script = (
+        "import json, sys\n"
+        "from dbdoctor.sandbox import start\n"
+        f"srv = start(state_dir={str(state)!r})\n"
+        "print(json.dumps({'name': srv.name, 'pid': srv.pid}), flush=True)\n"
+        "sys.stdin.readline()\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None
+        info = json.loads(child.stdout.readline())
+        mine = start(state_dir=state)
+        assert stop_all(state) == [mine.name]
+        assert [s.name for s in list_servers(state)] == [info["name"]]
+        assert stop_all(state, include_owned=True) == [info["name"]]
+        assert not pid_alive(int(info["pid"]))
+    finally:
+        assert child.stdin is not None
+        child.stdin.write("\n")
+        child.stdin.close()
+        child.wait(timeout=30)
+    assert list_servers(state) == []

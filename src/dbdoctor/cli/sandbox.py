@@ -186,18 +186,31 @@ def set_(ctx: click.Context, name: str, profile: str | None, cert: str | None) -
 
 @sandbox.command()
 @click.argument("name", required=False)
-@click.option("--all", "all_", is_flag=True, help="Stop every running sandbox server.")
+@click.option("--all", "all_", is_flag=True, help="Stop every running sandbox server started from here.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="With --all, also stop servers that a running program (a test session) started for itself.",
+)
 @click.pass_context
-def stop(ctx: click.Context, name: str | None, all_: bool) -> int:
-    """Stop a sandbox server (or --all) and delete its data directory."""
+def stop(ctx: click.Context, name: str | None, all_: bool, force: bool) -> int:
+    """Stop a sandbox server (or --all) and delete its data directory.
+
+    Servers that a program still running started for itself (a test session's) are stopped when that program
+    exits; --all leaves them alone unless --force is given.
+    """
+    from dbdoctor.sandbox import list_servers, stop_all
     from dbdoctor.sandbox import stop as stop_server
-    from dbdoctor.sandbox import stop_all
 
     if all_ == (name is not None):
         raise UsageError("name one server or give --all", hint="dbdoctor sandbox list shows the names")
     if all_:
-        names = stop_all(_state_dir(ctx))
-        click.echo(f"stopped {', '.join(names)}" if names else "no sandbox server was running")
+        names = stop_all(_state_dir(ctx), include_owned=force)
+        click.echo(f"stopped {', '.join(names)}" if names else "no sandbox server was stopped")
+        left = list_servers(_state_dir(ctx))
+        if left:
+            owners = ", ".join(f"{s.name} (process {s.owner_pid})" for s in left)
+            click.echo(f"left running, owned by live programs: {owners}; --force stops them too")
         return 0
     assert name is not None
     stop_server(name, _state_dir(ctx))

@@ -152,13 +152,23 @@ def stop(name: str | SandboxServer, state_dir: str | os.PathLike[str] | None = N
     get(name, state_dir).stop()
 
 
-def stop_all(state_dir: str | os.PathLike[str] | None = None) -> list[str]:
-    """Stop every running sandbox server of the state dir; returns their names."""
+def stop_all(state_dir: str | os.PathLike[str] | None = None, *, include_owned: bool = False) -> list[str]:
+    """Stop the running sandbox servers of the state dir; returns their names.
+
+    A server started with keep=False by another process that is still alive (a test session, say) belongs to
+    that process and is stopped when it exits: it is left alone unless ``include_owned``.
+    """
     names = []
     for srv in list_servers(state_dir):
+        if not include_owned and _owned_elsewhere(srv):
+            continue
         srv.stop()
         names.append(srv.name)
     return names
+
+
+def _owned_elsewhere(srv: SandboxServer) -> bool:
+    return not srv.keep and srv.owner_pid != os.getpid() and not _owner_gone(srv)
 
 
 def purge(state_dir: str | os.PathLike[str] | None = None) -> None:
@@ -167,7 +177,7 @@ def purge(state_dir: str | os.PathLike[str] | None = None) -> None:
 
     from dbdoctor.sandbox import _system, postgres
 
-    stop_all(state_dir)
+    stop_all(state_dir, include_owned=True)
     postgres.purge(state_dir)
     state = _system.state_dir(state_dir)
     with _system.locked(state / ".lock"):
