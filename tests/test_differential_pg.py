@@ -54,6 +54,13 @@ def S(name: str, cause: str | None, profile: str = "managed", cert: str = "full"
     return Scenario(name, cause, client, profile, cert, home_root, unknown, listener)
 
 
+#: Where the user's own settings never reach the password prompt, dbdoctor tests the password only over a
+#: connection at least as protected as the user's (pipeline._proof_allowed). A user who asked for verification
+#: does not get the password sent over unverified TLS, nor one who asked for TLS over plain text: those modes
+#: are predicted "unknown" (password_untested), and the scenarios say so.
+UNVERIFIED_TLS = ("allow", "prefer", "require")
+PLAIN = ("disable", "allow", "prefer")
+
 SCENARIOS: list[Scenario] = [
     # --- managed: TLS required, SCRAM, certificate naming localhost, db.example.test, 127.0.0.1 ----------------
     S("verify-full by name", None, sslmode="verify-full", sslrootcert=RIGHT),
@@ -70,9 +77,12 @@ SCENARIOS: list[Scenario] = [
     S("prefer no CA", None, sslmode="prefer"),
     S("default sslmode no CA", None),
     S("require no CA", None, sslmode="require"),
-    S("verify-full CA missing", "ca_file_missing", sslmode="verify-full", sslrootcert="missing"),
-    S("verify-ca CA missing", "ca_file_missing", sslmode="verify-ca", sslrootcert="missing"),
-    S("verify-full no sslrootcert, no default", "ca_file_missing", sslmode="verify-full"),
+    S("verify-full CA missing", "ca_file_missing", sslmode="verify-full", sslrootcert="missing",
+      unknown=UNVERIFIED_TLS),
+    S("verify-ca CA missing", "ca_file_missing", sslmode="verify-ca", sslrootcert="missing",
+      unknown=UNVERIFIED_TLS),
+    S("verify-full no sslrootcert, no default", "ca_file_missing", sslmode="verify-full",
+      unknown=UNVERIFIED_TLS),
     S("verify-full wrong CA", "cert_untrusted", sslmode="verify-full", sslrootcert=WRONG),
     S("require wrong CA verifies", "cert_untrusted", sslmode="require", sslrootcert=WRONG),
     S("prefer wrong CA falls back and is refused", "cert_untrusted", sslmode="prefer", sslrootcert=WRONG),
@@ -117,9 +127,9 @@ SCENARIOS: list[Scenario] = [
     S("other CA with our root", "cert_untrusted", cert="other_ca", sslmode="verify-full", sslrootcert=RIGHT),
     S("other CA with its root", None, cert="other_ca", sslmode="verify-full", sslrootcert=WRONG),
     # --- access profiles -----------------------------------------------------------------------------------------
-    S("plain_only require", "server_rejects_ssl", profile="plain_only", sslmode="require"),
+    S("plain_only require", "server_rejects_ssl", profile="plain_only", sslmode="require", unknown=PLAIN),
     S("plain_only verify-full", "server_rejects_ssl", profile="plain_only", sslmode="verify-full",
-      sslrootcert=RIGHT),
+      sslrootcert=RIGHT, unknown=PLAIN),
     S("plain_only prefer falls back", None, profile="plain_only", sslmode="prefer"),
     S("plain_only disable", None, profile="plain_only", sslmode="disable"),
     S("both disable", None, profile="both", sslmode="disable"),
@@ -128,9 +138,9 @@ SCENARIOS: list[Scenario] = [
     S("both verify-full wrong CA", "cert_untrusted", profile="both", sslmode="verify-full", sslrootcert=WRONG,
       unknown=("disable", "allow", "prefer")),
     S("both prefer wrong CA falls back", None, profile="both", sslmode="prefer", sslrootcert=WRONG),
-    S("ssl_off require", "server_ssl_unsupported", profile="ssl_off", sslmode="require"),
+    S("ssl_off require", "server_ssl_unsupported", profile="ssl_off", sslmode="require", unknown=PLAIN),
     S("ssl_off verify-full", "server_ssl_unsupported", profile="ssl_off", sslmode="verify-full",
-      sslrootcert=RIGHT),
+      sslrootcert=RIGHT, unknown=PLAIN),
     S("ssl_off prefer", None, profile="ssl_off", sslmode="prefer"),
     S("ssl_off disable", None, profile="ssl_off", sslmode="disable"),
     S("reject rule", "hba_rejected", profile="reject", sslmode="verify-full", sslrootcert=RIGHT),
