@@ -288,3 +288,28 @@ def test_probe_target_every_host_attempt() -> None:
     assert second.startup_plain is not None and second.startup_plain.outcome == "auth"
     assert obs.driver is not None and not obs.driver.ok  # libpq got as far as the password request
     assert "probe_total" in obs.timings_ms
+
+
+def test_tcp_connect_timeout_when_backlog_is_full() -> None:
+    """A listener that never accepts, with its backlog full: the kernel drops further SYNs, so connect()
+    hangs like a firewalled port; the outcome is "timeout", at the deadline."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(0)
+    port = srv.getsockname()[1]
+    held = []
+    try:
+        for _ in range(3):
+            _obs, sock = _net.connect(socket.AF_INET, "127.0.0.1", port, _net.Deadline.after(0.3))
+            if sock is not None:
+                held.append(sock)
+            else:
+                break
+        start = time.monotonic()
+        host = run(port, timeout=1.0)
+        assert time.monotonic() - start <= 2.0
+        assert host.tcp is not None and host.tcp.outcome == "timeout"
+    finally:
+        for s in held:
+            s.close()
+        srv.close()
