@@ -253,3 +253,14 @@ def test_unloadable_client_key_is_recorded(pg_sandbox: SandboxServer, tmp_path: 
     obs = host_obs(pg_sandbox, sslcert=str(pg_sandbox.pki.client_cert), sslkey=str(bad_key))
     assert obs.tls is not None and obs.tls.completed
     assert not obs.tls.client_cert_loaded and obs.tls.client_cert_error
+
+
+def test_direct_ssl_against_postgres_15(pg_sandbox: SandboxServer) -> None:
+    """sslnegotiation=direct: PostgreSQL 15 does not speak TLS first and closes; libpq fails the same way."""
+    obs = host_obs(pg_sandbox, sslnegotiation="direct")
+    assert obs.ssl_request is not None and obs.ssl_request.answer == "not_attempted"
+    assert obs.tls is not None and not obs.tls.completed and obs.tls.error
+    ok, _ = psycopg_outcome({"host": "localhost", "port": str(pg_sandbox.port), "user": pg_sandbox.user,
+                             "dbname": pg_sandbox.dbname, "sslmode": "require", "sslnegotiation": "direct"},
+                            pg_sandbox.password.reveal())
+    assert not ok
