@@ -290,3 +290,22 @@ def test_stop_all_leaves_servers_of_live_programs_unless_asked(state: Path) -> N
         child.stdin.close()
         child.wait(timeout=30)
     assert list_servers(state) == []
+
+
+def test_leftovers_of_a_crashed_start_are_swept(state: Path) -> None:
+    from dbdoctor.sandbox import _system, postgres
+
+    srv = start(state_dir=state)
+    # simulate a start that died before writing its state file: the server runs, nothing knows about it
+    srv.state_file.unlink()
+    old = time.time() - 3600
+    os.utime(srv.data_dir, (old, old))
+    other = start(state_dir=state)  # sweeps
+    try:
+        assert not pid_alive(srv.pid)
+        assert not srv.data_dir.exists()
+        runtime = _system.runtime_dir(state, _system.server_user())
+        assert other.data_dir.parent == runtime and other.data_dir.exists()
+        assert postgres.is_running(other)
+    finally:
+        other.stop()

@@ -512,6 +512,7 @@ def start(
     if not _NAME_RE.match(name):
         raise SandboxError(f"bad sandbox name {name!r}: use 1-40 lowercase letters, digits, '-' or '_'")
     with _system.locked(state / ".lock"):
+        _sweep(state, runtime)
         pki = ensure_pki(state / "pki", client_cn=APP_USER)
         pki.server(cert)  # validates the variant
         template = ensure_template(state, runtime, user, bindir)
@@ -529,6 +530,7 @@ def start(
             shutil.rmtree(data)
         if not _claim_spare(runtime, template, data):
             _system.run(["cp", "-a", "--", str(template.path), str(data)], timeout=60)
+        os.utime(data)  # cp -a kept the template's old time: mark it as new so _sweep leaves it alone
         # reserve the name at once, so a concurrent start of the same name fails
         state_file.parent.mkdir(exist_ok=True, mode=0o700)
     try:
@@ -591,6 +593,35 @@ def start(
         _started_here.pop(name, None)
         raise
     return srv
+
+
+_SWEEP_AGE_SECONDS: Final = 120
+
+
+def _sweep(state: Path, runtime: Path) -> None:
+    """Remove what crashed starts left: data dirs with no state file (and older than any start in progress),
+    and template builds that never finished. Their postmaster, if one still runs, is stopped first."""
+    known = {p.stem for p in (state / "servers").glob("*.json")}
+    now = time.time()
+    for d in runtime.iterdir():
+        try:
+            age = now - d.stat().st_mtime
+        except OSError:
+            continue
+        if age < _SWEEP_AGE_SECONDS or not d.is_dir() or d.name in known:
+            continue
+        if d.name.startswith(".template-"):
+            shutil.rmtree(d, ignore_errors=True)
+            continue
+        if d.name in ("template-postgresql", "spares") or not _NAME_RE.match(d.name):
+            continue
+        if not (d / "PG_VERSION").exists():
+            continue
+        pid = _postmaster_pid(d)
+        if pid is not None:
+            with contextlib.suppress(SandboxError):
+                _kill_postmaster(pid, d)
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def is_running(srv: SandboxServer) -> bool:
