@@ -313,3 +313,9 @@ def test_tcp_connect_timeout_when_backlog_is_full() -> None:
         for s in held:
             s.close()
         srv.close()
+
+
+def test_invalid_port_is_not_probed() -> None:
+    obs = probe_host(HostAttempt("127.0.0.1", None, None), user="app", dbname=None, settings={},
+                     deadline=_net.Deadline.after(1))
+    assert obs.tcp is None and obs.address is None

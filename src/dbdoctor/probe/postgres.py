@@ -266,7 +266,10 @@ def probe_host(
 ) -> HostObservations:
     """Probe one host attempt: DNS, TCP (addresses in libpq's order until one connects), then concurrently
     the plain start-up and the encrypted sequence (SSLRequest or direct TLS, handshake, start-up over TLS)."""
-    port = attempt.port or DEFAULT_PORT
+    if attempt.port is None:
+        # an invalid port: libpq refuses before connecting, so there is nothing to probe (a static rule says so)
+        return HostObservations(attempt=attempt, address=None, dns=None, tcp=None)
+    port = attempt.port
     dns, pairs = _endpoint(attempt, deadline)
     if not pairs:
         return HostObservations(attempt=attempt, address=None, dns=dns, tcp=None)
