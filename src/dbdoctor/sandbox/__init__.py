@@ -93,9 +93,12 @@ def start(
     ``keep=False``: stopped when this process exits. ``state_dir`` defaults to $DBDOCTOR_SANDBOX_DIR or
     ~/.cache/dbdoctor/sandbox. Raises SandboxError when the server cannot be started.
     """
-    return _engine(engine).start(
-        profile=profile, cert=cert, name=name, state_dir=state_dir, keep=keep, timeout=timeout
-    )
+    eng = _engine(engine)
+    with contextlib.suppress(SandboxError, OSError):
+        list_servers(
+            state_dir
+        )  # reaps dead servers and those whose starting process died without stopping them
+    return eng.start(profile=profile, cert=cert, name=name, state_dir=state_dir, keep=keep, timeout=timeout)
 
 
 def list_servers(state_dir: str | os.PathLike[str] | None = None) -> list[SandboxServer]:
