@@ -4,6 +4,7 @@ fuzzing (the parsers raise nothing but ProtocolError)."""
 from __future__ import annotations
 
 import contextlib
+import socket
 import struct
 
 import pytest
@@ -12,6 +13,8 @@ from hypothesis import strategies as st
 
 from dbdoctor.errors import ProtocolError
 from dbdoctor.probe import _pgwire as w
+from dbdoctor.probe._net import Deadline
+from dbdoctor.probe.postgres import read_ssl_answer, startup_probe
 
 # --- requests ----------------------------------------------------------------------------------------------
 
@@ -231,3 +234,42 @@ def test_fuzz_structured(kind: bytes, body: bytes, delta: int) -> None:
 def test_fuzz_fields(body: bytes) -> None:
     with contextlib.suppress(ProtocolError):
         w.parse_fields(body)
+
+
+# --- the readers on a real socket: any bytes from a server become an observation, never an exception ------
+
+
+def _served(data: bytes) -> socket.socket:
+    ours, theirs = socket.socketpair()
+    theirs.sendall(data)
+    theirs.close()
+    return ours
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=200))
+def test_fuzz_read_ssl_answer_on_socket(data: bytes) -> None:
+    sock = _served(data)
+    try:
+        obs = read_ssl_answer(sock, Deadline.after(1))
+    finally:
+        sock.close()
+    assert obs.answer in ("S", "N", "E", "eof", "timeout", "garbage", "http", "tls", "extra")
+    if obs.answer == "S":
+        assert data == b"S"
+    if obs.preview is not None:
+        assert len(obs.preview) <= 4 * w.PREVIEW_LENGTH + 3
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=200))
+def test_fuzz_startup_probe_on_socket(data: bytes) -> None:
+    ours, theirs = socket.socketpair()
+    theirs.sendall(data)
+    theirs.shutdown(socket.SHUT_WR)
+    try:
+        obs = startup_probe(ours, Deadline.after(1), user="app", dbname="app", encrypted=False)
+    finally:
+        ours.close()
+        theirs.close()
+    assert obs.outcome in ("auth", "ok", "error", "eof", "garbage")

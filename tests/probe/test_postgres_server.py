@@ -9,6 +9,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import psycopg
 import pytest
@@ -205,9 +206,8 @@ def test_password_never_in_message(pg_sandbox: SandboxServer) -> None:
     got = attempt_psycopg(target, timeout=TIMEOUT)
     assert not got.ok
     text = repr(got)
-    for form in (pw, "p%40ss", secrets.token_hex(0)):
-        if form:
-            assert form not in text
+    for form in (pw, quote(pw, safe=""), quote_plus(pw), pw.split(" ")[0]):
+        assert form not in text
 
 
 def test_probe_target_total_time(pg_sandbox: SandboxServer) -> None:
