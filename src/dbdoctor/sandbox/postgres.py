@@ -416,15 +416,17 @@ def _launch(bindir: Path, data: Path, log: Path, user: _system.ServerUser, timeo
     deadline = time.monotonic() + timeout
     seen_pid: int | None = None
     while time.monotonic() < deadline:
-        lines = _read_pidfile(data)
-        if lines and len(lines) > _PIDFILE_LINE_PM_STATUS:
-            pid = int(lines[_PIDFILE_LINE_PID])
+        lines = _read_pidfile(data)  # may be half written: every field is checked
+        pid = _postmaster_pid(data) if lines else None
+        if pid is not None:
             seen_pid = pid
-            if lines[_PIDFILE_LINE_PM_STATUS].strip() == _PM_STATUS_READY and _system.pid_alive(pid):
+            status = (
+                lines[_PIDFILE_LINE_PM_STATUS].strip()
+                if lines and len(lines) > _PIDFILE_LINE_PM_STATUS
+                else ""
+            )
+            if status == _PM_STATUS_READY and _system.pid_alive(pid):
                 return pid
-        elif lines:
-            with contextlib.suppress(ValueError, IndexError):
-                seen_pid = int(lines[_PIDFILE_LINE_PID])
         tail = _log_tail(log, offset)
         if "FATAL" in tail or "PANIC" in tail:
             # let the postmaster exit before deciding what happened
@@ -481,6 +483,8 @@ _started_here: dict[str, SandboxServer] = {}
 
 def _stop_started_here() -> None:
     for srv in list(_started_here.values()):
+        if srv.owner_pid != os.getpid():  # a forked child exiting: the servers are its parent's
+            continue
         with contextlib.suppress(Exception):
             stop_server(srv)
 
@@ -517,7 +521,8 @@ def start(
         pki.server(cert)  # validates the variant
         template = ensure_template(state, runtime, user, bindir)
         state_file = state / "servers" / f"{name}.json"
-        if state_file.exists():
+        known = state_file.exists()
+        if known:
             try:
                 old = SandboxServer.load(state_file, state)
             except SandboxError:
@@ -527,11 +532,16 @@ def start(
             state_file.unlink(missing_ok=True)
         data = runtime / name
         if data.exists():
+            pid = _postmaster_pid(data)
+            young = time.time() - data.stat().st_mtime < _SWEEP_AGE_SECONDS
+            if (pid is not None and _is_our_postmaster(pid, data)) or (young and not known):
+                raise SandboxError(f"a sandbox server named {name!r} is being started or still running")
             shutil.rmtree(data)
         if not _claim_spare(runtime, template, data):
             _system.run(["cp", "-a", "--", str(template.path), str(data)], timeout=60)
-        os.utime(data)  # cp -a kept the template's old time: mark it as new so _sweep leaves it alone
-        # reserve the name at once, so a concurrent start of the same name fails
+        # cp -a kept the template's old time: mark the copy as new, so that _sweep and a concurrent start of
+        # the same name leave it alone until its state file exists
+        os.utime(data)
         state_file.parent.mkdir(exist_ok=True, mode=0o700)
     try:
         (data / "dbdoctor_template.json").unlink(missing_ok=True)
