@@ -199,3 +199,20 @@ def fake_postgres(ssl_answer: bytes = b"N", startup_reply: bytes = b"", delay: f
             return
 
     return handler
+
+
+def s_then_slow_tls(delay: float) -> Handler:
+    """Answers ``S``, then dribbles a TLS record (a plausible ServerHello header, then filler) one byte at a
+    time: a handshake that would never finish."""
+
+    def handler(conn: socket.socket) -> None:
+        _read_request(conn)
+        conn.sendall(b"S")
+        conn.settimeout(5)
+        with contextlib.suppress(OSError):
+            conn.recv(4096)  # the ClientHello
+        for b in b"\x16\x03\x03\x01\x00" + b"\x02" + b"\x00" * 255:
+            time.sleep(delay)
+            conn.sendall(bytes([b]))
+
+    return handler

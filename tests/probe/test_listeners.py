@@ -23,6 +23,7 @@ from fix_listeners import (
     http_server,
     listener,
     s_then_garbage,
+    s_then_slow_tls,
     silent,
     slow_bytes,
     tls_only,
@@ -319,3 +320,11 @@ def test_invalid_port_is_not_probed() -> None:
     obs = probe_host(HostAttempt("127.0.0.1", None, None), user="app", dbname=None, settings={},
                      deadline=_net.Deadline.after(1))
     assert obs.tcp is None and obs.address is None
+
+
+def test_slow_tls_handshake_bounded_by_the_deadline() -> None:
+    """One byte every 0.2 s keeps every single read under any per-read timeout; only the deadline ends it."""
+    with listener(s_then_slow_tls(0.2)) as lst:
+        obs = run(lst.port, timeout=1.5)
+    assert obs.ssl_request is not None and obs.ssl_request.answer == "S"
+    assert obs.tls is not None and not obs.tls.completed and obs.tls.error and "timed out" in obs.tls.error

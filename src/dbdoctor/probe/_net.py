@@ -352,12 +352,13 @@ def tls_handshake(
         ctx._msg_callback = on_message  # type: ignore[attr-defined]
     tls_sock: ssl.SSLSocket | None = None
     try:
-        remaining = deadline.remaining()
-        if remaining <= 0:
+        if deadline.expired:
             raise TimedOut
-        sock.settimeout(remaining)
+        # non-blocking, driven by select against our own deadline, so the bound does not depend on how the
+        # ssl module applies a socket timeout across OpenSSL's reads (tested with a one-byte-at-a-time server)
+        sock.settimeout(0.0)
         tls_sock = ctx.wrap_socket(sock, server_hostname=sni, do_handshake_on_connect=False)
-        tls_sock.do_handshake()
+        _handshake_until(tls_sock, deadline)
         chain = _chain_of(tls_sock)
         return (
             TlsObservation(
@@ -398,6 +399,24 @@ def tls_handshake(
         ),
         None,
     )
+
+
+def _handshake_until(tls_sock: ssl.SSLSocket, deadline: Deadline) -> None:
+    """Run the handshake on a non-blocking socket, waiting with select for at most what is left."""
+    while True:
+        try:
+            tls_sock.do_handshake()
+            return
+        except ssl.SSLWantReadError:
+            wait_read, wait_write = [tls_sock], []
+        except ssl.SSLWantWriteError:
+            wait_read, wait_write = [], [tls_sock]
+        remaining = deadline.remaining()
+        if remaining <= 0:
+            raise TimedOut
+        ready = select.select(wait_read, wait_write, [], remaining)
+        if not any(ready):
+            raise TimedOut
 
 
 def _ssl_reason(exc: ssl.SSLError) -> str:
