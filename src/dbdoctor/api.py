@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from dbdoctor.explain import Explanation
-    from dbdoctor.report import ParseReport
+    from dbdoctor.probe.observations import DriverObservation
+    from dbdoctor.report import ParseReport, Report
 
 
 def parse(
@@ -37,3 +38,66 @@ def explain(text: str) -> Explanation:
     from dbdoctor.explain import explain as _explain
 
     return _explain(text)
+
+
+def check(
+    target: str | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    env_files: Sequence[str | Path] = (),
+    timeout: float = 10.0,
+) -> Report:
+    """The full diagnosis: resolve, lint, probe, one real connection, the mode matrix, the root cause and fix.
+
+    Never raises for a failing connection: the report says why (``report.verdict``, ``report.cause``,
+    ``report.findings``). ``environ`` defaults to ``os.environ``; nothing outlives ``timeout`` seconds.
+    """
+    import os
+
+    from dbdoctor.pipeline import CheckInput
+    from dbdoctor.pipeline import check as _check
+
+    return _check(
+        CheckInput(
+            text=target,
+            environ=dict(os.environ) if environ is None else environ,
+            env_files=tuple(str(f) for f in env_files),
+            timeout=timeout,
+        )
+    )
+
+
+def preflight(
+    target: str | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    env_files: Sequence[str | Path] = (),
+    timeout: float = 10.0,
+) -> DriverObservation:
+    """The app start-up gate: one real connection with exactly the effective settings.
+
+    Returns what the connection saw (server version, TLS version, time taken). When it fails, runs the
+    diagnosis within what is left of ``timeout`` and raises :class:`dbdoctor.errors.PreflightError` carrying the
+    root-cause finding; its message names the cause and the fix, never a password.
+    """
+    import os
+    import time
+
+    from dbdoctor.errors import PreflightError
+    from dbdoctor.probe.postgres import attempt_psycopg
+    from dbdoctor.sources.postgres import resolve
+
+    started = time.monotonic()
+    env = dict(os.environ) if environ is None else environ
+    resolved = resolve(target, environ=env, env_files=env_files)
+    outcome = attempt_psycopg(resolved, timeout=timeout)
+    if outcome.ok:
+        return outcome
+    remaining = timeout - (time.monotonic() - started)
+    finding = None
+    if remaining > 0.5:
+        report = check(target, environ=env, env_files=env_files, timeout=remaining)
+        finding = next((f for f in report.findings if f.cause == report.cause), None)
+    if finding is not None:
+        raise PreflightError(f"{finding.title} ({finding.cause}): {finding.fix}", finding)
+    raise PreflightError(f"connection failed: {outcome.message}")

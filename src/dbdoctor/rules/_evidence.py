@@ -73,16 +73,18 @@ def fix_text(d: Diagnosis, default: str) -> str:
     return f"Use: {f.text}{proof}.{note} {default}".strip()
 
 
-def when_cause(
-    rule_getter: Callable[[], Rule], cause: str, build: Callable[[Diagnosis], tuple[str, str]]
-) -> Callable[[Context], Iterable[Finding]]:
-    """A check function that reports ``rule`` when the verdict's root cause is ``cause``."""
+def cause_rule(
+    *, code: str, cause: str, title: str, doc: str, build: Callable[[Diagnosis], tuple[str, str]]
+) -> Rule:
+    """A check-stage rule that reports the verdict's root cause ``cause``: ``build`` gives detail and fix."""
+    from dbdoctor.rules._base import Rule
 
     def check(ctx: Context) -> Iterable[Finding]:
         d = diagnosis(ctx)
         if d is None or d.verdict != "fail" or d.cause != cause:
             return ()
         detail, fix = build(d)
-        return (rule_getter().finding(detail=detail, fix=fix),)
+        return (rule.finding(detail=detail, fix=fix),)
 
-    return check
+    rule = Rule(code=code, cause=cause, severity="error", title=title, doc=doc, check=check, stage="check")
+    return rule

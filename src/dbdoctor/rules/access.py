@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from dbdoctor.diagnosis import Diagnosis
-from dbdoctor.rules._base import Rule
-from dbdoctor.rules._evidence import driver_said, server_said, when_cause, where
+from dbdoctor.rules._evidence import cause_rule, driver_said, server_said, where
 
 DD401_DOC = """
 What it checks
@@ -42,14 +41,12 @@ def _dd401(d: Diagnosis) -> tuple[str, str]:
     )
 
 
-DD401 = Rule(
+DD401 = cause_rule(
     code="DD401",
     cause="hba_rejected",
-    severity="error",
     title="No access rule for this address, user and database (an allowlist problem)",
     doc=DD401_DOC,
-    check=when_cause(lambda: DD401, "hba_rejected", _dd401),
-    stage="check",
+    build=_dd401,
 )
 
 DD402_DOC = """
@@ -84,14 +81,12 @@ def _dd402(d: Diagnosis) -> tuple[str, str]:
     )
 
 
-DD402 = Rule(
+DD402 = cause_rule(
     code="DD402",
     cause="password_failed",
-    severity="error",
     title="The server rejected the password",
     doc=DD402_DOC,
-    check=when_cause(lambda: DD402, "password_failed", _dd402),
-    stage="check",
+    build=_dd402,
 )
 
 DD403_DOC = """
@@ -124,14 +119,12 @@ def _dd403(d: Diagnosis) -> tuple[str, str]:
     )
 
 
-DD403 = Rule(
+DD403 = cause_rule(
     code="DD403",
     cause="password_missing",
-    severity="error",
     title="The server asks for a password and none is configured",
     doc=DD403_DOC,
-    check=when_cause(lambda: DD403, "password_missing", _dd403),
-    stage="check",
+    build=_dd403,
 )
 
 DD404_DOC = """
@@ -162,14 +155,12 @@ def _dd404(d: Diagnosis) -> tuple[str, str]:
     )
 
 
-DD404 = Rule(
+DD404 = cause_rule(
     code="DD404",
     cause="role_missing",
-    severity="error",
     title="The user does not exist",
     doc=DD404_DOC,
-    check=when_cause(lambda: DD404, "role_missing", _dd404),
-    stage="check",
+    build=_dd404,
 )
 
 DD405_DOC = """
@@ -202,14 +193,12 @@ def _dd405(d: Diagnosis) -> tuple[str, str]:
     )
 
 
-DD405 = Rule(
+DD405 = cause_rule(
     code="DD405",
     cause="database_missing",
-    severity="error",
     title="The database does not exist",
     doc=DD405_DOC,
-    check=when_cause(lambda: DD405, "database_missing", _dd405),
-    stage="check",
+    build=_dd405,
 )
 
 DD406_DOC = """
@@ -241,14 +230,12 @@ def _dd406(d: Diagnosis) -> tuple[str, str]:
     )
 
 
-DD406 = Rule(
+DD406 = cause_rule(
     code="DD406",
     cause="too_many_connections",
-    severity="error",
     title="No free connection slots",
     doc=DD406_DOC,
-    check=when_cause(lambda: DD406, "too_many_connections", _dd406),
-    stage="check",
+    build=_dd406,
 )
 
 DD407_DOC = """
@@ -281,14 +268,12 @@ def _dd407(d: Diagnosis) -> tuple[str, str]:
     )
 
 
-DD407 = Rule(
+DD407 = cause_rule(
     code="DD407",
     cause="client_cert_problem",
-    severity="error",
     title="The server did not accept the client certificate",
     doc=DD407_DOC,
-    check=when_cause(lambda: DD407, "client_cert_problem", _dd407),
-    stage="check",
+    build=_dd407,
 )
 
 RULES = (DD401, DD402, DD403, DD404, DD405, DD406, DD407)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dbdoctor.diagnosis import Diagnosis
 from dbdoctor.report import Finding
 from dbdoctor.rules._base import Context, Rule
-from dbdoctor.rules._evidence import cert_summary, diagnosis, driver_said, fix_text, when_cause, where
+from dbdoctor.rules._evidence import cause_rule, cert_summary, diagnosis, driver_said, fix_text, where
 
 
 def _fallback_note(d: Diagnosis) -> str:
@@ -63,14 +63,12 @@ def _name_detail(d: Diagnosis, kind: str) -> tuple[str, str]:
     )
 
 
-DD301 = Rule(
+DD301 = cause_rule(
     code="DD301",
     cause="hostname_mismatch",
-    severity="error",
     title="The server certificate does not name the host",
     doc=DD301_DOC,
-    check=when_cause(lambda: DD301, "hostname_mismatch", lambda d: _name_detail(d, "host name")),
-    stage="check",
+    build=lambda d: _name_detail(d, "host name"),
 )
 
 DD302_DOC = """
@@ -96,14 +94,12 @@ Example
 ``postgresql://app@db.example.com/app?hostaddr=10.0.0.5&sslmode=verify-full``.
 """
 
-DD302 = Rule(
+DD302 = cause_rule(
     code="DD302",
     cause="ip_address_mismatch",
-    severity="error",
     title="The client connects by IP address and the certificate does not name it",
     doc=DD302_DOC,
-    check=when_cause(lambda: DD302, "ip_address_mismatch", lambda d: _name_detail(d, "IP address")),
-    stage="check",
+    build=lambda d: _name_detail(d, "IP address"),
 )
 
 DD303_DOC = """
@@ -137,23 +133,17 @@ def _chain_detail(d: Diagnosis, what: str, fix: str) -> tuple[str, str]:
     )
 
 
-DD303 = Rule(
+DD303 = cause_rule(
     code="DD303",
     cause="cert_untrusted",
-    severity="error",
     title="The server's certificate is not issued by the CA the client trusts",
     doc=DD303_DOC,
-    check=when_cause(
-        lambda: DD303,
-        "cert_untrusted",
-        lambda d: _chain_detail(
+    build=lambda d: _chain_detail(
             d,
             "The certificate chain does not lead to a trusted root for",
             "Point sslrootcert at the CA bundle that issued this certificate (ask your provider for the "
             "current bundle for this database's region).",
         ),
-    ),
-    stage="check",
 )
 
 DD304_DOC = """
@@ -177,23 +167,17 @@ Example
 ``sslmode=verify-ca`` against a fresh ``postgres`` Docker container with ``ssl=on`` and a generated certificate.
 """
 
-DD304 = Rule(
+DD304 = cause_rule(
     code="DD304",
     cause="cert_self_signed",
-    severity="error",
     title="The server's certificate is self-signed and not trusted",
     doc=DD304_DOC,
-    check=when_cause(
-        lambda: DD304,
-        "cert_self_signed",
-        lambda d: _chain_detail(
+    build=lambda d: _chain_detail(
             d,
             "A self-signed certificate, not in the client's root file, is presented by",
             "Trust it explicitly (copy the server's certificate file into sslrootcert, after checking its "
             "fingerprint with the server's owner), or give the server a certificate from a CA you trust.",
         ),
-    ),
-    stage="check",
 )
 
 DD305_DOC = """
@@ -217,23 +201,17 @@ Example
 A certificate from a commercial CA installed as the leaf alone, without the CA's intermediate bundle.
 """
 
-DD305 = Rule(
+DD305 = cause_rule(
     code="DD305",
     cause="cert_chain_incomplete",
-    severity="error",
     title="The server does not send the intermediate certificate",
     doc=DD305_DOC,
-    check=when_cause(
-        lambda: DD305,
-        "cert_chain_incomplete",
-        lambda d: _chain_detail(
+    build=lambda d: _chain_detail(
             d,
             "The chain is missing an intermediate certificate: only the leaf is sent by",
             "On the server, put the intermediate certificate(s) after the leaf in ssl_cert_file and reload; "
             "until then, adding the intermediate to the client's sslrootcert works around it.",
         ),
-    ),
-    stage="check",
 )
 
 DD306_DOC = """
@@ -257,22 +235,16 @@ Example
 A certificate issued for 90 days whose renewal job stopped.
 """
 
-DD306 = Rule(
+DD306 = cause_rule(
     code="DD306",
     cause="cert_expired",
-    severity="error",
     title="The server's certificate has expired",
     doc=DD306_DOC,
-    check=when_cause(
-        lambda: DD306,
-        "cert_expired",
-        lambda d: _chain_detail(
+    build=lambda d: _chain_detail(
             d,
             "An expired certificate is presented by",
             "Renew the server certificate (ssl_cert_file) and reload the server; check the client's clock.",
         ),
-    ),
-    stage="check",
 )
 
 DD307_DOC = """
@@ -294,22 +266,16 @@ Example
 A freshly started VM whose clock is a day behind, connecting to a certificate issued an hour ago.
 """
 
-DD307 = Rule(
+DD307 = cause_rule(
     code="DD307",
     cause="cert_not_yet_valid",
-    severity="error",
     title="The server's certificate is not valid yet",
     doc=DD307_DOC,
-    check=when_cause(
-        lambda: DD307,
-        "cert_not_yet_valid",
-        lambda d: _chain_detail(
+    build=lambda d: _chain_detail(
             d,
             "A certificate that is not valid yet is presented by",
             "Check the client's clock (date -u); otherwise reissue the certificate with a correct start date.",
         ),
-    ),
-    stage="check",
 )
 
 DD308_DOC = """
@@ -347,14 +313,12 @@ def _dd308(d: Diagnosis) -> tuple[str, str]:
     )
 
 
-DD308 = Rule(
+DD308 = cause_rule(
     code="DD308",
     cause="tls_handshake_failed",
-    severity="error",
     title="The TLS handshake failed",
     doc=DD308_DOC,
-    check=when_cause(lambda: DD308, "tls_handshake_failed", _dd308),
-    stage="check",
+    build=_dd308,
 )
 
 DD309_DOC = """
@@ -437,14 +401,12 @@ def _dd310(d: Diagnosis) -> tuple[str, str]:
     )
 
 
-DD310 = Rule(
+DD310 = cause_rule(
     code="DD310",
     cause="system_ca_missing",
-    severity="error",
     title="sslrootcert=system, but the runtime has no system CA bundle",
     doc=DD310_DOC,
-    check=when_cause(lambda: DD310, "system_ca_missing", _dd310),
-    stage="check",
+    build=_dd310,
 )
 
 DD311_DOC = """
@@ -521,14 +483,12 @@ def _dd312(d: Diagnosis) -> tuple[str, str]:
     )
 
 
-DD312 = Rule(
+DD312 = cause_rule(
     code="DD312",
     cause="client_cert_required",
-    severity="error",
     title="The server requires a client certificate",
     doc=DD312_DOC,
-    check=when_cause(lambda: DD312, "client_cert_required", _dd312),
-    stage="check",
+    build=_dd312,
 )
 
 RULES = (DD301, DD302, DD303, DD304, DD305, DD306, DD307, DD308, DD309, DD310, DD311, DD312)

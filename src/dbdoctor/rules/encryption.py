@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dbdoctor.diagnosis import Diagnosis
 from dbdoctor.report import Finding
 from dbdoctor.rules._base import Context, Rule
-from dbdoctor.rules._evidence import diagnosis, driver_said, fix_text, server_said, when_cause, where
+from dbdoctor.rules._evidence import cause_rule, diagnosis, driver_said, fix_text, server_said, where
 
 DD210_DOC = """
 What it checks
@@ -49,14 +49,12 @@ def _dd210(d: Diagnosis) -> tuple[str, str]:
     )
 
 
-DD210 = Rule(
+DD210 = cause_rule(
     code="DD210",
     cause="server_requires_ssl",
-    severity="error",
     title="The server requires SSL and the client does not encrypt",
     doc=DD210_DOC,
-    check=when_cause(lambda: DD210, "server_requires_ssl", _dd210),
-    stage="check",
+    build=_dd210,
 )
 
 DD211_DOC = """
@@ -92,14 +90,12 @@ def _dd211(d: Diagnosis) -> tuple[str, str]:
     )
 
 
-DD211 = Rule(
+DD211 = cause_rule(
     code="DD211",
     cause="server_ssl_unsupported",
-    severity="error",
     title="The server does not support SSL, and the client requires it",
     doc=DD211_DOC,
-    check=when_cause(lambda: DD211, "server_ssl_unsupported", _dd211),
-    stage="check",
+    build=_dd211,
 )
 
 DD212_DOC = """
@@ -134,14 +130,12 @@ def _dd212(d: Diagnosis) -> tuple[str, str]:
     )
 
 
-DD212 = Rule(
+DD212 = cause_rule(
     code="DD212",
     cause="server_rejects_ssl",
-    severity="error",
     title="The server accepts only unencrypted connections from this client",
     doc=DD212_DOC,
-    check=when_cause(lambda: DD212, "server_rejects_ssl", _dd212),
-    stage="check",
+    build=_dd212,
 )
 
 DD213_DOC = """

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from dbdoctor.diagnosis import Diagnosis
-from dbdoctor.rules._base import Rule
-from dbdoctor.rules._evidence import driver_said, when_cause, where
+from dbdoctor.rules._evidence import cause_rule, driver_said, where
 
 
 def _host(d: Diagnosis) -> str:
@@ -45,14 +44,12 @@ def _dd201(d: Diagnosis) -> tuple[str, str]:
     )
 
 
-DD201 = Rule(
+DD201 = cause_rule(
     code="DD201",
     cause="dns_unresolved",
-    severity="error",
     title="The host name does not resolve",
     doc=DD201_DOC,
-    check=when_cause(lambda: DD201, "dns_unresolved", _dd201),
-    stage="check",
+    build=_dd201,
 )
 
 DD202_DOC = """
@@ -85,14 +82,12 @@ def _dd202(d: Diagnosis) -> tuple[str, str]:
     )
 
 
-DD202 = Rule(
+DD202 = cause_rule(
     code="DD202",
     cause="connection_refused",
-    severity="error",
     title="Connection refused: nothing listens on that address and port",
     doc=DD202_DOC,
-    check=when_cause(lambda: DD202, "connection_refused", _dd202),
-    stage="check",
+    build=_dd202,
 )
 
 DD203_DOC = """
@@ -127,14 +122,12 @@ def _dd203(d: Diagnosis) -> tuple[str, str]:
     )
 
 
-DD203 = Rule(
+DD203 = cause_rule(
     code="DD203",
     cause="connect_timeout",
-    severity="error",
     title="No answer in time: a firewall, an allowlist or a wrong address",
     doc=DD203_DOC,
-    check=when_cause(lambda: DD203, "connect_timeout", _dd203),
-    stage="check",
+    build=_dd203,
 )
 
 DD204_DOC = """
@@ -166,14 +159,12 @@ def _dd204(d: Diagnosis) -> tuple[str, str]:
     )
 
 
-DD204 = Rule(
+DD204 = cause_rule(
     code="DD204",
     cause="network_unreachable",
-    severity="error",
     title="No route to the address",
     doc=DD204_DOC,
-    check=when_cause(lambda: DD204, "network_unreachable", _dd204),
-    stage="check",
+    build=_dd204,
 )
 
 DD205_DOC = """
@@ -217,14 +208,12 @@ def _dd205(d: Diagnosis) -> tuple[str, str]:
     )
 
 
-DD205 = Rule(
+DD205 = cause_rule(
     code="DD205",
     cause="not_the_database",
-    severity="error",
     title="Something answered, but it is not PostgreSQL",
     doc=DD205_DOC,
-    check=when_cause(lambda: DD205, "not_the_database", _dd205),
-    stage="check",
+    build=_dd205,
 )
 
 RULES = (DD201, DD202, DD203, DD204, DD205)

@@ -33,7 +33,7 @@ def _load(name: str) -> ModuleType:
 
 @cache
 def all_rules() -> tuple[Rule, ...]:
-    rules = []
+    rules: list[Rule] = []
     for name in RULE_MODULES:
         module = _load(name)
         found = (module.RULE,) if hasattr(module, "RULE") else tuple(getattr(module, "RULES", ()))
