@@ -24,7 +24,7 @@ def main(n: int = 5) -> None:
         state = _system.state_dir(tmp)
         t0 = time.monotonic()
         ensure_pki(state / "pki")
-        print(f"PKI generation (13 keys, 17 certificates): {(time.monotonic() - t0) * 1000:.0f} ms")
+        print(f"PKI generation (15 keys, 15 certificates): {(time.monotonic() - t0) * 1000:.0f} ms")
         user = _system.server_user()
         t0 = time.monotonic()
         template = postgres.ensure_template(
