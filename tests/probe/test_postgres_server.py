@@ -123,7 +123,15 @@ def test_ip_literal_gets_no_sni(pg_sandbox: SandboxServer) -> None:
 
 CERT_VARIANTS = ["full", "cn_only", "ip_only", "wildcard", "expired", "not_yet_valid", "self_signed",
                  "no_intermediate", "other_ca"]
-HOSTS = [("localhost", None), ("127.0.0.1", None), ("db.example.test", "127.0.0.1")]
+HOSTS = [
+    ("localhost", None),
+    ("127.0.0.1", None),
+    ("db.example.test", "127.0.0.1"),
+    ("DB.Example.TEST", "127.0.0.1"),  # names compare case-insensitively
+    ("other.example.test", "127.0.0.1"),  # matches the wildcard variant only
+    ("a.b.example.test", "127.0.0.1"),  # a wildcard covers one label
+    ("127.0.0.2", "127.0.0.1"),  # an IP literal that is not in the certificate
+]
 
 
 @pytest.mark.parametrize("variant", CERT_VARIANTS)
@@ -263,4 +271,33 @@ def test_direct_ssl_against_postgres_15(pg_sandbox: SandboxServer) -> None:
     ok, _ = psycopg_outcome({"host": "localhost", "port": str(pg_sandbox.port), "user": pg_sandbox.user,
                              "dbname": pg_sandbox.dbname, "sslmode": "require", "sslnegotiation": "direct"},
                             pg_sandbox.password.reveal())
+    assert not ok
+
+
+@pytest.mark.parametrize("variant", ["full", "other_ca", "no_intermediate"])
+def test_system_roots_agree_with_libpq(pg_sandbox: SandboxServer, variant: str,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """sslrootcert=system: OpenSSL's default store, moved with SSL_CERT_FILE to the sandbox root; the analysis
+    reads the same store and must agree with libpq."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(pg_sandbox.ca_file))
+    monkeypatch.setenv("SSL_CERT_DIR", "/nonexistent")
+    with pg_sandbox.configured(cert=variant):
+        obs = host_obs(pg_sandbox)
+        ok, _ = psycopg_outcome({"host": "localhost", "port": str(pg_sandbox.port), "user": pg_sandbox.user,
+                                 "dbname": pg_sandbox.dbname, "sslrootcert": "system",
+                                 "sslmode": "verify-full"}, pg_sandbox.password.reveal())
+    assert obs.tls is not None
+    a = tls.analyze_chain(obs.tls.chain_der, ca_file=None, ca_source="system", host="localhost")
+    assert (a.trusted and a.name_matched) == ok, (variant, a.problem)
+
+
+def test_no_system_roots(pg_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "none.pem"))
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path))
+    obs = host_obs(pg_sandbox)
+    assert obs.tls is not None
+    a = tls.analyze_chain(obs.tls.chain_der, ca_file=None, ca_source="system", host="localhost")
+    assert a.problem == "no_system_ca" and not a.trusted
+    ok, _ = psycopg_outcome({"host": "localhost", "port": str(pg_sandbox.port), "user": pg_sandbox.user,
+                             "dbname": pg_sandbox.dbname, "sslrootcert": "system"}, pg_sandbox.password.reveal())
     assert not ok
