@@ -327,3 +327,14 @@ def test_unnamed_issuer_of_same_org_is_incomplete(tmp_path: Path) -> None:
     # with the intermediate sent and the wrong root trusted: what is missing is a root
     other = issue("Z1", org="Acme", ca=True)
     assert ours(tmp_path, [leaf, inter], [other]).problem == "untrusted"
+
+
+def test_system_bundle_reads_the_directory_too(chain_pki: Pki, tmp_path: Path) -> None:
+    """OpenSSL consults SSL_CERT_DIR's <hash>.<n> files as well as SSL_CERT_FILE."""
+    bundle_file = chain_pki.write_ca(tmp_path / "bundle.pem", chain_pki.other_root)
+    certdir = tmp_path / "certs"
+    certdir.mkdir()
+    (certdir / "0123abcd.0").write_bytes(chain_pki.root.pem)
+    (certdir / "README").write_text("ignored")
+    b = tls.system_ca_bundle({"SSL_CERT_FILE": str(bundle_file), "SSL_CERT_DIR": str(certdir)})
+    assert b.certificates == (chain_pki.other_root.der, chain_pki.root.der)

@@ -20,6 +20,7 @@ suite compares these verdicts with OpenSSL's (Python's ``ssl`` module) on the sa
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -141,31 +142,42 @@ class SystemCaBundle:
 
 def system_ca_bundle(environ: Mapping[str, str] | None = None) -> SystemCaBundle:
     """The bundle OpenSSL would use for ``sslrootcert=system``: ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` when set,
-    else the compiled-in defaults (``ssl.get_default_verify_paths()``). Reads the file and the ``*.0`` hashed
-    links of the directory."""
+    else the compiled-in defaults (``ssl.get_default_verify_paths()``). Reads the file and the ``<hash>.<n>``
+    files of the directory (OpenSSL consults both), without duplicates: a directory file whose PEM text is
+    already in the bundle is not parsed again (on Debian every one of them is a link into the bundle)."""
     env = os.environ if environ is None else environ
     paths = ssl.get_default_verify_paths()
     cafile = env.get(paths.openssl_cafile_env) or paths.openssl_cafile
     capath = env.get(paths.openssl_capath_env) or paths.openssl_capath
     certs: list[bytes] = []
+    seen_pem: set[bytes] = set()
+
+    def add(data: bytes) -> None:
+        fresh = []
+        for block in _pem_blocks(data):
+            key = b"".join(block.split())
+            if key not in seen_pem:
+                seen_pem.add(key)
+                fresh.append(block)
+        if fresh:
+            certs.extend(c for c in parse_certificates(b"\n".join(fresh)) if c not in certs)
+        elif not _pem_blocks(data):
+            certs.extend(c for c in parse_certificates(data) if c not in certs)  # a DER file
+
     cafile_exists = bool(cafile) and Path(cafile).is_file()
     if cafile_exists:
-        ca = load_ca_file(cafile)
-        certs.extend(ca.certificates)
+        with contextlib.suppress(OSError):
+            add(Path(cafile).read_bytes()[: MAX_CA_FILE_BYTES])
     capath_exists = bool(capath) and Path(capath).is_dir()
-    if capath_exists and not certs:
-        seen = set(certs)
+    if capath_exists:
         try:
             names = sorted(os.listdir(capath))
         except OSError:
             names = []
         for name in names:
             if len(name) >= 10 and name[8] == "." and name[9:].isdigit():
-                ca = load_ca_file(Path(capath) / name)
-                for c in ca.certificates:
-                    if c not in seen:
-                        seen.add(c)
-                        certs.append(c)
+                with contextlib.suppress(OSError):
+                    add((Path(capath) / name).read_bytes()[: MAX_CA_FILE_BYTES])
     return SystemCaBundle(cafile or None, capath or None, cafile_exists, capath_exists, tuple(certs))
 
 
