@@ -45,6 +45,9 @@ PROTECTION: Final[Mapping[str, int]] = {
     "verify-full": 4,
 }
 
+#: static causes that make the settings themselves wrong: when one is an error, it is the root cause
+SETTINGS_CAUSES: Final = frozenset({"password_not_encoded", "invalid_target", "param_invalid", "param_unknown"})
+
 #: tls.ChainAnalysis problems → cause ids
 CHAIN_CAUSES: Final[Mapping[str, str]] = {
     "self_signed": "cert_self_signed",
@@ -167,7 +170,10 @@ def propose_fix(
     if cause is None:
         return None
     if cause in ("hostname_mismatch", "ip_address_mismatch") and analysis is not None:
-        names = [n for n in getattr(analysis, "dns_names", ()) if "*" not in n]
+        dns = tuple(getattr(analysis, "dns_names", ()))
+        cn = getattr(analysis, "common_name", None)
+        # libpq reads the CN only when the certificate has no DNS SAN (pq_verify_peer_name_matches_certificate)
+        names = [n for n in dns if "*" not in n] or ([cn] if cn and not dns and "*" not in cn else [])
         first = target.hosts[0] if target.hosts else None
         if names and first is not None:
             address = first.hostaddr or getattr(analysis, "peer_address", None) or first.host
@@ -297,7 +303,7 @@ def evidence(obs: Observations, analysis: Any) -> tuple[dict[str, str], ...]:
 def check(inp: CheckInput) -> Report:
     from dbdoctor.probe.postgres import probe_target
     from dbdoctor.rules.registry import rules_for
-    from dbdoctor.sources.postgres import resolve
+    from dbdoctor.sources.postgres import redact_text, resolve
 
     started = time.monotonic()
     deadline = started + inp.timeout
@@ -341,7 +347,11 @@ def check(inp: CheckInput) -> Report:
     if verdict == "fail":
         predicted = modes.get(user_mode)
         static_errors = [f for f in findings if f.severity == "error"]
-        if predicted is not None and predicted.outcome == "fail":
+        settings_wrong = [f for f in static_errors if f.cause in SETTINGS_CAUSES]
+        if settings_wrong:
+            # the string itself is wrong: what the network then does follows from it (a broken URL's host)
+            cause = settings_wrong[0].cause
+        elif predicted is not None and predicted.outcome == "fail":
             cause = predicted.cause
         elif static_errors:
             cause = static_errors[0].cause
@@ -395,7 +405,7 @@ def check(inp: CheckInput) -> Report:
     )
     return Report(
         engine="postgresql",
-        target=conninfo.render(target) if target.form != "environment" else None,
+        target=redact_text(inp.text) if inp.text is not None else _shown_target(target),
         effective=effective_dict(target, root_path),
         verdict=verdict,  # type: ignore[arg-type]
         cause=cause,
@@ -406,6 +416,13 @@ def check(inp: CheckInput) -> Report:
         corrected=fix.text if fix is not None else None,
         driver_error=driver.message if driver is not None and not driver.ok else None,
     )
+
+
+def _shown_target(target: Target) -> str | None:
+    """With no target text: DATABASE_URL as the app would read it, redacted; None for PG* variables alone."""
+    if target.form == "environment":
+        return None
+    return conninfo.render(target)
 
 
 def _classify_driver_message(driver: DriverObservation | None) -> str:

@@ -74,7 +74,7 @@ def demo(keep: bool, timeout: float) -> int:
             ("The app connects without TLS; the server requires it.", "server_requires_ssl",
              lambda: _url(srv, sslmode="disable"), None),
             ("verify-full against an IP address that the certificate does not name.", "ip_address_mismatch",
-             lambda: _url(srv, host="127.0.0.1", sslmode="verify-full", sslrootcert=ca), "wildcard"),
+             lambda: _url(srv, host="127.0.0.1", sslmode="verify-full", sslrootcert=ca), "cn_only"),
             ("verify-full, but the CA file is missing in the runtime (a slim container image).", "ca_file_missing",
              lambda: _url(srv, sslmode="verify-full", sslrootcert="/app/certs/provider-ca.pem"), None),
             ("The CA file is another CA's (the wrong region's bundle).", "cert_untrusted",

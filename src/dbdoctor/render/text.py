@@ -32,7 +32,14 @@ def use_colour(stream: IO[str]) -> bool:
 
 
 def _wrap(text: str, indent: str = "  ") -> list[str]:
-    return textwrap.wrap(text, width=WIDTH, initial_indent=indent, subsequent_indent=indent) or [indent]
+    return textwrap.wrap(
+        text,
+        width=WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_long_words=False,  # a URL or a path must stay whole, to be copied
+        break_on_hyphens=False,
+    ) or [indent]
 
 
 def _finding_lines(f: Finding, *, full: bool) -> list[Line]:
@@ -79,6 +86,17 @@ def check_lines(report: Report, *, brief: bool = False) -> list[Line]:
             cause = f"  {m.cause}" if m.cause else ""
             style = {"ok": "green", "fail": "red"}.get(m.outcome, "yellow")
             lines.append((f"  {mode:12} {m.outcome:8}{cause}{mark}", style))
+        unknown_causes = {m.cause for m in report.modes.values() if m.outcome == "unknown"}
+        if "password_untested" in unknown_causes:
+            lines += [
+                (line, "dim")
+                for line in _wrap(
+                    "unknown (password_untested): the server asks for a password there, and dbdoctor does not "
+                    "send yours over a connection less protected than the one your settings choose."
+                )
+            ]
+        if "probe_incomplete" in unknown_causes:
+            lines += [(line, "dim") for line in _wrap("unknown (probe_incomplete): the probe did not get that far.")]
     others = [f for f in report.findings if f is not root]
     if others:
         lines.append(("", None))

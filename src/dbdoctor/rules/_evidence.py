@@ -60,17 +60,16 @@ def cert_summary(d: Diagnosis) -> str:
 
 
 def fix_text(d: Diagnosis, default: str) -> str:
-    """The proposed corrected string when there is one, else ``default``."""
+    """``default``, plus what dbdoctor knows about the corrected string shown with the report."""
     f = d.fix
     if f is None:
         return default
-    proof = " (dbdoctor connected with it: it works)" if f.proved else ""
     if f.kind == "trade-off":
-        return (
-            f"{default} Trade-off, not a fix: {f.text} connects{proof} but {f.note or 'verifies less'}."
-        )
-    note = f" {f.note}" if f.note else ""
-    return f"Use: {f.text}{proof}.{note} {default}".strip()
+        return f"{default} The corrected string below is a trade-off, not a fix: {f.note or 'it verifies less'}."
+    if f.proved:
+        return f"{default} dbdoctor connected with the corrected string below: it works."
+    note = f" ({f.note})" if f.note else ""
+    return f"{default} The corrected string below shows where{note}."
 
 
 def cause_rule(
