@@ -95,3 +95,13 @@ def test_deadline() -> None:
     assert 9 < d.remaining() <= 10
     assert d.within(1).remaining() <= 1
     assert _net.Deadline.after(-1).expired and _net.Deadline.after(-1).remaining() == 0
+
+
+def test_users_shorter_connect_timeout_is_kept() -> None:
+    t = Target(engine="postgresql", settings={"host": "db", "connect_timeout": "3"})
+    assert build_params(t, timeout=10)["connect_timeout"] == "3"
+    assert build_params(t, timeout=2.5)["connect_timeout"] == "2"
+    t1 = Target(engine="postgresql", settings={"host": "db", "connect_timeout": "1"})
+    assert build_params(t1, timeout=10)["connect_timeout"] == "2"
+    t0 = Target(engine="postgresql", settings={"host": "db", "connect_timeout": "0"})
+    assert build_params(t0, timeout=10)["connect_timeout"] == "10"

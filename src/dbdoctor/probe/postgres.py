@@ -99,7 +99,11 @@ def startup_probe(
     EOF, garbage or the deadline. Never answers an authentication request."""
     start = time.monotonic()
     try:
-        _net.send_all(sock, _pgwire.startup_message(user, dbname), deadline)
+        message = _pgwire.startup_message(user, dbname)
+    except ValueError:  # a NUL in the user or database name: libpq could not send it either
+        return StartupObservation(encrypted, "not_attempted")
+    try:
+        _net.send_all(sock, message, deadline)
     except TimedOut:
         return StartupObservation(encrypted, "timeout", elapsed_ms=_ms(start))
     except Closed as exc:
@@ -406,7 +410,13 @@ def build_params(target: Target, *, timeout: float) -> dict[str, str]:
     neutralised, connect_timeout from the deadline (libpq and psycopg treat 1 as 2: connectDBComplete)."""
     params: dict[str, str] = dict(_neutral_environment_params(target.settings))
     params.update(target.settings)
-    params["connect_timeout"] = str(max(2, int(timeout)))
+    ours = max(2, int(timeout))
+    try:
+        theirs = int(float(target.settings.get("connect_timeout", "0")))
+    except ValueError:
+        theirs = 0
+    # the user's own connect_timeout, when shorter, is part of "exactly the effective settings"
+    params["connect_timeout"] = str(min(ours, max(2, theirs)) if theirs > 0 else ours)
     if "password" not in params and os.environ.get("PGPASSWORD") is not None:
         params["password"] = ""
     return params
