@@ -990,9 +990,13 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="libpq.expected_auth",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"expected authentication request from server, but received (?P<value>\S)"),
+        # libpq prints the byte as a character: a NUL byte prints as nothing
+        pattern=_p(r"expected authentication request from server, but received(?: (?P<value>\S))?"),
         cause="not_the_database",
-        meaning="libpq got '{value}' where a PostgreSQL server sends an authentication request: the port is not PostgreSQL.",
+        meaning=(
+            "libpq got something else where a PostgreSQL server sends an authentication request: the port is "
+            "not PostgreSQL, or something between client and server breaks the protocol."
+        ),
         fix="Check host and port: point them at the PostgreSQL endpoint.",
         examples=(
             'connection failed: connection to server at "127.0.0.1", port 50587 failed: expected authentication '

@@ -440,7 +440,8 @@ def _classify_driver_message(driver: DriverObservation | None) -> str:
             return str(matches[0].cause)
     except ImportError:  # pragma: no cover - the catalog is part of the package
         pass
-    return "tls_handshake_failed" if driver.message and "SSL" in driver.message else "hba_rejected"
+    # a failure no catalog entry explains: say which layer it came from rather than guess a server rule
+    return "tls_handshake_failed" if driver.message and "SSL" in driver.message else "not_the_database"
 
 
 __all__ = ["AuthKnowledge", "CheckInput", "check"]
