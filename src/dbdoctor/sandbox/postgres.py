@@ -704,11 +704,19 @@ def purge(state_dir: str | os.PathLike[str] | None = None) -> None:
     with _system.locked(state / ".lock"):
         runtime = _system.runtime_dir(state, user)
         spares = runtime / "spares"
-        # a background copy still running would re-create files behind rmtree: let it finish first
         deadline = time.monotonic() + 30
-        while any(spares.glob(".tmp-*")) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        for p in (spares, runtime / "template-postgresql"):
-            shutil.rmtree(p, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            runtime.rmdir()  # only when empty: servers of other processes may still live there
+        for _round in range(10):
+            # a background copy still running would re-create files behind rmtree: let it finish first
+            while any(spares.glob(".tmp-*")) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            for p in (spares, runtime / "template-postgresql"):
+                shutil.rmtree(p, ignore_errors=True)
+            try:
+                runtime.rmdir()  # only when empty: servers of other processes may still live there
+                return
+            except FileNotFoundError:
+                return
+            except OSError:
+                if any(p.name not in ("spares", "template-postgresql") for p in runtime.iterdir()):
+                    return
+            time.sleep(0.1)
