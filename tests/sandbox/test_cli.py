@@ -123,3 +123,13 @@ def test_server_outlives_the_cli_process(state: Path, pg_bindir: Path) -> None:
         )
     assert done.returncode == 0, done.stderr
     assert list_servers(state) == []
+
+
+def test_profiles_command_explains_each(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(capsys, tmp_path, "profiles")
+    assert code == 0
+    for name, profile in PROFILES.items():
+        assert f"{name}: {profile.summary}" in out
+        assert profile.doc in " ".join(out.split())
+    for name in CERT_VARIANTS:
+        assert f"  {name}: " in out

@@ -216,3 +216,22 @@ def stop(ctx: click.Context, name: str | None, all_: bool, force: bool) -> int:
     stop_server(name, _state_dir(ctx))
     click.echo(f"stopped {name}")
     return 0
+
+
+@sandbox.command()
+def profiles() -> int:
+    """What a client sees with each profile and certificate variant (in more detail than --help)."""
+    for name, p in PROFILES.items():
+        click.echo(f"{name}: {p.summary}")
+        click.echo(click.wrap_text(p.doc, width=100, initial_indent="    ", subsequent_indent="    "))
+        click.echo(
+            f"    pg_hba.conf: {'; '.join(line.format(user='app') for line in p.hba)}; ssl={'on' if p.ssl else 'off'}"
+        )
+    click.echo("")
+    click.echo(
+        "Certificate variants (clients trust the sandbox root CA; `dbdoctor sandbox start --json` shows"
+    )
+    click.echo("the paths of every CA, server and client certificate):")
+    for name, doc in CERT_VARIANTS.items():
+        click.echo(f"  {name}: {doc}")
+    return 0
