@@ -34,6 +34,7 @@ Examples:
   dbdoctor sandbox start --cert expired --json   a server whose certificate has expired
   dbdoctor sandbox set NAME --profile allowlist  change how it answers, no restart
   dbdoctor sandbox list
+  dbdoctor sandbox profiles                      what each choice below does, in detail
   dbdoctor sandbox stop --all
 
 \b
