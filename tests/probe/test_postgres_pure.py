@@ -105,3 +105,23 @@ def test_users_shorter_connect_timeout_is_kept() -> None:
     assert build_params(t1, timeout=10)["connect_timeout"] == "2"
     t0 = Target(engine="postgresql", settings={"host": "db", "connect_timeout": "0"})
     assert build_params(t0, timeout=10)["connect_timeout"] == "10"
+
+
+def test_client_key_permissions_like_libpq(tmp_path: Path) -> None:
+    key = tmp_path / "client.key"
+    key.write_text("k")
+    key.chmod(0o600)
+    assert _net.client_key_problem(str(key)) is None
+    key.chmod(0o644)
+    problem = _net.client_key_problem(str(key))
+    import os
+
+    if os.stat(key).st_uid == 0:
+        # root-owned: g=r is allowed, o=r is not
+        assert problem is not None and "group or world access" in problem
+        key.chmod(0o640)
+        assert _net.client_key_problem(str(key)) is None
+    else:
+        assert problem is not None
+    assert "not private key file" in (_net.client_key_problem(str(tmp_path / "nope.key")) or "")
+    assert "not a regular file" in (_net.client_key_problem(str(tmp_path)) or "")

@@ -301,3 +301,17 @@ def test_no_system_roots(pg_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPa
     ok, _ = psycopg_outcome({"host": "localhost", "port": str(pg_sandbox.port), "user": pg_sandbox.user,
                              "dbname": pg_sandbox.dbname, "sslrootcert": "system"}, pg_sandbox.password.reveal())
     assert not ok
+
+
+def test_open_client_key_refused_like_libpq(pg_sandbox: SandboxServer, tmp_path: Path) -> None:
+    key = tmp_path / "client.key"
+    key.write_bytes(pg_sandbox.pki.client_key.read_bytes())
+    key.chmod(0o666)
+    settings = {"sslcert": str(pg_sandbox.pki.client_cert), "sslkey": str(key)}
+    with pg_sandbox.configured(profile="clientcert"):
+        obs = host_obs(pg_sandbox, **settings)
+        ok, _ = psycopg_outcome({"host": "localhost", "port": str(pg_sandbox.port), "user": pg_sandbox.user,
+                                 "dbname": pg_sandbox.dbname, "sslmode": "require", **settings}, "")
+    assert not ok
+    assert obs.tls is not None and not obs.tls.client_cert_loaded
+    assert obs.tls.client_cert_error and "group or world access" in obs.tls.client_cert_error

@@ -26,6 +26,7 @@ import os
 import select
 import socket
 import ssl
+import stat
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -267,6 +268,27 @@ class ClientCert:
     password: str | None = dataclasses.field(default=None, repr=False)
 
 
+def client_key_problem(key: str) -> str | None:
+    """What libpq's initialize_SSL refuses in a client key file before any handshake: missing, not a regular
+    file, or group/world access (root-owned: u=rw,g=r at most; otherwise u=rw)."""
+    try:
+        st = os.stat(key)
+    except FileNotFoundError:
+        return f'certificate present, but not private key file "{key}"'
+    except OSError as exc:
+        return f'could not stat private key file "{key}": {exc.strerror}'
+    if not stat.S_ISREG(st.st_mode):
+        return f'private key file "{key}" is not a regular file'
+    too_open = (
+        st.st_mode & (stat.S_IWGRP | stat.S_IXGRP | stat.S_IRWXO)
+        if st.st_uid == 0
+        else st.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+    )
+    if too_open:
+        return f'private key file "{key}" has group or world access'
+    return None
+
+
 def capture_context(
     *,
     alpn: Sequence[str] = (),
@@ -328,6 +350,8 @@ def tls_handshake(
     cert_loaded = False
     cert_error: str | None = None
     if client_cert is not None:
+        cert_error = client_key_problem(client_cert.key)
+    if client_cert is not None and cert_error is None:
         secret = (client_cert.password or "").encode()
         try:
             # the callable keeps OpenSSL from prompting on the terminal for an encrypted key
@@ -446,6 +470,7 @@ __all__ = [
     "Deadline",
     "TimedOut",
     "capture_context",
+    "client_key_problem",
     "close_quietly",
     "connect",
     "libpq_sni",

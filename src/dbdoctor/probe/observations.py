@@ -69,7 +69,7 @@ class TlsObservation:
     cipher: str | None = None
     chain_der: tuple[bytes, ...] = ()  # leaf first, as sent by the server
     sni: str | None = None  # the server name sent, None when none (libpq sends none for IP addresses)
-    alpn: str | None = None
+    alpn: str | None = None  # the protocol the server selected; libpq fails a direct SSL connection without it
     error: str | None = None  # OpenSSL's reason when not completed
     client_cert_requested: bool = False  # the server sent a CertificateRequest (TLS 1.2; best effort on 1.3)
     #: the client certificate libpq would present (sslcert/sslkey, or ~/.postgresql/postgresql.crt/.key)

@@ -194,7 +194,7 @@ def _encrypted_branch(
             sock,
             deadline,
             sni=sni,
-            alpn=(ALPN_POSTGRESQL,) if direct else (),
+            alpn=(ALPN_POSTGRESQL,),  # libpq 17+ offers it on every TLS connection (initialize_SSL)
             min_version=settings.get("ssl_min_protocol_version") or "TLSv1.2",
             max_version=settings.get("ssl_max_protocol_version") or None,
             client_cert=client_cert_files(settings),
