@@ -8,8 +8,9 @@ only the leaf. CPython's C object ``_ssl._SSLSocket`` has had ``get_unverified_c
 public as ``SSLSocket.get_unverified_chain`` only from 3.13), which wraps OpenSSL's ``SSL_get_peer_cert_chain``:
 exactly the certificates the server sent, in order, even when nothing was verified. It works the same for TLS 1.2
 and 1.3 (parsing the Certificate message ourselves would not: TLS 1.3 encrypts it) and needs no extra dependency
-(pyOpenSSL). When it is missing (another interpreter), we fall back to the leaf alone and say so in the
-observation's ``error``-free ``chain_der`` of length 1; the test suite asserts the method exists here.
+(pyOpenSSL). When it is missing (another interpreter) the capture falls back to the leaf alone, so a chain of
+length 1 would then not prove a missing intermediate; the test suite asserts the method exists here, and the
+sandbox tests that the "full" variant yields leaf + intermediate.
 
 Whether the server asked for a client certificate: OpenSSL's message callback (CPython's private
 ``SSLContext._msg_callback``, present since 3.8) sees every handshake message after decryption, so a
