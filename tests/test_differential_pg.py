@@ -154,6 +154,8 @@ SCENARIOS: list[Scenario] = [
       sslrootcert=RIGHT),
     S("client cert given", None, profile="clientcert", sslmode="verify-full", sslrootcert=RIGHT,
       sslcert="client", sslkey="client"),
+    S("client cert from another CA", "client_cert_problem", profile="clientcert", sslmode="verify-full",
+      sslrootcert=RIGHT, sslcert="other", sslkey="other"),
     # --- not a working server --------------------------------------------------------------------------------------
     S("nothing listens", "connection_refused", listener="closed", sslmode="prefer"),
     S("listener never answers", "connect_timeout", listener="silent", sslmode="prefer"),
@@ -234,10 +236,11 @@ def _settings(sc: Scenario, srv: Any, pki: Any, tmp: Path, ports: Mapping[str, i
                 "invalid": invalid,
             }[root]
         )
-    if c.pop("sslcert", None) == "client":
-        out["sslcert"] = str(pki.client_cert)
-    if c.pop("sslkey", None) == "client":
-        out["sslkey"] = str(pki.client_key)
+    cert, key = c.pop("sslcert", None), c.pop("sslkey", None)
+    if cert is not None:
+        out["sslcert"] = str(pki.client_cert if cert == "client" else pki.other_client_cert)
+    if key is not None:
+        out["sslkey"] = str(pki.client_key if key == "client" else pki.other_client_key)
     out.update(c)
     if sc.listener == "nxdomain":
         out["host"] = "no-such-host.invalid"

@@ -65,6 +65,10 @@ def _startup_facts(obs: StartupObservation | None) -> StartupFacts | None:
         return StartupFacts("ok", auth_code=0)
     if obs.outcome == "error" and obs.error is not None:
         return StartupFacts("error", cause=classify_server_error(obs.error))
+    if obs.outcome == "eof" and obs.encrypted and obs.closed_reason and "alert" in obs.closed_reason:
+        # the server ended TLS with an alert after our start-up packet: under TLS 1.3 a client certificate
+        # it rejects (unknown ca, bad certificate, certificate required) is only reported then
+        return StartupFacts("error", cause="client_cert_problem")
     if obs.outcome in ("eof", "garbage"):
         return StartupFacts("error", cause="not_the_database")
     return StartupFacts("unknown")
@@ -166,4 +170,10 @@ def auth_knowledge(has_password: bool, attempts: Sequence[DriverObservation]) ->
             return AuthKnowledge(has_password, password="wrong")
         if att.sqlstate == SQLSTATE_INVALID_CATALOG_NAME:
             return AuthKnowledge(has_password, password="right", after_auth="fail", after_cause="database_missing")
+        if att.sqlstate == SQLSTATE_TOO_MANY_CONNECTIONS and att.message and "for role" in att.message:
+            # a role's CONNECTION LIMIT is checked after authentication (InitPostgres); the server-wide
+            # "too many clients already" comes before it and the pre-auth probe sees that one itself
+            return AuthKnowledge(
+                has_password, password="right", after_auth="fail", after_cause="too_many_connections"
+            )
     return AuthKnowledge(has_password)

@@ -158,12 +158,32 @@ def test_slow_startup_reply_times_out() -> None:
     assert obs.startup_plain is not None and obs.startup_plain.outcome == "timeout"
 
 
-@pytest.mark.parametrize(("code", "outcome"), [(10, "auth"), (5, "auth"), (3, "auth"), (0, "ok")])
+READY = b"Z\x00\x00\x00\x05I"
+_PS_BODY = b"server_version\x0015.1\x00"
+PARAMETER_STATUS = b"S" + (4 + len(_PS_BODY)).to_bytes(4, "big") + _PS_BODY
+
+
+@pytest.mark.parametrize(("code", "outcome"), [(10, "auth"), (5, "auth"), (3, "auth")])
 def test_auth_request_stops_there(code: int, outcome: str) -> None:
     with listener(fake_postgres(b"N", auth_request(code))) as lst:
         obs = run(lst.port)
     assert obs.startup_plain is not None
     assert (obs.startup_plain.outcome, obs.startup_plain.auth_code) == (outcome, code)
+
+
+def test_trust_reads_on_to_ready_for_query() -> None:
+    with listener(fake_postgres(b"N", auth_request(0) + PARAMETER_STATUS + READY)) as lst:
+        obs = run(lst.port)
+    assert obs.startup_plain is not None
+    assert (obs.startup_plain.outcome, obs.startup_plain.auth_code) == ("ok", 0)
+
+
+def test_trust_then_refused_is_the_refusal() -> None:
+    reply = auth_request(0) + error_response("3D000", 'database "nope" does not exist')
+    with listener(fake_postgres(b"N", reply)) as lst:
+        obs = run(lst.port)
+    s = obs.startup_plain
+    assert s is not None and s.outcome == "error" and s.error is not None and s.error.sqlstate == "3D000"
 
 
 def test_hostile_length_is_garbage() -> None:

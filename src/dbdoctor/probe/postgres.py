@@ -45,6 +45,8 @@ DEFAULT_PORT: Final = 5432
 ALPN_POSTGRESQL: Final = "postgresql"
 #: how many bytes a start-up probe reads before deciding the peer is not PostgreSQL
 MAX_STARTUP_BYTES: Final = 64 * 1024
+#: ReadyForQuery, the end of a successful start-up (protocol-message-formats.html)
+READY_FOR_QUERY: Final = "Z"
 #: how many host attempts are probed at once
 MAX_PARALLEL_HOSTS: Final = 4
 #: a thread is given this much beyond the deadline to notice it and return
@@ -95,8 +97,9 @@ def read_ssl_answer(sock: socket.socket, deadline: Deadline) -> SslRequestObserv
 def startup_probe(
     sock: socket.socket, deadline: Deadline, *, user: str, dbname: str | None, encrypted: bool
 ) -> StartupObservation:
-    """Send a StartupMessage with no password and read until the first AuthenticationRequest or ErrorResponse,
-    EOF, garbage or the deadline. Never answers an authentication request."""
+    """Send a StartupMessage with no password and read until the first AuthenticationRequest that asks for
+    something, an ErrorResponse, EOF, garbage or the deadline. Never answers an authentication request. After
+    AuthenticationOk (trust) it reads on to ReadyForQuery, since the role and database are checked after it."""
     start = time.monotonic()
     try:
         message = _pgwire.startup_message(user, dbname)
@@ -118,20 +121,29 @@ def startup_probe(
         return StartupObservation(encrypted, "eof", elapsed_ms=_ms(start), closed_reason=reason)
     reader = _pgwire.MessageReader()
     total = 0
+    #: after AuthenticationOk (trust) the server still checks the role and the database and may refuse: read on
+    #: to ReadyForQuery or an ErrorResponse (ParameterStatus and BackendKeyData come in between)
+    trusted = False
     try:
         while total < MAX_STARTUP_BYTES:
             data = _net.recv_some(sock, deadline, MAX_STARTUP_BYTES - total)
             total += len(data)
             for msg in reader.feed(data):
-                if isinstance(msg, _pgwire.AuthenticationRequest):
-                    outcome = "ok" if msg.code == _pgwire.AUTH_OK else "auth"
-                    return StartupObservation(encrypted, outcome, auth_code=msg.code,  # type: ignore[arg-type]
-                                              elapsed_ms=_ms(start))
+                if isinstance(msg, _pgwire.AuthenticationRequest) and not trusted:
+                    if msg.code != _pgwire.AUTH_OK:
+                        return StartupObservation(encrypted, "auth", auth_code=msg.code, elapsed_ms=_ms(start))
+                    trusted = True
+                    continue
                 if isinstance(msg, _pgwire.ErrorResponse):
                     return StartupObservation(encrypted, "error", error=_server_error(msg.fields),
+                                              auth_code=_pgwire.AUTH_OK if trusted else None,
                                               elapsed_ms=_ms(start))
                 if isinstance(msg, _pgwire.NoticeResponse):
                     continue
+                if trusted and isinstance(msg, _pgwire.OtherMessage):
+                    if msg.type == READY_FOR_QUERY:
+                        return StartupObservation(encrypted, "ok", auth_code=_pgwire.AUTH_OK, elapsed_ms=_ms(start))
+                    continue  # ParameterStatus, BackendKeyData, NegotiateProtocolVersion
                 return StartupObservation(encrypted, "garbage", elapsed_ms=_ms(start))
     except ProtocolError:
         return StartupObservation(encrypted, "garbage", elapsed_ms=_ms(start))
