@@ -96,7 +96,7 @@ def test_errors_are_messages_not_tracebacks(capsys: pytest.CaptureFixture[str], 
     assert "no running sandbox server named 'no-such-server'" in err and "Traceback" not in err
     code, _, err = run(capsys, state, "stop")
     assert code == 2 and "name one server or give --all" in err
-    code, _, err = run(capsys, state, "start", "--engine", "mariadb")
+    code, _, err = run(capsys, state, "start", "--engine", "pgbouncer")
     assert code == 1 and "not built yet" in err and "Traceback" not in err
     code, _, err = run(capsys, state, "start", "--profile", "nope")
     assert code == 2 and "nope" in err

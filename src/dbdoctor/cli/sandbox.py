@@ -17,6 +17,7 @@ def _table(rows: dict[str, str]) -> str:
     return "\n".join(f"  {k.ljust(width)}  {v}" for k, v in rows.items())
 
 
+_MARIADB_PROFILES = ("tls_offered", "tls_off")  # the MariaDB sandbox's own profile names
 _PROFILES_HELP = _table({name: p.summary for name, p in PROFILES.items()})
 _CERTS_HELP = _table(dict(CERT_VARIANTS))
 
@@ -90,10 +91,11 @@ Certificate variants:
 )
 @click.option(
     "--profile",
-    type=click.Choice(list(PROFILES)),
+    type=click.Choice([*PROFILES, *_MARIADB_PROFILES]),
     default=DEFAULT_PROFILE,
     show_default=True,
-    help="How the server answers clients (see above).",
+    help="How the server answers clients (see above; with --engine mariadb: "
+    "managed, tls_required, tls_offered, tls_off).",
 )
 @click.option(
     "--cert",
@@ -108,7 +110,7 @@ Certificate variants:
     type=click.Choice(["postgresql", "mariadb", "pgbouncer"]),
     default="postgresql",
     show_default=True,
-    help="Only postgresql is built so far.",
+    help="postgresql, or mariadb (MariaDB 10.11: a mysql:// URL with ssl-mode=VERIFY_IDENTITY).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout, nothing else.")
 @click.pass_context
@@ -122,7 +124,8 @@ def start(ctx: click.Context, profile: str, cert: str, name: str | None, engine:
         click.echo(json.dumps(_start_json(srv), indent=2))
         return 0
     click.echo(
-        f"Started sandbox server {srv.name} (PostgreSQL {srv.version.split()[0]}, profile {srv.profile}, "
+        f"Started sandbox server {srv.name} ({'MariaDB' if srv.engine == 'mariadb' else 'PostgreSQL'} "
+        f"{srv.version.split()[0]}, profile {srv.profile}, "
         f"cert {srv.cert})."
     )
     click.echo(
@@ -139,7 +142,8 @@ def start(ctx: click.Context, profile: str, cert: str, name: str | None, engine:
     )
     click.echo("")
     click.echo(f"  Diagnose it:  dbdoctor check '{srv.url}'")
-    click.echo(f"  Change it:    dbdoctor sandbox set {srv.name} --profile plain_only --cert expired")
+    example = "tls_offered" if srv.engine == "mariadb" else "plain_only"
+    click.echo(f"  Change it:    dbdoctor sandbox set {srv.name} --profile {example} --cert expired")
     click.echo(f"  Stop it:      dbdoctor sandbox stop {srv.name}")
     return 0
 
@@ -168,7 +172,9 @@ def list_(ctx: click.Context, as_json: bool) -> int:
 
 @sandbox.command(name="set")
 @click.argument("name")
-@click.option("--profile", type=click.Choice(list(PROFILES)), default=None, help="The new access profile.")
+@click.option(
+    "--profile", type=click.Choice([*PROFILES, *_MARIADB_PROFILES]), default=None, help="The new access profile."
+)
 @click.option(
     "--cert", type=click.Choice(list(CERT_VARIANTS)), default=None, help="The new certificate variant."
 )

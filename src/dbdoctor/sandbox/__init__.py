@@ -73,8 +73,12 @@ def _engine(engine: str) -> _Engine:
         from dbdoctor.sandbox import postgres
 
         return postgres
-    if engine in ("mariadb", "pgbouncer"):
-        raise SandboxError(f"the {engine} sandbox is not built yet; only engine='postgresql' works for now")
+    if engine in ("mariadb", "mysql"):
+        from dbdoctor.sandbox import mariadb
+
+        return mariadb
+    if engine == "pgbouncer":
+        raise SandboxError(f"the {engine} sandbox is not built yet")
     raise SandboxError(f"unknown sandbox engine {engine!r}; choose one of: {', '.join(ENGINES)}")
 
 
@@ -181,6 +185,9 @@ def purge(state_dir: str | os.PathLike[str] | None = None) -> None:
     from dbdoctor.sandbox import _system, postgres
 
     stop_all(state_dir, include_owned=True)
+    from dbdoctor.sandbox import mariadb
+
+    mariadb.purge(state_dir)
     postgres.purge(state_dir)
     state = _system.state_dir(state_dir)
     with _system.locked(state / ".lock"):

@@ -70,6 +70,11 @@ class SandboxServer:
 
     def _url(self, pw: str, quote_pw: bool = True) -> str:
         pw_part = quote(pw, safe="") if quote_pw else pw
+        if self.engine == "mariadb":  # the MySQL client's option names, as dbdoctor's mysql:// URLs take them
+            return (
+                f"mysql://{quote(self.user, safe='')}:{pw_part}@localhost:{self.port}/{quote(self.dbname, safe='')}"
+                f"?ssl-mode=VERIFY_IDENTITY&ssl-ca={quote(str(self.ca_file), safe='/')}"
+            )
         return (
             f"postgresql://{quote(self.user, safe='')}:{pw_part}@localhost:{self.port}/{quote(self.dbname, safe='')}"
             f"?sslmode=verify-full&sslrootcert={quote(str(self.ca_file), safe='/')}"
