@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from dbdoctor.explain import Explanation
-    from dbdoctor.probe.observations import DriverObservation
+    from dbdoctor.gate import PreflightResult
     from dbdoctor.report import ParseReport, Report
 
 
@@ -73,31 +73,18 @@ def preflight(
     environ: Mapping[str, str] | None = None,
     env_files: Sequence[str | Path] = (),
     timeout: float = 10.0,
-) -> DriverObservation:
+    wait: float = 0.0,
+    phase: str | None = None,
+) -> PreflightResult:
     """The app start-up gate: one real connection with exactly the effective settings.
 
-    Returns what the connection saw (server version, TLS version, time taken). When it fails, runs the
-    diagnosis within what is left of ``timeout`` and raises :class:`dbdoctor.errors.PreflightError` carrying the
-    root-cause finding; its message names the cause and the fix, never a password.
+    Returns a :class:`dbdoctor.gate.PreflightResult` (``line()`` for the log, ``server_version``,
+    ``tls_version``, ``elapsed_ms``). When it fails, runs the diagnosis within what is left of ``timeout`` and
+    raises :class:`dbdoctor.errors.PreflightError` carrying the root-cause finding; its message names the
+    cause and the fix, never a password. ``wait`` seconds: retry with backoff until it works or time is up.
+    ``phase``: "build" or "run" (default: DBDOCTOR_PHASE, else the builders' markers). See
+    :mod:`dbdoctor.gate`.
     """
-    import os
-    import time
+    from dbdoctor.gate import preflight as _preflight
 
-    from dbdoctor.errors import PreflightError
-    from dbdoctor.probe.postgres import attempt_psycopg
-    from dbdoctor.sources.postgres import resolve
-
-    started = time.monotonic()
-    env = dict(os.environ) if environ is None else environ
-    resolved = resolve(target, environ=env, env_files=env_files)
-    outcome = attempt_psycopg(resolved, timeout=timeout)
-    if outcome.ok:
-        return outcome
-    remaining = timeout - (time.monotonic() - started)
-    finding = None
-    if remaining > 0.5:
-        report = check(target, environ=env, env_files=env_files, timeout=remaining)
-        finding = next((f for f in report.findings if f.cause == report.cause), None)
-    if finding is not None:
-        raise PreflightError(f"{finding.title} ({finding.cause}): {finding.fix}", finding)
-    raise PreflightError(f"connection failed: {outcome.message}")
+    return _preflight(target, environ=environ, env_files=env_files, timeout=timeout, wait=wait, phase=phase)

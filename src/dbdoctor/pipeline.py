@@ -218,6 +218,8 @@ class CheckInput:
     env_files: tuple[str, ...] = ()
     timeout: float = 10.0
     driver: str | None = None
+    #: "build" or "run" (``--phase``); None: from DBDOCTOR_PHASE or the builders' markers in ``environ``
+    phase: str | None = None
 
 
 def _invalid_report(exc: TargetParseError, started: float) -> Report:
@@ -357,6 +359,11 @@ def check(inp: CheckInput) -> Report:
             cause = static_errors[0].cause
         else:
             cause = _classify_driver_message(driver)
+        # a build step cannot reach the platform's private network: that is the root cause (phase.py, DD601)
+        from dbdoctor.phase import build_time_cause
+
+        if build_time_cause([(h.host, h.hostaddr) for h in target.hosts], inp.environ, inp.phase, cause):
+            cause = "build_time_internal_host"
     # prefer tries TLS first: a working plain connection means it fell back (allow prefers plain by design)
     fell_back = verdict == "ok" and driver is not None and driver.tls_version is None and user_mode == "prefer"
     remaining = deadline - time.monotonic()

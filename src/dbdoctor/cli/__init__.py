@@ -27,6 +27,10 @@ COMMANDS: dict[str, str] = {
     "explain": "dbdoctor.cli.explain:explain",
     "sandbox": "dbdoctor.cli.sandbox:sandbox",
     "demo": "dbdoctor.cli.demo:demo",
+    "sources": "dbdoctor.cli.sources:sources",
+    "env": "dbdoctor.cli.env:env",
+    "password": "dbdoctor.cli.password:password",
+    "preflight": "dbdoctor.cli.preflight:preflight",
 }
 
 ISSUES_URL = "https://github.com/dbdoctor/dbdoctor/issues"

@@ -12,7 +12,20 @@ from dbdoctor.cli import EXIT_FAIL, EXIT_OK, common_options
 @click.command()
 @click.argument("target", required=False)
 @common_options
-def check(target: str | None, as_json: bool, timeout: float, driver: str | None, env_files: tuple[str, ...]) -> int:
+@click.option(
+    "--phase",
+    type=click.Choice(["build", "run"]),
+    default=None,
+    help="Whether the app connects from a build step or at run time (default: DBDOCTOR_PHASE, else builder markers).",
+)
+def check(
+    target: str | None,
+    as_json: bool,
+    timeout: float,
+    driver: str | None,
+    env_files: tuple[str, ...],
+    phase: str | None = None,
+) -> int:
     """Diagnose why a connection fails (or prove it works), with the fix.
 
     \b
@@ -43,6 +56,7 @@ def check(target: str | None, as_json: bool, timeout: float, driver: str | None,
             env_files=tuple(env_files),
             timeout=timeout,
             driver=driver,
+            phase=phase,
         )
     )
     if as_json:

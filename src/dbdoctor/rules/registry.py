@@ -24,6 +24,7 @@ RULE_MODULES: tuple[str, ...] = (
     "static_invalid",
     "static_files",
     "static_env",
+    "deploy_build",
 )
 
 

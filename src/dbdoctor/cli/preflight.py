@@ -1,0 +1,86 @@
+"""``dbdoctor preflight``: the app start-up gate, one line out and an exit code."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from dbdoctor.cli import EXIT_FAIL, EXIT_OK
+
+
+@click.command()
+@click.argument("target", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the dbdoctor.preflight/1 JSON on stdout, nothing else.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1, max=3600),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Deadline for one attempt, and for the diagnosis after a failure.",
+)
+@click.option(
+    "--env-file",
+    "env_files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="A dotenv file the app loads (repeatable; a later file wins, as most loaders do).",
+)
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0, max=86400),
+    default=0.0,
+    metavar="SECONDS",
+    help="Retry with backoff until the connection works or SECONDS have passed; each retry says why on stderr.",
+)
+@click.option(
+    "--phase",
+    type=click.Choice(["build", "run"]),
+    default=None,
+    help="Whether this runs in a build step or at run time (default: DBDOCTOR_PHASE, else builder markers).",
+)
+def preflight(
+    target: str | None, as_json: bool, timeout: float, env_files: tuple[str, ...], wait: float, phase: str | None
+) -> int:
+    """Check at app start-up that the database connection works, in one line.
+
+    \b
+    Makes one real connection with exactly the settings the app's driver would use
+    (TARGET, else DATABASE_URL, the PG* variables and --env-file files). On success it
+    prints host, port, database, user, sslmode, whether a CA file is set, the TLS version,
+    the server version and the time taken, and exits 0. On failure it diagnoses within the
+    deadline and prints the cause and the fix on stderr, and exits 1. Nothing secret is shown.
+
+    \b
+    Examples:
+      dbdoctor preflight && exec gunicorn app:app
+      dbdoctor preflight --wait 60 "$DATABASE_URL"    wait for a database that is starting
+      dbdoctor preflight --json | jq .tls_version
+      dbdoctor preflight --phase build                 in a build step: internal hosts are unreachable
+
+    \b
+    Exit codes: 0 the connection works; 1 it does not; 2 the input cannot be used;
+    3 dbdoctor failed (a bug).
+    """
+    from dbdoctor.gate import Retry, run
+
+    def say_retry(retry: Retry) -> None:
+        click.echo(retry.line(), err=True)
+
+    result = run(
+        target,
+        environ=dict(os.environ),
+        env_files=env_files,
+        timeout=timeout,
+        wait=wait,
+        phase=phase,
+        on_retry=say_retry,
+    )
+    if as_json:
+        from dbdoctor.render.json import emit
+
+        emit(result.to_dict())
+    else:
+        click.echo(result.line(), err=not result.ok)
+    return EXIT_OK if result.ok else EXIT_FAIL

@@ -1,0 +1,332 @@
+"""The app start-up gate behind `dbdoctor preflight` and `dbdoctor.preflight()`: one real connection with exactly the
+effective settings, one line out. (Named gate.py, not preflight.py: a submodule `dbdoctor.preflight` would replace
+the function `dbdoctor.preflight` on the package as soon as it is imported.)
+
+::
+
+    import dbdoctor
+    result = dbdoctor.preflight()            # DATABASE_URL / PG* as libpq reads them; raises PreflightError
+    log.info(result.line())                  # preflight ok: host=... sslmode=verify-full tls=TLSv1.3 ...
+
+The success path is kept cheap because it runs at every start of the app: it resolves the settings
+(sources.postgres), makes the one connection (probe.postgres.attempt_psycopg, the only place a password
+reaches libpq) and formats a line. It imports neither the pipeline, the rules, click nor rich. Only a failure
+pays for the diagnosis (pipeline.check, within what is left of the deadline) that names the cause and the fix.
+
+``wait`` retries with exponential backoff (capped) until the connection works or the time is up, the way
+``pg_isready`` or ``wait-for-it`` wait for a port, but through TLS and authentication. Each retry is reported
+through ``on_retry`` with the cause as far as the driver's own message tells it (the error-message catalog,
+no extra connections while a server is starting); the full diagnosis runs once, after the last attempt.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from dbdoctor.probe.observations import DriverObservation
+    from dbdoctor.report import Finding
+    from dbdoctor.target import Target
+
+SCHEMA: Final = "dbdoctor.preflight/1"
+#: first pause between attempts with ``wait``, doubled after each failure up to MAX_DELAY
+FIRST_DELAY: Final = 0.25
+MAX_DELAY: Final = 5.0
+#: the diagnosis is skipped when less than this is left of the deadline (the catalog names the cause instead)
+MIN_DIAGNOSIS: Final = 0.5
+#: a retry line shows at most this much of the driver's message
+MAX_MESSAGE: Final = 200
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Retry:
+    """One failed attempt while waiting: what is still wrong, and how long until the next try."""
+
+    attempt: int
+    cause: str
+    message: str
+    delay: float
+    elapsed: float
+
+    def line(self) -> str:
+        return (f"preflight: still failing after attempt {self.attempt} ({self.cause}): {self.message}; "
+                f"retrying in {self.delay:.1f} s")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PreflightResult:
+    """What the preflight found. ``settings`` holds no secret (``password`` is "set" or "unset")."""
+
+    ok: bool
+    settings: Mapping[str, Any]
+    phase: str
+    elapsed_ms: float
+    attempts: int = 1
+    driver: DriverObservation | None = None
+    #: for a failure: the root cause id, a one-sentence problem and the fix
+    cause: str | None = None
+    problem: str | None = None
+    fix: str | None = None
+    #: the diagnosis' root-cause finding, when the diagnosis ran and named one
+    finding: Finding | None = None
+    #: the corrected connection string (redacted) when the diagnosis knows one
+    corrected: str | None = None
+    #: the target as written, redacted (None when the settings came from the environment)
+    target: str | None = None
+
+    @property
+    def server_version(self) -> str | None:
+        return self.driver.server_version if self.driver is not None else None
+
+    @property
+    def tls_version(self) -> str | None:
+        return self.driver.tls_version if self.driver is not None else None
+
+    @property
+    def driver_error(self) -> str | None:
+        d = self.driver
+        return d.message if d is not None and not d.ok else None
+
+    def line(self) -> str:
+        """The one line: the settings used and what the server said, or the cause and the fix."""
+        s = self.settings
+        if self.ok:
+            parts = [f"host={s.get('host')}"]
+            if s.get("hostaddr"):
+                parts.append(f"hostaddr={s['hostaddr']}")
+            parts += [
+                f"port={s.get('port')}",
+                f"dbname={s.get('dbname')}",
+                f"user={s.get('user')}",
+                f"sslmode={s.get('sslmode')}",
+                f"ca_file={s.get('ca_file')}",
+                f"tls={self.tls_version or 'none'}",
+                f"server={self.server_version or '?'}",
+                f"time={self.elapsed_ms:.0f}ms",
+            ]
+            if self.attempts > 1:
+                parts.append(f"attempts={self.attempts}")
+            return "preflight ok: " + " ".join(parts)
+        where = f"{s.get('host')}:{s.get('port')}"
+        text = f"preflight failed ({self.cause}) for {where}: {self.problem}"
+        if self.fix:
+            text += f" Fix: {self.fix}"
+        if self.corrected:
+            text += f" Corrected: {self.corrected}"
+        return _one_line(text)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "engine": "postgresql",
+            "ok": self.ok,
+            "target": self.target,
+            "settings": dict(self.settings),
+            "phase": self.phase,
+            "tls_version": self.tls_version,
+            "server_version": self.server_version,
+            "elapsed_ms": round(self.elapsed_ms, 1),
+            "attempts": self.attempts,
+            "cause": self.cause,
+            "problem": self.problem,
+            "fix": self.fix,
+            "corrected": self.corrected,
+            "finding": self.finding.to_dict() if self.finding is not None else None,
+            "driver_error": self.driver_error,
+            "line": self.line(),
+        }
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def shown_settings(target: Target, environ: Mapping[str, str]) -> dict[str, Any]:
+    """The effective settings worth a log line, none of them secret."""
+    from dbdoctor.sources.postgres import libpq_home
+
+    s = target.settings
+    hosts = target.hosts
+    host = ",".join(h.host or "" for h in hosts) if hosts else s.get("host")
+    hostaddr = ",".join(h.hostaddr or "" for h in hosts) if any(h.hostaddr for h in hosts) else None
+    ports = {h.port for h in hosts}
+    port: Any = next(iter(ports)) if len(ports) == 1 else ",".join(str(h.port) for h in hosts)
+    sslmode = s.get("sslmode", "prefer")
+    root = s.get("sslrootcert")
+    if root == "system":
+        ca_file = "system"
+    elif root:
+        ca_file = "set"
+    elif sslmode != "disable" and (libpq_home(environ) / ".postgresql" / "root.crt").is_file():
+        ca_file = "default"  # libpq reads ~/.postgresql/root.crt when it exists (initialize_SSL)
+    else:
+        ca_file = "unset"
+    return {
+        "host": host,
+        "hostaddr": hostaddr,
+        "port": port,
+        "dbname": s.get("dbname"),
+        "user": s.get("user"),
+        "password": "set" if target.has_password else "unset",
+        "sslmode": sslmode,
+        "ca_file": ca_file,
+    }
+
+
+def _host_pairs(target: Target) -> list[tuple[str | None, str | None]]:
+    return [(h.host, h.hostaddr) for h in target.hosts]
+
+
+def quick_cause(
+    target: Target, driver: DriverObservation, environ: Mapping[str, str], phase: str | None
+) -> tuple[str, str, str | None]:
+    """(cause, problem, fix) from the driver's own message alone: the error catalog, no network."""
+    from dbdoctor.explain import match_message
+    from dbdoctor.phase import FIX, build_time_cause, explain_line
+
+    message = _one_line(driver.message or "no message from the driver").removeprefix("connection failed: ")
+    if len(message) > MAX_MESSAGE:
+        message = message[: MAX_MESSAGE - 3] + "..."
+    matches = match_message(driver.message or "")
+    if matches:
+        cause, fix = matches[0].cause, _one_line(matches[0].fix)
+    elif driver.timed_out:
+        cause, fix = "connect_timeout", None
+    else:
+        cause, fix = "unknown", None
+    if build_time_cause(_host_pairs(target), environ, phase, cause):
+        return "build_time_internal_host", explain_line(_host_pairs(target), environ, phase), FIX
+    return cause, message, fix
+
+
+def run(
+    target: str | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    env_files: Sequence[str | Path] = (),
+    timeout: float = 10.0,
+    wait: float = 0.0,
+    phase: str | None = None,
+    on_retry: Callable[[Retry], None] | None = None,
+) -> PreflightResult:
+    """The preflight, returning its result whatever the connection does.
+
+    Raises only for input that cannot be used: ``errors.TargetParseError`` (libpq rejects the target) and
+    ``errors.SourceFileError`` (an unreadable dotenv or service file). Without ``wait`` nothing outlives
+    ``timeout``. With ``wait`` seconds, attempts (each within ``timeout``) repeat with backoff for ``wait``
+    seconds, and the diagnosis after the last failure gets ``timeout`` of its own.
+    """
+    from dbdoctor.probe.postgres import attempt_psycopg
+    from dbdoctor.sources.postgres import redact_text, resolve
+
+    started = time.monotonic()
+    env = dict(os.environ) if environ is None else environ
+    resolved = resolve(target, environ=env, env_files=env_files)
+    settings = shown_settings(resolved, env)
+    shown_target = redact_text(target) if target is not None else None
+    phase_name = _phase(env, phase)
+    wait_until = started + max(0.0, wait)
+    attempts = 0
+    while True:
+        attempts += 1
+        budget = timeout if wait <= 0 else min(timeout, max(1.0, wait_until - time.monotonic()))
+        driver = attempt_psycopg(resolved, timeout=budget)
+        if driver.ok:
+            return PreflightResult(
+                ok=True, settings=settings, phase=phase_name, elapsed_ms=(time.monotonic() - started) * 1000,
+                attempts=attempts, driver=driver, target=shown_target,
+            )
+        now = time.monotonic()
+        if wait <= 0 or now >= wait_until:
+            break
+        delay = min(MAX_DELAY, FIRST_DELAY * 2 ** (attempts - 1), wait_until - now)
+        if on_retry is not None:
+            cause, problem, _fix = quick_cause(resolved, driver, env, phase)
+            on_retry(Retry(attempts, cause, problem, delay, now - started))
+        time.sleep(delay)
+
+    diagnosis_until = (time.monotonic() + timeout) if wait > 0 else (started + timeout)
+    cause, problem, fix = quick_cause(resolved, driver, env, phase)
+    finding = corrected = None
+    remaining = diagnosis_until - time.monotonic()
+    if remaining >= MIN_DIAGNOSIS:
+        from dbdoctor.pipeline import CheckInput
+        from dbdoctor.pipeline import check as run_check
+
+        report = run_check(
+            CheckInput(
+                text=target,
+                environ=env,
+                env_files=tuple(str(f) for f in env_files),
+                timeout=remaining,
+                phase=phase,
+            )
+        )
+        if report.verdict == "ok":
+            # it works now (a server that just came up): say so with a real connection of the user's own
+            again = attempt_psycopg(resolved, timeout=max(1.0, diagnosis_until - time.monotonic()))
+            if again.ok:
+                return PreflightResult(
+                    ok=True, settings=settings, phase=phase_name,
+                    elapsed_ms=(time.monotonic() - started) * 1000, attempts=attempts + 1, driver=again,
+                    target=shown_target,
+                )
+        elif report.cause is not None:
+            cause = report.cause
+            finding = next((f for f in report.findings if f.cause == report.cause), None)
+            corrected = report.corrected
+            if finding is not None:
+                problem = _one_line(finding.detail)
+                fix = _one_line(finding.fix.replace("the corrected string below", "the corrected string"))
+    return PreflightResult(
+        ok=False, settings=settings, phase=phase_name, elapsed_ms=(time.monotonic() - started) * 1000,
+        attempts=attempts, driver=driver, cause=cause, problem=problem, fix=fix, finding=finding,
+        corrected=corrected, target=shown_target,
+    )
+
+
+def _phase(environ: Mapping[str, str], phase: str | None) -> str:
+    from dbdoctor.phase import detect_phase
+
+    return detect_phase(environ, phase)[0]
+
+
+def preflight(
+    target: str | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    env_files: Sequence[str | Path] = (),
+    timeout: float = 10.0,
+    wait: float = 0.0,
+    phase: str | None = None,
+    on_retry: Callable[[Retry], None] | None = None,
+) -> PreflightResult:
+    """Like :func:`run`, but a failure raises :class:`dbdoctor.errors.PreflightError` whose message is the one
+    line (cause and fix) and whose ``finding`` is the diagnosis' root-cause finding (None when the diagnosis
+    could not name one in time; ``error.result`` is the whole :class:`PreflightResult`). A target libpq cannot
+    parse raises PreflightError too, with the ``invalid_target`` finding, since the app cannot connect."""
+    from dbdoctor.errors import PreflightError, TargetParseError
+
+    try:
+        result = run(target, environ=environ, env_files=env_files, timeout=timeout, wait=wait, phase=phase,
+                     on_retry=on_retry)
+    except TargetParseError as exc:
+        from dbdoctor.sources.postgres import parse_error_finding
+
+        finding = parse_error_finding(exc)
+        error = PreflightError(_one_line(f"preflight failed ({finding.cause}): {finding.detail} Fix: {finding.fix}"),
+                               finding)
+        raise error from None
+    if not result.ok:
+        error = PreflightError(result.line(), result.finding)
+        error.result = result  # type: ignore[attr-defined]
+        raise error
+    return result
+
+
+__all__ = ["SCHEMA", "PreflightResult", "Retry", "preflight", "run"]
