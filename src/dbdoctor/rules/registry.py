@@ -25,6 +25,7 @@ RULE_MODULES: tuple[str, ...] = (
     "static_files",
     "static_env",
     "deploy_build",
+    "sources_conflict",
 )
 
 

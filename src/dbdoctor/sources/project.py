@@ -1,0 +1,676 @@
+"""Every place a project keeps database connection settings, and which one wins at run time.
+
+``scan(directory, environ=..., home=...)`` reads, without executing anything:
+
+- the process environment (``DATABASE_URL``, ``PG*``, ``DB_*``, ``DATABASE_*``, ``POSTGRES_*``,
+  ``SPRING_DATASOURCE_*``...);
+- dotenv files in the directory (``.env``, ``.env.local``, ``.env.production``, ``.env.*``), parsed by
+  python-dotenv; ``.env.example``/``.sample``/``.template``/``.dist`` are listed as templates, never loaded;
+- ``pg_service.conf`` (``PGSERVICEFILE``, ``~/.pg_service.conf``, the directory's own, ``PGSYSCONFDIR``'s);
+- ``.pgpass`` (``PGPASSFILE`` or ``~/.pgpass``, and one in the directory);
+- docker-compose ``environment:`` blocks (list and mapping forms), Rails ``config/database.yml`` and Spring
+  ``application*.yml``: a small indentation reader for the simple block YAML these files use (no anchors,
+  flow collections or multi-line scalars; PyYAML is not a dependency and these files rarely need more);
+- Django ``DATABASES`` in ``settings.py`` files: read with :mod:`ast` (literal dicts, ``os.environ[...]``,
+  ``os.environ.get``/``os.getenv``/``env(...)`` calls, ``dj_database_url.config``/``parse``); never imported;
+- Prisma ``schema.prisma``: ``url = env("NAME")`` or a literal URL;
+- Spring ``application*.properties``: ``spring.datasource.*`` with ``${NAME:default}`` placeholders.
+
+Every connection string is shown redacted (``sources.postgres.redact_text``) with its file and line; a
+password is never shown, only where it is set. Precedence, as the common loaders apply it: the process
+environment beats every dotenv file (python-dotenv's ``override=False``, dotenv-flow, Next.js, Vite, the
+dotenv gem), and among dotenv files ``.env.<mode>.local`` > ``.env.local`` > ``.env.<mode>`` > ``.env``.
+Conflicts are findings: DD107 (``env_override``) for a variable set in several places with different values,
+DD701 (``env_override``) for different database hosts or SSL modes across the files.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+from dbdoctor.report import Finding, sort_findings
+
+SOURCES_SCHEMA: Final = "dbdoctor.sources/1"
+
+#: environment variable names that carry database connection settings
+DB_VAR: Final = re.compile(
+    r"^(?:[A-Z0-9_]*DATABASE_URL|DIRECT_URL|DB_URL|PG[A-Z]+|DB_[A-Z0-9_]+|DATABASE_[A-Z0-9_]+|"
+    r"POSTGRES(?:QL)?_[A-Z0-9_]+|SPRING_DATASOURCE_[A-Z0-9_]+|JDBC_DATABASE_URL)$"
+)
+#: names whose value is a password (never shown)
+SECRET_NAME: Final = re.compile(r"(?:PASSWORD|PASSWD|(?:^|_)PASS$|SECRET)", re.IGNORECASE)
+URL_PREFIX: Final = re.compile(r"^(?:jdbc:)?(?:postgres(?:ql)?(?:\+\w+)?|mysql|mariadb)://", re.IGNORECASE)
+TEMPLATE_SUFFIXES: Final = (".example", ".sample", ".template", ".dist", ".defaults", ".tmpl")
+SKIP_DIRS: Final = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", "dist", "build",
+                              "site-packages", ".mypy_cache", ".ruff_cache", ".pytest_cache", "target", "vendor"})
+MAX_FILE_BYTES: Final = 1_000_000
+MAX_DEPTH: Final = 4
+
+#: part names → the connection keyword they set (used to compare hosts and SSL modes)
+_PART: Final[Mapping[str, str]] = {
+    "HOST": "host", "HOSTNAME": "host", "SERVER": "host", "PGHOST": "host",
+    "SSLMODE": "sslmode", "SSL_MODE": "sslmode", "PGSSLMODE": "sslmode",
+}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Entry:
+    """One setting found somewhere. ``value`` is redacted (None when the setting is a password)."""
+
+    kind: str  # environment, dotenv, template, pg_service, pgpass, docker-compose, django, rails, prisma, spring
+    file: str  # "environment", or the file's path as found
+    line: int | None
+    key: str  # variable or setting name (DATABASE_URL, PGHOST, default.HOST, production.url...)
+    value: str | None
+    secret: bool = False  # the entry sets a password (its value is never shown)
+    #: the environment variable this entry reads instead of holding a value (env("DATABASE_URL"))
+    reads_env: str | None = None
+    #: what a connection string or part says: host, port, dbname, user, sslmode (no password)
+    parsed: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: "wins", "overridden by <label>", "template: not loaded", or ""
+    status: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.file if self.line is None else f"{self.file}:{self.line}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "file": self.file,
+            "line": self.line,
+            "key": self.key,
+            "value": self.value,
+            "secret": self.secret,
+            "reads_env": self.reads_env,
+            "parsed": dict(self.parsed),
+            "status": self.status,
+        }
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SourcesReport:
+    directory: str
+    entries: tuple[Entry, ...]
+    findings: tuple[Finding, ...]
+
+    def holding_password(self) -> tuple[Entry, ...]:
+        """Entries that hold a password: a password setting, or a connection string with one in it."""
+        return tuple(e for e in self.entries if e.secret and e.kind != "template")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SOURCES_SCHEMA,
+            "directory": self.directory,
+            "entries": [e.to_dict() for e in self.entries],
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+# --- values ---------------------------------------------------------------------------------------------------
+
+
+def _is_url(value: str) -> bool:
+    return bool(URL_PREFIX.match(value.strip()))
+
+
+def _url_parts(value: str) -> tuple[dict[str, str], bool]:
+    """(host/port/dbname/user/sslmode, has a password) of a PostgreSQL URL or keyword string, by libpq's parser;
+    empty when it cannot be parsed (or is not PostgreSQL)."""
+    from psycopg import Error
+    from psycopg.conninfo import conninfo_to_dict
+
+    from dbdoctor.sources.postgres import normalise
+
+    text, _ = normalise(value.strip())
+    if not text.startswith(("postgresql://", "postgres://")):
+        return {}, "@" in text and ":" in text.split("@", 1)[0].split("//", 1)[-1]
+    try:
+        parsed = {k: str(v) for k, v in conninfo_to_dict(text).items()}
+    except (Error, UnicodeDecodeError):
+        return {}, ":" in text.split("@", 1)[0].split("//", 1)[-1] if "@" in text else False
+    has_pw = bool(parsed.pop("password", ""))
+    return {k: v for k, v in parsed.items() if k in ("host", "port", "dbname", "user", "sslmode")}, has_pw
+
+
+def _entry(kind: str, file: str, line: int | None, key: str, value: str | None, **kw: Any) -> Entry:
+    """An entry for a raw value: passwords hidden, URLs redacted and parsed, ${VAR} references noted."""
+    from dbdoctor.sources.postgres import redact_text
+
+    reads = kw.pop("reads_env", None)
+    if value is None:
+        return Entry(kind, file, line, key, None, reads_env=reads, **kw)
+    if reads is None:
+        m = re.fullmatch(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?-[^}]*)?\}?", value.strip())
+        if m:
+            reads = m.group(1)
+    if SECRET_NAME.search(key.rsplit(".", 1)[-1]) and not _is_url(value):
+        return Entry(kind, file, line, key, None if reads is None else value, secret=reads is None and bool(value),
+                     reads_env=reads, **kw)
+    if _is_url(value) or re.search(r"(?:^|\s)(?:host|password)\s*=", value):
+        parts, has_pw = _url_parts(value)
+        return Entry(kind, file, line, key, redact_text(value.strip()), secret=has_pw, reads_env=reads,
+                     parsed=parts, **kw)
+    part = _PART.get(key.rsplit(".", 1)[-1].upper().removeprefix("DB_").removeprefix("DATABASE_")
+                     .removeprefix("POSTGRES_"))
+    parsed = {part: value.strip()} if part and value.strip() and reads is None else {}
+    return Entry(kind, file, line, key, value, reads_env=reads, parsed=parsed, **kw)
+
+
+def _read(path: Path) -> str | None:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _walk(root: Path, match: re.Pattern[str]) -> Iterator[Path]:
+    """Files under root whose relative path matches, skipping virtualenvs, node_modules and VCS folders."""
+    base_depth = len(root.parts)
+    for dirpath, dirnames, filenames in os.walk(root):
+        depth = len(Path(dirpath).parts) - base_depth
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and depth < MAX_DEPTH)
+        for name in sorted(filenames):
+            p = Path(dirpath) / name
+            if match.search(p.relative_to(root).as_posix()):
+                yield p
+
+
+# --- readers --------------------------------------------------------------------------------------------------
+
+
+def _environment(environ: Mapping[str, str]) -> list[Entry]:
+    return [_entry("environment", "environment", None, k, environ[k]) for k in sorted(environ) if DB_VAR.match(k)]
+
+
+def _line_of(lines: Sequence[str], pattern: str) -> int | None:
+    rx = re.compile(pattern)
+    for i, line in enumerate(lines, 1):
+        if rx.search(line):
+            return i
+    return None
+
+
+def _dotenv_rank(name: str) -> int:
+    """Load priority among dotenv files (higher wins): .env.<mode>.local > .env.local > .env.<mode> > .env."""
+    if name == ".env":
+        return 0
+    if name == ".env.local":
+        return 2
+    if name.endswith(".local"):
+        return 3
+    return 1
+
+
+def _dotenv(root: Path) -> list[Entry]:
+    from dotenv import dotenv_values
+
+    out = []
+    for p in sorted(root.glob(".env*")):
+        if not p.is_file():
+            continue
+        text = _read(p)
+        if text is None:
+            continue
+        import io
+
+        values = dotenv_values(stream=io.StringIO(text), interpolate=False)
+        lines = text.splitlines()
+        kind = "template" if p.name.endswith(TEMPLATE_SUFFIXES) else "dotenv"
+        for key, value in values.items():
+            if not DB_VAR.match(key) and not (value and _is_url(value)):
+                continue
+            line = _line_of(lines, rf"^\s*(?:export\s+)?{re.escape(key)}\s*=")
+            e = _entry(kind, p.name, line, key, value)
+            if kind == "template":
+                e = dataclasses.replace(e, status="template: not loaded")
+            out.append(e)
+    return out
+
+
+def _service_files(root: Path, environ: Mapping[str, str], home: Path) -> list[Path]:
+    cands = []
+    if "PGSERVICEFILE" in environ:
+        cands.append(Path(environ["PGSERVICEFILE"]))
+    cands += [home / ".pg_service.conf", root / "pg_service.conf", root / ".pg_service.conf",
+              Path(environ.get("PGSYSCONFDIR", "/etc/postgresql-common")) / "pg_service.conf"]
+    seen: list[Path] = []
+    for c in cands:
+        if c.is_file() and c.resolve() not in [s.resolve() for s in seen]:
+            seen.append(c)
+    return seen
+
+
+def _pg_service(path: Path) -> list[Entry]:
+    text = _read(path)
+    if text is None:
+        return []
+    out = []
+    group = None
+    for number, line in enumerate(text.splitlines(), 1):
+        s = line.strip()
+        if not s or s.startswith("#"):
+            continue
+        if s.startswith("[") and s.endswith("]"):
+            group = s[1:-1]
+            continue
+        key, sep, value = s.partition("=")
+        if not sep or group is None:
+            continue
+        key, value = key.strip(), value.strip()
+        if key == "password":
+            out.append(Entry("pg_service", str(path), number, f"[{group}].password", None, secret=True))
+        else:
+            parsed = {key: value} if key in ("host", "port", "dbname", "user", "sslmode") else {}
+            out.append(Entry("pg_service", str(path), number, f"[{group}].{key}", value, parsed=parsed))
+    return out
+
+
+def _pgpass(path: Path) -> list[Entry]:
+    text = _read(path)
+    if text is None:
+        return []
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        # split the four match fields as libpq does (\ escapes : and \); the rest is the password
+        fields = []
+        rest = line
+        for _ in range(4):
+            m = re.match(r"((?:\\.|[^:\\])*):", rest)
+            if not m:
+                break
+            fields.append(m.group(1))
+            rest = rest[m.end():]
+        if len(fields) < 4:
+            continue
+        host, port, db, user = (re.sub(r"\\(.)", r"\1", f) for f in fields)
+        out.append(Entry("pgpass", str(path), number, f"{host}:{port}:{db}:{user}", f"{host}:{port}:{db}:{user}:****",
+                         secret=True))
+    return out
+
+
+# --- the small block-YAML reader ---------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _YamlItem:
+    path: tuple[str, ...]  # keys from the top ("services", "web", "environment", "DATABASE_URL")
+    value: str
+    line: int
+
+
+def _unquote_yaml(v: str) -> str:
+    v = v.strip()
+    if len(v) >= 2 and v[0] == v[-1] == '"':
+        return v[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    if len(v) >= 2 and v[0] == v[-1] == "'":
+        return v[1:-1].replace("''", "'")
+    return re.sub(r"\s+#.*$", "", v)
+
+
+def _yaml_scalars(text: str) -> list[_YamlItem]:
+    """Scalars of simple block YAML with their key paths and lines. ``- KEY=VALUE`` list items become a key
+    ``KEY`` (docker-compose's list form of ``environment``); other list items are keyed by their index."""
+    out: list[_YamlItem] = []
+    stack: list[tuple[int, str]] = []  # (indent, key)
+    counters: dict[tuple[str, ...], int] = {}
+    for number, raw in enumerate(text.splitlines(), 1):
+        if not raw.strip() or raw.lstrip().startswith("#") or raw.strip() in ("---", "..."):
+            continue
+        indent = len(raw) - len(raw.lstrip(" "))
+        s = raw.strip()
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        path = tuple(k for _, k in stack)
+        if s.startswith("- ") or s == "-":
+            item = s[2:].strip()
+            m = re.match(r"^([\"']?)([A-Za-z_][A-Za-z0-9_.]*)=(.*)\1$", item)
+            if m:
+                out.append(_YamlItem((*path, m.group(2)), m.group(3), number))
+                continue
+            m = re.match(r"^([\w.\-\"']+)\s*:\s*(.*)$", item)
+            if m:  # "- key: value" starts a mapping inside a list
+                idx = counters.get(path, 0)
+                counters[path] = idx + 1
+                stack.append((indent, str(idx)))
+                key = m.group(1).strip("\"'")
+                if m.group(2).strip():
+                    out.append(_YamlItem((*path, str(idx), key), _unquote_yaml(m.group(2)), number))
+                else:
+                    stack.append((indent + 2, key))
+                continue
+            idx = counters.get(path, 0)
+            counters[path] = idx + 1
+            out.append(_YamlItem((*path, str(idx)), _unquote_yaml(item), number))
+            continue
+        m = re.match(r"^([^:#]+?|\"[^\"]*\"|'[^']*')\s*:(?:\s+(.*))?$", s)
+        if not m:
+            continue
+        key = m.group(1).strip().strip("\"'")
+        value = (m.group(2) or "").strip()
+        if value and not value.startswith(("#", "&", "|", ">")):
+            out.append(_YamlItem((*path, key), _unquote_yaml(value), number))
+        else:
+            stack.append((indent, key))
+    return out
+
+
+def _compose(root: Path) -> list[Entry]:
+    out = []
+    for p in _walk(root, re.compile(r"(?:^|/)(?:docker-)?compose(?:\.[\w-]+)?\.ya?ml$")):
+        text = _read(p)
+        if text is None:
+            continue
+        rel = p.relative_to(root).as_posix()
+        for item in _yaml_scalars(text):
+            if len(item.path) >= 4 and item.path[0] == "services" and item.path[2] == "environment":
+                key = item.path[-1]
+                if DB_VAR.match(key) or _is_url(item.value):
+                    out.append(_entry("docker-compose", rel, item.line, f"{item.path[1]}.{key}", item.value))
+    return out
+
+
+_ERB_ENV: Final = re.compile(r"""ENV(?:\[\s*|\.fetch\(\s*)["']([A-Za-z_][A-Za-z0-9_]*)["']""")
+
+
+def _rails(root: Path) -> list[Entry]:
+    out = []
+    for p in _walk(root, re.compile(r"(?:^|/)config/database\.ya?ml$")):
+        text = _read(p)
+        if text is None:
+            continue
+        rel = p.relative_to(root).as_posix()
+        for item in _yaml_scalars(text):
+            key = item.path[-1]
+            if key not in ("url", "host", "port", "database", "username", "password", "sslmode", "sslrootcert"):
+                continue
+            m = _ERB_ENV.search(item.value)
+            name = ".".join(item.path)
+            if m:
+                out.append(_entry("rails", rel, item.line, name, item.value, reads_env=m.group(1)))
+            elif key == "password":
+                out.append(Entry("rails", rel, item.line, name, None, secret=bool(item.value)))
+            else:
+                e = _entry("rails", rel, item.line, name, item.value)
+                if key == "database":
+                    e = dataclasses.replace(e, parsed={"dbname": item.value})
+                out.append(e)
+    return out
+
+
+_SPRING_KEYS: Final = ("spring.datasource.url", "spring.datasource.username", "spring.datasource.password",
+                       "spring.r2dbc.url", "spring.r2dbc.password")
+_PLACEHOLDER: Final = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.]*)(?::([^}]*))?\}")
+
+
+def _spring_entry(rel: str, line: int, key: str, value: str) -> Entry:
+    m = _PLACEHOLDER.fullmatch(value.strip())
+    if m:
+        default = m.group(2)
+        shown = value if not (default and key.endswith("password")) else f"${{{m.group(1)}:****}}"
+        if default and _is_url(default):
+            from dbdoctor.sources.postgres import redact_text
+
+            shown = f"${{{m.group(1)}:{redact_text(default)}}}"
+        return Entry("spring", rel, line, key, shown, secret=bool(default) and key.endswith("password"),
+                     reads_env=m.group(1).upper().replace(".", "_"))
+    return _entry("spring", rel, line, key, value)
+
+
+def _spring(root: Path) -> list[Entry]:
+    out = []
+    for p in _walk(root, re.compile(r"(?:^|/)application(?:-[\w]+)?\.properties$")):
+        text = _read(p)
+        if text is None:
+            continue
+        rel = p.relative_to(root).as_posix()
+        for number, line in enumerate(text.splitlines(), 1):
+            m = re.match(r"^\s*([\w.\-]+)\s*[=:]\s*(.*?)\s*$", line)
+            if m and m.group(1) in _SPRING_KEYS:
+                out.append(_spring_entry(rel, number, m.group(1), m.group(2)))
+    for p in _walk(root, re.compile(r"(?:^|/)application(?:-[\w]+)?\.ya?ml$")):
+        text = _read(p)
+        if text is None:
+            continue
+        rel = p.relative_to(root).as_posix()
+        for item in _yaml_scalars(text):
+            key = ".".join(item.path)
+            if key in _SPRING_KEYS:
+                out.append(_spring_entry(rel, item.line, key, item.value))
+    return out
+
+
+def _prisma(root: Path) -> list[Entry]:
+    out = []
+    for p in _walk(root, re.compile(r"(?:^|/)[\w.-]*\.prisma$")):
+        text = _read(p)
+        if text is None:
+            continue
+        rel = p.relative_to(root).as_posix()
+        for number, line in enumerate(text.splitlines(), 1):
+            m = re.match(r"^\s*(url|directUrl|shadowDatabaseUrl)\s*=\s*(.*?)\s*$", line)
+            if not m:
+                continue
+            value = m.group(2)
+            env = re.fullmatch(r'env\(\s*"([^"]+)"\s*\)', value)
+            if env:
+                out.append(Entry("prisma", rel, number, m.group(1), value, reads_env=env.group(1)))
+            elif value.startswith('"') and value.endswith('"'):
+                out.append(_entry("prisma", rel, number, m.group(1), value[1:-1]))
+    return out
+
+
+# --- Django, with ast ------------------------------------------------------------------------------------------
+
+
+def _env_call(node: ast.AST) -> tuple[str, ast.AST | None] | None:
+    """``os.environ["X"]``, ``os.environ.get("X", d)``, ``os.getenv("X", d)``, ``env("X", default=d)``,
+    ``env.str("X")``, ``config("X")``: the variable name and the default node."""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        base = ast.unparse(node.value)
+        if base.endswith("environ"):
+            return node.slice.value, None
+    if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
+            and isinstance(node.args[0].value, str):
+        fn = ast.unparse(node.func)
+        if fn.endswith(("environ.get", "getenv", "environ.setdefault")) or fn in ("env", "config") \
+                or fn.startswith(("env.", "config.")):
+            default = node.args[1] if len(node.args) > 1 else next(
+                (k.value for k in node.keywords if k.arg == "default"), None)
+            return node.args[0].value, default
+    return None
+
+
+def _django_value(rel: str, key: str, node: ast.AST) -> Entry | None:
+    line = getattr(node, "lineno", None)
+    env = _env_call(node)
+    if env is not None:
+        name, default = env
+        shown = f"from ${name}"
+        if isinstance(default, ast.Constant) and isinstance(default.value, str | int):
+            d = str(default.value)
+            if SECRET_NAME.search(key):
+                shown += " (default ****)"
+            else:
+                from dbdoctor.sources.postgres import redact_text
+
+                shown += f" (default {redact_text(d)})"
+        return Entry("django", rel, line, key, shown, reads_env=name,
+                     secret=SECRET_NAME.search(key) is not None and default is not None)
+    if isinstance(node, ast.Constant) and isinstance(node.value, str | int):
+        return _entry("django", rel, line, key, str(node.value))
+    return None
+
+
+def _django(root: Path) -> list[Entry]:
+    out: list[Entry] = []
+    for p in _walk(root, re.compile(r"(?:^|/)settings(?:/[\w]+)?\.py$|(?:^|/)settings_?\w*\.py$")):
+        text = _read(p)
+        if text is None or ("DATABASES" not in text and "dj_database_url" not in text):
+            continue
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+        rel = p.relative_to(root).as_posix()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and ast.unparse(node.func).endswith(("dj_database_url.config",
+                                                                              "dj_database_url.parse", "db_url")):
+                fn = ast.unparse(node.func)
+                if fn.endswith("parse") and node.args:
+                    inner = _django_value(rel, "DATABASES.default", node.args[0])
+                    if inner is not None:
+                        out.append(inner)
+                    continue
+                env_name = next((k.value.value for k in node.keywords if k.arg == "env"
+                                 and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)),
+                                "DATABASE_URL")
+                default = next((k.value for k in node.keywords if k.arg == "default"), None)
+                shown = f"dj_database_url reads ${env_name}"
+                parsed: dict[str, str] = {}
+                secret = False
+                if isinstance(default, ast.Constant) and isinstance(default.value, str):
+                    d_entry = _entry("django", rel, node.lineno, "default", default.value)
+                    shown += f" (default {d_entry.value})"
+                    parsed, secret = dict(d_entry.parsed), d_entry.secret
+                for kw in node.keywords:
+                    if kw.arg == "ssl_require" and isinstance(kw.value, ast.Constant) and kw.value.value is True:
+                        parsed["sslmode"] = "require"
+                        shown += ", ssl_require=True"
+                out.append(Entry("django", rel, node.lineno, "DATABASES.default", shown, reads_env=env_name,
+                                 parsed=parsed, secret=secret))
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "DATABASES"
+                                                    for t in node.targets) and isinstance(node.value, ast.Dict):
+                for alias_k, alias_v in zip(node.value.keys, node.value.values, strict=False):
+                    if not isinstance(alias_k, ast.Constant) or not isinstance(alias_v, ast.Dict):
+                        continue
+                    alias = str(alias_k.value)
+                    for k, v in zip(alias_v.keys, alias_v.values, strict=False):
+                        if not isinstance(k, ast.Constant):
+                            continue
+                        key = str(k.value)
+                        if key == "OPTIONS" and isinstance(v, ast.Dict):
+                            for ok, ov in zip(v.keys, v.values, strict=False):
+                                if isinstance(ok, ast.Constant) and ok.value in ("sslmode", "sslrootcert"):
+                                    e = _django_value(rel, f"DATABASES.{alias}.OPTIONS.{ok.value}", ov)
+                                    if e is not None:
+                                        if ok.value == "sslmode" and e.reads_env is None and e.value:
+                                            e = dataclasses.replace(e, parsed={"sslmode": e.value})
+                                        out.append(e)
+                            continue
+                        if key not in ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT"):
+                            continue
+                        e = _django_value(rel, f"DATABASES.{alias}.{key}", v)
+                        if e is not None:
+                            if key == "HOST" and e.reads_env is None and e.value:
+                                e = dataclasses.replace(e, parsed={"host": e.value})
+                            if key == "PASSWORD" and e.reads_env is None:
+                                e = dataclasses.replace(e, value=None, secret=True)
+                            out.append(e)
+    return out
+
+
+# --- precedence and conflicts -------------------------------------------------------------------------------
+
+
+def _status(entries: list[Entry]) -> tuple[list[Entry], list[Finding]]:
+    """Mark which environment/dotenv definition of each variable wins, and report the overrides (DD107)."""
+    from dbdoctor.rules.static_env import RULE as DD107
+
+    def rank(e: Entry) -> int:
+        return 100 if e.kind == "environment" else _dotenv_rank(e.file)
+
+    by_key: dict[str, list[Entry]] = {}
+    for e in entries:
+        if e.kind in ("environment", "dotenv"):
+            by_key.setdefault(e.key, []).append(e)
+    new_status: dict[int, str] = {}
+    findings = []
+    for key, defs in by_key.items():
+        if len(defs) < 2:
+            continue
+        ordered = sorted(defs, key=rank, reverse=True)
+        winner = ordered[0]
+        new_status[id(winner)] = "wins"
+        for loser in ordered[1:]:
+            new_status[id(loser)] = f"overridden by {winner.label}"
+            same = loser.value == winner.value and loser.secret == winner.secret
+            if not same or (winner.secret and loser.secret):
+                if winner.secret or loser.secret:
+                    detail = (f"{key} is set in {loser.label} and in {winner.label}; {winner.label} wins at run "
+                              "time (values not shown: they hold a password).")
+                else:
+                    detail = (f"{key}={loser.value} in {loser.label} is overridden by {key}={winner.value} in "
+                              f"{winner.label}.")
+                findings.append(DD107.finding(
+                    detail=detail,
+                    fix=f"Set {key} in one place; remove it from {loser.label}, or change it there if that "
+                        "is the value you want.",
+                ))
+    return [dataclasses.replace(e, status=new_status.get(id(e), e.status)) for e in entries], findings
+
+
+def _conflicts(entries: Sequence[Entry]) -> list[Finding]:
+    from dbdoctor.rules.sources_conflict import RULE as DD701
+
+    findings = []
+    for key, words in (("host", "database hosts"), ("sslmode", "SSL modes")):
+        seen: dict[str, list[str]] = {}
+        for e in entries:
+            if e.kind == "template" or e.status.startswith("overridden"):
+                continue
+            v = e.parsed.get(key)
+            if v:
+                for one in v.split(","):
+                    seen.setdefault(one.strip(), []).append(e.label)
+        if len(seen) > 1:
+            listed = "; ".join(f"{v} ({', '.join(labels)})" for v, labels in sorted(seen.items()))
+            findings.append(DD701.finding(
+                detail=f"The project names {len(seen)} different {words}: {listed}.",
+                fix="Keep one source of truth (DATABASE_URL in the environment) and make the other files read it, "
+                    "or make sure each file belongs to a different environment.",
+            ))
+    return findings
+
+
+def scan(directory: str | Path = ".", *, environ: Mapping[str, str] | None = None,
+         home: Path | None = None) -> SourcesReport:
+    """Every place in ``directory`` (and the environment, and the user's libpq files) that holds database
+    connection settings, with precedence marked and conflicts as findings. Reads files only; executes nothing."""
+    env = dict(os.environ) if environ is None else dict(environ)
+    root = Path(directory)
+    from dbdoctor.sources.postgres import libpq_home
+
+    home = home if home is not None else libpq_home(env)
+    entries: list[Entry] = []
+    entries += _environment(env)
+    if root.is_dir():
+        entries += _dotenv(root)
+    for path in _service_files(root, env, home):
+        entries += _pg_service(path)
+    passfiles = [Path(env["PGPASSFILE"])] if env.get("PGPASSFILE") else [home / ".pgpass"]
+    passfiles.append(root / ".pgpass")
+    done: set[Path] = set()
+    for pf in passfiles:
+        if pf.is_file() and pf.resolve() not in done:
+            done.add(pf.resolve())
+            entries += _pgpass(pf)
+    if root.is_dir():
+        entries += _compose(root)
+        entries += _django(root)
+        entries += _rails(root)
+        entries += _prisma(root)
+        entries += _spring(root)
+    entries, findings = _status(entries)
+    findings += _conflicts(entries)
+    return SourcesReport(str(root), tuple(entries), sort_findings(findings))

@@ -1,0 +1,220 @@
+"""dbdoctor sources: every config file a project keeps connection settings in, read without running it."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from dbdoctor.sources.project import Entry, SourcesReport, _yaml_scalars, scan
+
+SECRETS = ("S3cr@t", "hunter2pw", "pw1234", "composepw99", "devpassword1", "djangopw77", "djurlpw", "springpw5",
+           "changeme", "servicepw", "passfilepw")
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        p = root / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+PROJECT = {
+    ".env": """
+        DATABASE_URL=postgresql://app:S3cr%40t@db.example.com:5432/app?sslmode=verify-full
+        PGSSLMODE=require
+        """,
+    ".env.local": """
+        PGSSLMODE=disable
+        DB_PASSWORD=hunter2pw
+        """,
+    ".env.example": "DATABASE_URL=postgresql://user:changeme@localhost/app\n",
+    "docker-compose.yml": """
+        services:
+          web:
+            image: app
+            environment:
+              - DATABASE_URL=postgresql://app:pw1234@db:5432/app?sslmode=disable
+              - DEBUG=1
+          db:
+            image: postgres:15
+            environment:
+              POSTGRES_PASSWORD: composepw99
+              POSTGRES_DB: "app"
+        """,
+    "config/database.yml": """
+        default: &default
+          adapter: postgresql
+        production:
+          <<: *default
+          url: <%= ENV["DATABASE_URL"] %>
+        development:
+          <<: *default
+          host: localhost
+          database: app_dev
+          password: devpassword1
+        """,
+    "prisma/schema.prisma": """
+        datasource db {
+          provider  = "postgresql"
+          url       = env("DATABASE_URL")
+          directUrl = env("DIRECT_URL")
+        }
+        """,
+    "mysite/settings.py": """
+        import os
+        import dj_database_url
+        DATABASES = {
+            "default": {
+                "ENGINE": "django.db.backends.postgresql",
+                "NAME": os.environ.get("DB_NAME", "app"),
+                "PASSWORD": "djangopw77",
+                "HOST": os.getenv("DB_HOST", "localhost"),
+                "OPTIONS": {"sslmode": "require"},
+            }
+        }
+        DATABASES["default"] = dj_database_url.config(default="postgres://u:djurlpw@other.host/db", ssl_require=True)
+        raise SystemExit("this file must never be executed by dbdoctor")
+        """,
+    "src/main/resources/application.properties": """
+        spring.datasource.url=jdbc:postgresql://spring.host:5432/app?sslmode=verify-full
+        spring.datasource.password=${DB_PASSWORD:springpw5}
+        """,
+    "src/main/resources/application-prod.yml": """
+        spring:
+          datasource:
+            url: ${JDBC_DATABASE_URL}
+            username: app
+        """,
+    "node_modules/pkg/.env": "DATABASE_URL=postgresql://x:y@ignored/db\n",
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> tuple[Path, SourcesReport]:
+    root = tmp_path / "proj"
+    _write(root, PROJECT)
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".pg_service.conf").write_text("[prod]\nhost=svc.example.com\nsslmode=verify-ca\npassword=servicepw\n")
+    pgpass = home / ".pgpass"
+    pgpass.write_text("# comment\ndb.example.com:5432:app:app:passfilepw\n")
+    pgpass.chmod(0o600)
+    env = {"HOME": str(home), "PGHOST": "envhost", "PATH": "/usr/bin", "DB_PASSWORD": "hunter2pw"}
+    return root, scan(root, environ=env, home=home)
+
+
+def _find(report: SourcesReport, file: str, key: str) -> Entry:
+    matches = [e for e in report.entries if e.file.endswith(file) and e.key == key]
+    assert len(matches) == 1, (file, key, [(e.file, e.key) for e in report.entries])
+    return matches[0]
+
+
+def test_every_kind_of_file_is_found_with_its_line(project: tuple[Path, SourcesReport]) -> None:
+    _, r = project
+    url = _find(r, ".env", "DATABASE_URL")
+    assert (url.kind, url.line, url.secret) == ("dotenv", 1, True)
+    assert url.value == "postgresql://app:****@db.example.com:5432/app?sslmode=verify-full"
+    assert url.parsed["host"] == "db.example.com" and url.parsed["sslmode"] == "verify-full"
+    web = _find(r, "docker-compose.yml", "web.DATABASE_URL")
+    assert web.line == 5 and web.parsed["sslmode"] == "disable" and web.value and "****" in web.value
+    db = _find(r, "docker-compose.yml", "db.POSTGRES_PASSWORD")
+    assert db.line == 10 and db.secret and db.value is None
+    assert _find(r, "docker-compose.yml", "db.POSTGRES_DB").value == "app"
+    assert _find(r, "config/database.yml", "production.url").reads_env == "DATABASE_URL"
+    dev = _find(r, "config/database.yml", "development.password")
+    assert dev.secret and dev.line == 10
+    assert _find(r, "prisma/schema.prisma", "url").reads_env == "DATABASE_URL"
+    assert _find(r, "prisma/schema.prisma", "directUrl").reads_env == "DIRECT_URL"
+    host = _find(r, "mysite/settings.py", "DATABASES.default.HOST")
+    assert host.reads_env == "DB_HOST" and host.line == 8
+    assert _find(r, "mysite/settings.py", "DATABASES.default.PASSWORD").secret
+    assert _find(r, "mysite/settings.py", "DATABASES.default.OPTIONS.sslmode").parsed == {"sslmode": "require"}
+    dj = _find(r, "mysite/settings.py", "DATABASES.default")
+    assert dj.reads_env == "DATABASE_URL" and dj.parsed["host"] == "other.host" and dj.parsed["sslmode"] == "require"
+    sp = _find(r, "application.properties", "spring.datasource.url")
+    assert sp.parsed["host"] == "spring.host" and sp.line == 1
+    spw = _find(r, "application.properties", "spring.datasource.password")
+    assert spw.reads_env == "DB_PASSWORD" and spw.secret
+    assert _find(r, "application-prod.yml", "spring.datasource.url").reads_env == "JDBC_DATABASE_URL"
+    svc = _find(r, ".pg_service.conf", "[prod].host")
+    assert svc.parsed == {"host": "svc.example.com"} and svc.line == 2
+    assert _find(r, ".pg_service.conf", "[prod].password").secret
+    pp = _find(r, ".pgpass", "db.example.com:5432:app:app")
+    assert pp.line == 2 and pp.value == "db.example.com:5432:app:app:****"
+    assert _find(r, "environment", "PGHOST").parsed == {"host": "envhost"}
+    assert not any("node_modules" in e.file for e in r.entries)
+    assert not any(e.key == "PATH" for e in r.entries)
+
+
+def test_templates_are_listed_but_not_compared(project: tuple[Path, SourcesReport]) -> None:
+    _, r = project
+    t = _find(r, ".env.example", "DATABASE_URL")
+    assert t.kind == "template" and t.status == "template: not loaded"
+    assert not any("localhost/app" in f.detail or ".env.example" in f.detail for f in r.findings)
+
+
+def test_precedence_and_override_findings(project: tuple[Path, SourcesReport]) -> None:
+    _, r = project
+    assert _find(r, ".env.local", "PGSSLMODE").status == "wins"
+    assert _find(r, ".env", "PGSSLMODE").status == "overridden by .env.local:1"
+    assert _find(r, "environment", "DB_PASSWORD").status == "wins"
+    assert _find(r, ".env.local", "DB_PASSWORD").status == "overridden by environment"
+    dd107 = [f for f in r.findings if f.code == "DD107"]
+    assert any("PGSSLMODE=require in .env:2 is overridden by PGSSLMODE=disable in .env.local:1" in f.detail
+               for f in dd107)
+    assert any("DB_PASSWORD is set in .env.local:2 and in environment" in f.detail for f in dd107)
+    assert all(f.cause == "env_override" for f in r.findings)
+
+
+def test_conflicting_hosts_and_sslmodes(project: tuple[Path, SourcesReport]) -> None:
+    _, r = project
+    dd701 = {f.detail.split(":")[0]: f.detail for f in r.findings if f.code == "DD701"}
+    hosts = next(v for k, v in dd701.items() if "hosts" in k)
+    for h in ("db.example.com (.env:1)", "db (docker-compose.yml:5)", "spring.host", "other.host", "envhost",
+              "svc.example.com"):
+        assert h in hosts
+    modes = next(v for k, v in dd701.items() if "SSL modes" in k)
+    assert "disable (.env.local:1, docker-compose.yml:5)" in modes
+    assert "require (" not in modes.split("disable")[0] and ".env:2" not in modes  # the overridden one is out
+
+
+def test_no_secret_in_the_report(project: tuple[Path, SourcesReport]) -> None:
+    _, r = project
+    text = json.dumps(r.to_dict())
+    for s in SECRETS:
+        assert s not in text
+    assert "S3cr%40t" not in text
+
+
+def test_agreeing_files_give_no_finding(tmp_path: Path) -> None:
+    _write(tmp_path, {
+        ".env": "DATABASE_URL=postgresql://app:pw@db.example.com/app?sslmode=verify-full\n",
+        "docker-compose.yml": "services:\n  web:\n    environment:\n      DATABASE_URL: ${DATABASE_URL}\n",
+    })
+    r = scan(tmp_path, environ={}, home=tmp_path / "nohome")
+    assert r.findings == ()
+    assert _find(r, "docker-compose.yml", "web.DATABASE_URL").reads_env == "DATABASE_URL"
+
+
+def test_empty_directory(tmp_path: Path) -> None:
+    r = scan(tmp_path, environ={}, home=tmp_path)
+    assert r.entries == () and r.findings == ()
+
+
+def test_yaml_reader_simple_cases() -> None:
+    items = _yaml_scalars(textwrap.dedent("""
+        a:
+          b: 1   # comment
+          c: "x: y"
+          list:
+            - K=V
+            - "Q=two words"
+            - plain
+        d: 'it''s'
+        """))
+    got = {(".".join(i.path), i.value) for i in items}
+    assert got == {("a.b", "1"), ("a.c", "x: y"), ("a.list.K", "V"), ("a.list.Q", "two words"),
+                   ("a.list.0", "plain"), ("d", "it's")}
