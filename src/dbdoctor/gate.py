@@ -155,7 +155,11 @@ def shown_settings(target: Target, environ: Mapping[str, str]) -> dict[str, Any]
     host = ",".join(h.host or "" for h in hosts) if hosts else s.get("host")
     hostaddr = ",".join(h.hostaddr or "" for h in hosts) if any(h.hostaddr for h in hosts) else None
     ports = {h.port for h in hosts}
-    port: Any = next(iter(ports)) if len(ports) == 1 else ",".join(str(h.port) for h in hosts)
+    port: Any
+    if None in ports or not ports:  # an invalid port: show it as written
+        port = s.get("port")
+    else:
+        port = next(iter(ports)) if len(ports) == 1 else ",".join(str(h.port) for h in hosts)
     sslmode = s.get("sslmode", "prefer")
     root = s.get("sslrootcert")
     if root == "system":
