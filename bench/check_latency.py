@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _proxy import DelayProxy  # noqa: E402
+from _proxy import DelayProxy
 
 RTT_MS = 50.0
 RUNS = 7
