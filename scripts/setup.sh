@@ -11,6 +11,8 @@ want_test=0
 
 debs=(postgresql openssl ca-certificates)
 [ $want_test = 1 ] && debs+=(mariadb-server mariadb-client pgbouncer)
+# headless Chromium opens the HTML support report in tests/render/test_html.py
+[ $want_test = 1 ] && debs+=(chromium)
 
 missing=()
 for p in "${debs[@]}"; do

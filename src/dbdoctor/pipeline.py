@@ -422,6 +422,7 @@ def check(inp: CheckInput) -> Report:
         evidence=evidence(obs, analysis),
         corrected=fix.text if fix is not None else None,
         driver_error=driver.message if driver is not None and not driver.ok else None,
+        chain_analysis=analysis,
     )
 
 

@@ -101,6 +101,9 @@ class Report:
     corrected: str | None = None
     #: the real driver's own message for the effective settings, when it failed
     driver_error: str | None = None
+    #: the tls.ChainAnalysis of the certificate chain the server sent (None when no TLS handshake completed),
+    #: for the support report (render/html.py). Not part of to_dict(): the JSON contract is unchanged.
+    chain_analysis: Any = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

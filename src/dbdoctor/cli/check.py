@@ -18,6 +18,14 @@ from dbdoctor.cli import EXIT_FAIL, EXIT_OK, common_options
     default=None,
     help="Whether the app connects from a build step or at run time (default: DBDOCTOR_PHASE, else builder markers).",
 )
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    metavar="FILE.html",
+    help="Also write a self-contained HTML support report (redacted) to FILE.html.",
+)
 def check(
     target: str | None,
     as_json: bool,
@@ -25,6 +33,7 @@ def check(
     driver: str | None,
     env_files: tuple[str, ...],
     phase: str | None = None,
+    report_file: str | None = None,
 ) -> int:
     """Diagnose why a connection fails (or prove it works), with the fix.
 
@@ -41,6 +50,7 @@ def check(
       dbdoctor check "host=10.0.0.5 dbname=app user=app sslmode=require"
       DATABASE_URL=... dbdoctor check --json | jq .cause
       dbdoctor check --env-file .env --env-file .env.production
+      dbdoctor check --report support.html     a page to send to support (no password in it)
 
     \b
     Exit codes: 0 the connection works and no finding is an error; 1 it does not work
@@ -67,5 +77,14 @@ def check(
         from dbdoctor.render.text import render_check
 
         render_check(report)
+    if report_file is not None:
+        from dbdoctor.errors import UsageError
+        from dbdoctor.render.html import write_report
+
+        try:
+            write_report(report, report_file)
+        except OSError as exc:
+            raise UsageError(f'cannot write the report "{report_file}": {exc.strerror or exc}') from None
+        click.echo(f"Support report written to {report_file} (passwords are not in it).", err=True)
     failing = report.verdict != "ok" or any(f.severity == "error" for f in report.findings)
     return EXIT_FAIL if failing else EXIT_OK
