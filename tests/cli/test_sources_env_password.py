@@ -18,7 +18,7 @@ def run(*args: str, home: Path, env: dict[str, str] | None = None, stdin: str | 
         cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     base = {"PATH": os.environ.get("PATH", ""), "HOME": str(home), "NO_COLOR": "1"}
     return subprocess.run([str(EXE), *args], env=base | (env or {}), capture_output=True, text=True, timeout=60,
-                          input=stdin, cwd=cwd)
+                          input=stdin, cwd=cwd or home)
 
 
 def test_sources_text_json_and_exit_codes(tmp_path: Path) -> None:
@@ -105,3 +105,7 @@ def test_password_generate_and_remind(tmp_path: Path) -> None:
     assert doc["password"] not in r.stderr and "Old9" not in r.stdout + r.stderr
     check = run("password", "--check", home=tmp_path, stdin=doc["password"])
     assert check.returncode == 0
+    # the reminder is on by default (current directory), on stdout for --check, and can be switched off
+    assert ".env:2  DB_PASSWORD" in check.stdout and doc["password"] not in check.stdout
+    quiet = run("password", "--check", "--no-remind", home=tmp_path, stdin=doc["password"])
+    assert "DB_PASSWORD" not in quiet.stdout + quiet.stderr

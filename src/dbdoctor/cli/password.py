@@ -54,10 +54,11 @@ def _remind(directory: str, *, also_stdout: bool) -> None:
 @click.option("--length", type=click.IntRange(4, 1024), default=DEFAULT_GENERATED_LENGTH, show_default=True,
               help="Length of a generated password.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-@click.option("--remind", "remind_dir", default=None, metavar="DIR",
-              help="Also list every place in DIR (and the environment) that holds a password to update.")
+@click.option("--remind", "remind_dir", default=".", show_default=True, metavar="DIR",
+              help="List every place in DIR (and the environment, ~/.pgpass...) that holds a password to update.")
+@click.option("--no-remind", is_flag=True, help="Do not scan for places that hold a password.")
 def password(do_check: bool, do_generate: bool, min_length: int, specials: str, no_lower: bool, no_upper: bool,
-             no_digit: bool, length: int, as_json: bool, remind_dir: str | None) -> int:
+             no_digit: bool, length: int, as_json: bool, remind_dir: str, no_remind: bool) -> int:
     """Check a database password against the platform policy, or generate one.
 
     \b
@@ -73,13 +74,14 @@ def password(do_check: bool, do_generate: bool, min_length: int, specials: str, 
     percent-encoded form for URLs. The output holds the password: that is its purpose.
 
     \b
-    Either way, --remind DIR lists every place `dbdoctor sources DIR` finds that still holds
-    a password (dotenv files, compose files, settings, .pgpass...), so none is forgotten.
+    Either way, it then lists every place `dbdoctor sources DIR` finds that still holds a
+    password (dotenv files, compose files, settings, .pgpass...; DIR is --remind, default the
+    current directory), so none is forgotten after the change. --no-remind skips that.
 
     \b
     Examples:
       printf '%s' "$NEW_PASSWORD" | dbdoctor password --check
-      dbdoctor password --generate --length 32 --remind .
+      dbdoctor password --generate --length 32 --remind ~/src/app
     """
     from dbdoctor import passwords
     from dbdoctor.errors import UsageError
@@ -100,7 +102,7 @@ def password(do_check: bool, do_generate: bool, min_length: int, specials: str, 
         else:
             click.echo(f"password:     {pw}")
             click.echo(f"url-encoded:  {passwords.url_encoded(pw)}")
-        if remind_dir is not None:
+        if not no_remind:
             _remind(remind_dir, also_stdout=False)
         return EXIT_OK
     pw = _read_password()
@@ -115,6 +117,6 @@ def password(do_check: bool, do_generate: bool, min_length: int, specials: str, 
         click.echo("The password meets the policy." if ok else "The password does not meet the policy:")
         for r in results:
             click.echo(f"  {'ok  ' if r.ok else 'FAIL'}  {r.text}")
-    if remind_dir is not None:
+    if not no_remind:
         _remind(remind_dir, also_stdout=not as_json)
     return EXIT_OK if ok else EXIT_FAIL
