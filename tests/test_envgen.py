@@ -11,6 +11,7 @@ import random
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from psycopg.conninfo import conninfo_to_dict
@@ -150,3 +151,43 @@ def test_compose_from_parts() -> None:
 
 def test_parts_repr_hides_the_password() -> None:
     assert "s3cr" not in repr(_parts("s3cr@t")) and "****" in repr(_parts("s3cr@t"))
+
+
+def test_dotenv_output_read_by_dbdoctors_own_resolver(tmp_path: Path) -> None:
+    """The generated file, loaded the way ``check --env-file`` loads it, gives back every part."""
+    from dbdoctor.sources.postgres import resolve
+
+    for i, pw in enumerate(_random_passwords(40, seed=9)):
+        if envgen.dotenv_warnings({"p": pw}) or "\x00" in pw:
+            continue
+        f = tmp_path / f"{i}.env"
+        f.write_text(envgen.render(envgen.variables(_parts(pw), "generic"), "dotenv"), encoding="utf-8")
+        t = resolve(None, environ={"HOME": str(tmp_path)}, env_files=[f])
+        assert t.password is not None and t.password.reveal() == pw
+        assert (t.settings["host"], t.settings["port"], t.settings["sslmode"]) == ("db.example.com", "6543",
+                                                                                  "verify-full")
+
+
+@pytest.mark.server
+def test_generated_url_connects_to_a_real_server(pg_sandbox: Any, pki: Any) -> None:
+    """A role whose password has every troublesome character; the generated DATABASE_URL really connects."""
+    import psycopg
+    from psycopg import sql
+
+    role = "envgen_probe"
+    pw = "Zq@:/#%?&=+ '\"\\$`{}[]<>" + "".join(random.Random(3).choice("abcXYZ019") for _ in range(8))
+    with psycopg.connect(pg_sandbox.admin_conninfo(), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(role), sql.Literal(pw)))
+    try:
+        parts = Parts(host="localhost", port=pg_sandbox.port, dbname=pg_sandbox.dbname, user=role, password=pw,
+                      sslmode="verify-full", sslrootcert=str(pki.root_ca))
+        for style in ("generic", "rails", "django"):
+            with psycopg.connect(envgen.variables(parts, style)["DATABASE_URL"], connect_timeout=5) as conn:
+                assert conn.execute("select current_user").fetchone() == (role,)
+        composed, _ = envgen.compose(envgen.variables(parts, "pg"))
+        with psycopg.connect(envgen.url(composed), connect_timeout=5) as conn:
+            assert conn.pgconn.ssl_in_use
+    finally:
+        with psycopg.connect(pg_sandbox.admin_conninfo(), autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
