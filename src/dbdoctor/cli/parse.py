@@ -19,7 +19,13 @@ from dbdoctor.cli import EXIT_FAIL, EXIT_OK
     type=click.Path(dir_okay=False),
     help="A dotenv file the app loads (repeatable; a later file wins, the real environment wins over all).",
 )
-def parse(target: str | None, as_json: bool, env_files: tuple[str, ...]) -> int:
+@click.option(
+    "--defaults-file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="MySQL/MariaDB: the option file whose [client] group the app's client reads (default ~/.my.cnf).",
+)
+def parse(target: str | None, as_json: bool, env_files: tuple[str, ...], defaults_file: str | None = None) -> int:
     """Show the effective settings and where each came from, without any network.
 
     \b
@@ -36,10 +42,17 @@ def parse(target: str | None, as_json: bool, env_files: tuple[str, ...]) -> int:
     Exit codes: 0 no finding is an error; 1 a finding is an error; 2 the target cannot be parsed
     or a file cannot be read.
     """
-    from dbdoctor.sources.postgres import parse_report, redact_text
+    from dbdoctor.sources import mysql
 
     environ = dict(os.environ)
-    report = parse_report(target, environ=environ, env_files=env_files)
+    if mysql.wants_mysql(target, environ):
+        report = mysql.parse_report(target, environ=environ, env_files=env_files, defaults_file=defaults_file)
+        redact_text = mysql.redact_text
+    else:
+        from dbdoctor.sources.postgres import parse_report
+        from dbdoctor.sources.postgres import redact_text as redact_text
+
+        report = parse_report(target, environ=environ, env_files=env_files)
     if as_json:
         from dbdoctor.render.json import emit
 

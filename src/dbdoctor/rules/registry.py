@@ -26,6 +26,7 @@ RULE_MODULES: tuple[str, ...] = (
     "static_env",
     "deploy_build",
     "sources_conflict",
+    "mysql_static",
 )
 
 

@@ -1,0 +1,523 @@
+"""MySQL/MariaDB targets: the URL forms, the environment and the option files, with provenance.
+
+Forms (the scheme decides whose option names count):
+
+- ``mysql://`` and ``mariadb://`` (dbdoctor's own, with the MySQL client's option names): ``ssl-mode`` or
+  ``ssl_mode`` (DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY; case-insensitive as in the client),
+  ``ssl-ca``/``ssl_ca``, ``ssl-cert``/``ssl_cert``, ``ssl-key``/``ssl_key``, ``socket``, ``connect_timeout``.
+- SQLAlchemy ``mysql+<driver>://`` (pymysql, mysqldb, mysqlconnector, aiomysql, asyncmy): the driver's own
+  names (``ssl_ca``, ``ssl_cert``, ``ssl_key``, ``ssl_check_hostname``, ``ssl_disabled``, ``ssl_verify_cert``,
+  ``ssl_verify_identity``, mysqldb's ``ssl_mode``); what the driver then does is turned into the equivalent
+  ssl-mode.
+- JDBC ``jdbc:mysql://`` (Connector/J: ``sslMode``, case-sensitive; legacy ``useSSL``/``requireSSL``/
+  ``verifyServerCertificate`` only without ``sslMode``) and ``jdbc:mariadb://`` (``sslMode``: disable, trust,
+  verify-ca, verify-full; default disable).
+
+Precedence, lowest first, as the MySQL client applies it: defaults (host localhost, port 3306, ssl-mode
+PREFERRED) < environment (``MYSQL_HOST``, ``MYSQL_TCP_PORT``, ``MYSQL_PWD``, ``MYSQL_UNIX_PORT``) < option file
+(``[client]`` of ``--defaults-file`` or ``~/.my.cnf``) < the URL (the target, else ``DATABASE_URL``). Dotenv files
+only add variables the real environment does not have (``load_dotenv`` without override).
+
+Effective settings keys: host, port, user, dbname, socket, ssl_mode, ssl_ca, ssl_cert, ssl_key, connect_timeout.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Final
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
+
+from dbdoctor.errors import SourceFileError, TargetParseError
+from dbdoctor.report import Finding, ParseReport
+from dbdoctor.target import REDACTED, HostAttempt, Secret, Shadowed, Target
+
+MODES: Final = ("DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY")
+DEFAULT_PORT: Final = 3306
+
+_SCHEME_RE: Final = re.compile(r"^(?:(jdbc):)?(mysql|mariadb)(?:\+([a-z0-9_]+))?://", re.IGNORECASE)
+SQLALCHEMY_DRIVERS: Final = ("pymysql", "mysqldb", "mysqlconnector", "aiomysql", "asyncmy")
+
+#: dbdoctor's own URL keys (MySQL client option names, dash or underscore) → settings keys
+_OWN_KEYS: Final = {
+    "ssl-mode": "ssl_mode",
+    "ssl-ca": "ssl_ca",
+    "ssl-cert": "ssl_cert",
+    "ssl-key": "ssl_key",
+    "socket": "socket",
+    "connect-timeout": "connect_timeout",
+}
+
+
+def is_mysql_url(text: str | None) -> bool:
+    return bool(text) and _SCHEME_RE.match(text.strip()) is not None  # type: ignore[union-attr]
+
+
+def wants_mysql(text: str | None, environ: Mapping[str, str]) -> bool:
+    """Whether the target (else DATABASE_URL) is a MySQL/MariaDB one."""
+    if text is not None:
+        return is_mysql_url(text)
+    return is_mysql_url(environ.get("DATABASE_URL"))
+
+
+def redact_text(text: str) -> str:
+    """The URL with its password (userinfo after ':') replaced by ****."""
+    m = re.match(r"^([^:/?#]+(?::[a-z]+)?://)([^@/?#]*)@", text, re.IGNORECASE)
+    if not m or ":" not in m.group(2):
+        return text
+    user = m.group(2).split(":", 1)[0]
+    return f"{m.group(1)}{user}:{REDACTED}@{text[m.end() :]}"
+
+
+# --- option files --------------------------------------------------------------------------------------------
+
+
+def read_option_file(path: Path, groups: Sequence[str] = ("client", "client-mariadb")) -> dict[str, str]:
+    """The options of the given groups of a MySQL option file, as the client reads them: ``key=value`` or a bare
+    ``key``, dashes and underscores the same, optional quotes, ``#``/``;`` comments. ``!include`` lines are
+    ignored (not followed)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise SourceFileError(
+            f'cannot read the option file "{path}": {exc.strerror or exc}', "check the --defaults-file path"
+        ) from None
+    out: dict[str, str] = {}
+    group: str | None = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line[0] in "#;" or line.startswith("!"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            group = line[1:-1].strip().lower()
+            continue
+        if group not in groups:
+            continue
+        key, sep, value = line.partition("=")
+        key = key.strip().lower().replace("_", "-")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        out[key] = value if sep else ""
+    return out
+
+
+# --- URL forms -----------------------------------------------------------------------------------------------
+
+
+def _mode(value: str, key: str) -> str:
+    v = value.strip().upper()
+    if v not in MODES:
+        raise TargetParseError(
+            f"invalid {key} value: {value!r}",
+            f"use one of {', '.join(MODES)}",
+        )
+    return v
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _driver_ssl(
+    form: str, driver: str | None, query: list[tuple[str, str]]
+) -> tuple[dict[str, str], list[str]]:
+    """Settings from the query string per the form's own names, and the names it does not know."""
+    s: dict[str, str] = {}
+    unknown: list[str] = []
+    q = dict(query)
+    if form == "own":
+        for k, v in query:
+            key = k.lower().replace("_", "-")
+            if key in _OWN_KEYS:
+                name = _OWN_KEYS[key]
+                s[name] = _mode(v, k) if name == "ssl_mode" else v
+            else:
+                unknown.append(k)
+        return s, unknown
+    if form == "sqlalchemy":
+        known = {
+            "ssl_ca",
+            "ssl_cert",
+            "ssl_key",
+            "ssl_check_hostname",
+            "ssl_capath",
+            "ssl_cipher",
+            "charset",
+            "ssl_disabled",
+            "ssl_verify_cert",
+            "ssl_verify_identity",
+            "connect_timeout",
+            "ssl_mode",
+            "unix_socket",
+        }
+        unknown = [k for k, _ in query if k not in known]
+        for src, dst in (
+            ("ssl_ca", "ssl_ca"),
+            ("ssl_cert", "ssl_cert"),
+            ("ssl_key", "ssl_key"),
+            ("unix_socket", "socket"),
+            ("connect_timeout", "connect_timeout"),
+        ):
+            if src in q:
+                s[dst] = q[src]
+        if driver == "mysqldb":
+            if "ssl_mode" in q:
+                if (
+                    q["ssl_mode"] not in MODES
+                ):  # mysqlclient compares exactly: "Unknown ssl_mode specification"
+                    raise TargetParseError(
+                        f"Unknown ssl_mode specification: {q['ssl_mode']!r}",
+                        f"mysqlclient takes exactly one of {', '.join(MODES)}",
+                    )
+                s["ssl_mode"] = q["ssl_mode"]
+            elif "ssl_ca" in q or "ssl_cert" in q:
+                s["ssl_mode"] = "VERIFY_CA" if "ssl_ca" in q else "REQUIRED"
+            else:
+                s["ssl_mode"] = "PREFERRED"
+        elif driver == "mysqlconnector":
+            if "ssl_mode" in q:
+                raise TargetParseError(
+                    "Unsupported argument 'ssl_mode'",
+                    "mysql-connector-python takes ssl_disabled / ssl_verify_cert / ssl_verify_identity",
+                )
+            if _truthy(q.get("ssl_disabled", "")):
+                s["ssl_mode"] = "DISABLED"
+            elif _truthy(q.get("ssl_verify_identity", "")):
+                s["ssl_mode"] = "VERIFY_IDENTITY"
+            elif _truthy(q.get("ssl_verify_cert", "")):
+                s["ssl_mode"] = "VERIFY_CA"
+            else:
+                s["ssl_mode"] = "PREFERRED"  # TLS when offered, unverified, plain otherwise, even with ssl_ca
+        else:  # pymysql, aiomysql, asyncmy: SQLAlchemy folds ssl_* into PyMySQL's ssl dict
+            if "ssl_mode" in q:
+                raise TargetParseError(
+                    "PyMySQL has no ssl_mode (TypeError: unexpected keyword argument)",
+                    "use ssl_ca=... (verifies chain and host) or ssl_check_hostname=false",
+                )
+            if "ssl_ca" in q or "ssl_capath" in q:
+                check = q.get("ssl_check_hostname")
+                s["ssl_mode"] = "VERIFY_CA" if check is not None and not _truthy(check) else "VERIFY_IDENTITY"
+            elif "ssl_cert" in q or "ssl_key" in q:
+                s["ssl_mode"] = "REQUIRED"
+            else:
+                s["ssl_mode"] = "PREFERRED"
+        return s, unknown
+    if form == "jdbc-mysql":
+        known = {
+            "sslMode",
+            "useSSL",
+            "requireSSL",
+            "verifyServerCertificate",
+            "trustCertificateKeyStoreUrl",
+            "connectTimeout",
+            "user",
+            "password",
+        }
+        unknown = [k for k, _ in query if k not in known]
+        if "sslMode" in q:
+            s["ssl_mode"] = _mode(q["sslMode"], "sslMode")
+        elif "useSSL" in q and not _truthy(q["useSSL"]):
+            s["ssl_mode"] = "DISABLED"
+        elif _truthy(q.get("verifyServerCertificate", "")):
+            s["ssl_mode"] = "VERIFY_CA"
+        elif _truthy(q.get("requireSSL", "")):
+            s["ssl_mode"] = "REQUIRED"
+        else:
+            s["ssl_mode"] = "PREFERRED"
+        return s, unknown
+    # jdbc:mariadb (Connector/J 3)
+    known = {
+        "sslMode",
+        "serverSslCert",
+        "connectTimeout",
+        "user",
+        "password",
+        "useSsl",
+        "trustServerCertificate",
+    }
+    unknown = [k for k, _ in query if k not in known]
+    mode = q.get("sslMode", "disable").lower()
+    mapping = {
+        "disable": "DISABLED",
+        "trust": "REQUIRED",
+        "verify-ca": "VERIFY_CA",
+        "verify-full": "VERIFY_IDENTITY",
+    }
+    if mode not in mapping:
+        raise TargetParseError(
+            f"invalid sslMode value: {q.get('sslMode')!r}",
+            "MariaDB Connector/J takes disable, trust, verify-ca or verify-full",
+        )
+    s["ssl_mode"] = mapping[mode]
+    if "serverSslCert" in q:
+        s["ssl_ca"] = q["serverSslCert"]
+    return s, unknown
+
+
+def parse_url(text: str) -> tuple[dict[str, str], dict[str, str], Secret | None, str | None, list[str]]:
+    """(params as written, settings from the URL, password, scheme driver, unknown query keys)."""
+    t = text.strip()
+    m = _SCHEME_RE.match(t)
+    if m is None:
+        raise TargetParseError("not a MySQL URL", "write mysql://user:password@host:port/dbname")
+    jdbc, flavour, driver = m.group(1), m.group(2).lower(), (m.group(3) or "").lower() or None
+    if jdbc:
+        form = f"jdbc-{flavour}"
+        scheme_driver = "connector-j" if flavour == "mysql" else "mariadb-connector-j"
+        if driver:
+            raise TargetParseError(f"unexpected '+{driver}' in a JDBC URL", "write jdbc:mysql://host:port/db")
+    elif driver:
+        if driver not in SQLALCHEMY_DRIVERS:
+            raise TargetParseError(
+                f"unknown SQLAlchemy MySQL driver {driver!r}", f"use one of {', '.join(SQLALCHEMY_DRIVERS)}"
+            )
+        form, scheme_driver = "sqlalchemy", driver
+    else:
+        form, scheme_driver = "own", None
+    parts = urlsplit(t[len(jdbc) + 1 :] if jdbc else t)
+    try:
+        port = parts.port
+    except ValueError:
+        raise TargetParseError(
+            "invalid port in the URL", "the port must be a number from 1 to 65535"
+        ) from None
+    params: dict[str, str] = {}
+    settings: dict[str, str] = {}
+    if parts.hostname:
+        params["host"] = settings["host"] = unquote(parts.hostname)
+    if port is not None:
+        if port == 0:
+            raise TargetParseError("invalid port 0 in the URL", "the port must be a number from 1 to 65535")
+        params["port"] = settings["port"] = str(port)
+    if parts.username:
+        params["user"] = settings["user"] = unquote(parts.username)
+    password = Secret(unquote(parts.password)) if parts.password is not None else None
+    db = unquote(parts.path.lstrip("/")) if parts.path else ""
+    if db:
+        params["dbname"] = settings["dbname"] = db
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    for k, v in query:
+        if k.lower() == "password":
+            password = Secret(v)
+            continue
+        params[k] = v
+    if form.startswith("jdbc"):
+        q = dict(query)
+        if "user" in q:
+            settings["user"] = q["user"]
+    s, unknown = _driver_ssl(form, scheme_driver, [(k, v) for k, v in query if k.lower() != "password"])
+    settings.update(s)
+    return params, settings, password, scheme_driver, unknown
+
+
+# --- resolve -------------------------------------------------------------------------------------------------
+
+
+def resolve(
+    text: str | None,
+    *,
+    environ: Mapping[str, str],
+    env_files: Sequence[str | Path] = (),
+    home: str | Path | None = None,
+    defaults_file: str | Path | None = None,
+) -> Target:
+    """The effective MySQL settings with provenance; raises TargetParseError or SourceFileError."""
+    from dbdoctor.sources._files import dotenv_layers
+
+    env: dict[str, str] = {}
+    env_source: dict[str, str] = {}
+    for layer, values in dotenv_layers(environ, env_files):
+        for k, v in values.items():
+            if k not in environ:
+                env[k], env_source[k] = v, layer
+    for k, v in environ.items():
+        env[k], env_source[k] = v, "env"
+
+    settings: dict[str, str] = {"host": "localhost", "port": str(DEFAULT_PORT), "ssl_mode": "PREFERRED"}
+    prov: dict[str, str] = {"host": "default", "port": "default", "ssl_mode": "default"}
+    shadowed: list[Shadowed] = []
+    password: Secret | None = None
+    password_source: str | None = None
+
+    def put(key: str, value: str, source: str) -> None:
+        old = prov.get(key)
+        if old is not None and old != "default" and settings.get(key) != value:
+            shadowed.append(Shadowed(key, settings.get(key), old, source))
+        settings[key] = value
+        prov[key] = source
+
+    def label(var: str) -> str:
+        src = env_source.get(var, "env")
+        return f"env:{var}" if src == "env" else f"{src}:{var}"
+
+    for var, key in (("MYSQL_HOST", "host"), ("MYSQL_TCP_PORT", "port"), ("MYSQL_UNIX_PORT", "socket")):
+        if env.get(var):
+            put(key, env[var], label(var))
+    if env.get("MYSQL_PWD") is not None:
+        password, password_source = Secret(env["MYSQL_PWD"]), label("MYSQL_PWD")
+
+    opt_path = (
+        Path(defaults_file)
+        if defaults_file
+        else Path(home or environ.get("HOME") or "~").expanduser() / ".my.cnf"
+    )
+    if defaults_file or opt_path.is_file():
+        opts = read_option_file(opt_path)
+        src = f"file:{opt_path}"
+        for k, name in (
+            ("host", "host"),
+            ("port", "port"),
+            ("user", "user"),
+            ("database", "dbname"),
+            ("socket", "socket"),
+            ("ssl-ca", "ssl_ca"),
+            ("ssl-cert", "ssl_cert"),
+            ("ssl-key", "ssl_key"),
+        ):
+            if opts.get(k):
+                put(name, opts[k], src)
+        if opts.get("ssl-mode"):
+            put("ssl_mode", _mode(opts["ssl-mode"], "ssl-mode"), src)
+        if "password" in opts:
+            password, password_source = Secret(opts["password"]), src
+
+    written = text
+    form = "url"
+    params: dict[str, str] = {}
+    scheme_driver = None
+    if text is None and env.get("DATABASE_URL"):
+        text = env["DATABASE_URL"]
+        url_source = label("DATABASE_URL")
+        form = "environment"
+    else:
+        url_source = "url"
+    if text is not None:
+        params, url_settings, url_password, scheme_driver, unknown = parse_url(text)
+        for k, v in url_settings.items():
+            put(k, v, url_source)
+        if url_password is not None:
+            password, password_source = url_password, url_source
+        if unknown:
+            params["_unknown"] = ",".join(unknown)
+    if "user" not in settings:
+        import getpass
+
+        try:
+            settings["user"] = getpass.getuser()
+        except (KeyError, OSError):
+            settings["user"] = "root"
+        prov["user"] = "default"
+    if password_source:
+        prov["password"] = password_source
+    port = settings.get("port", "")
+    port_num = int(port) if port.isdigit() and 0 < int(port) < 65536 else None
+    if port_num is None:
+        raise TargetParseError(
+            f"invalid port {port!r} (from {prov.get('port')})", "use a number from 1 to 65535"
+        )
+    host = settings["host"]
+    if settings.get("socket") and host == "localhost":
+        attempt = HostAttempt(settings["socket"], None, port_num)  # the client uses the socket for localhost
+    else:
+        attempt = HostAttempt(host, None, port_num)
+    return Target(
+        engine="mysql",
+        params={k: v for k, v in params.items() if k != "_unknown"},
+        settings=settings,
+        provenance=prov,
+        password=password,
+        hosts=(attempt,),
+        written=redact_text(written) if written is not None else None,
+        form=form,
+        scheme_driver=scheme_driver,
+        shadowed=tuple(shadowed),
+    )
+
+
+def unknown_keys(text: str | None) -> list[str]:
+    """Query keys the form's driver does not know (for DD803)."""
+    if not text or not is_mysql_url(text):
+        return []
+    try:
+        return parse_url(text)[4]
+    except TargetParseError:
+        return []
+
+
+def render(target: Target) -> str:
+    """The effective settings as a redacted mysql:// URL with the MySQL client's option names."""
+    s = target.settings
+    user = quote(s.get("user", ""), safe="")
+    pw = f":{REDACTED}" if target.has_password else ""
+    q = [f"ssl-mode={s.get('ssl_mode', 'PREFERRED')}"]
+    for key, name in (
+        ("ssl_ca", "ssl-ca"),
+        ("ssl_cert", "ssl-cert"),
+        ("ssl_key", "ssl-key"),
+        ("socket", "socket"),
+    ):
+        if s.get(key):
+            q.append(f"{name}={quote(s[key], safe='/')}")
+    host = s.get("host", "localhost")
+    shown_host = f"[{host}]" if ":" in host else host
+    return (
+        f"mysql://{user}{pw}@{shown_host}:{s.get('port', DEFAULT_PORT)}/{quote(s.get('dbname', ''), safe='')}?"
+        + "&".join(q)
+    )
+
+
+def effective(target: Target) -> dict[str, object]:
+    s = target.settings
+    out: dict[str, object] = {
+        "host": s.get("host"),
+        "port": int(s["port"]) if s.get("port", "").isdigit() else s.get("port"),
+        "dbname": s.get("dbname"),
+        "user": s.get("user"),
+        "ssl_mode": s.get("ssl_mode", "PREFERRED"),
+    }
+    for key in ("ssl_ca", "ssl_cert", "ssl_key", "socket", "connect_timeout"):
+        if key in s:
+            out[key] = s[key]
+    return out
+
+
+def static_findings(target: Target, text: str | None) -> tuple[Finding, ...]:
+    from dbdoctor.report import sort_findings
+    from dbdoctor.rules._base import Context
+    from dbdoctor.rules.registry import rules_for
+
+    raw = Secret(text) if text is not None else None
+    ctx = Context(target=target, raw=raw, driver=target.scheme_driver or "pymysql")
+    found: list[Finding] = []
+    for rule in rules_for("static"):
+        if rule.code.startswith("DD8"):
+            found.extend(rule.check(ctx))
+    return sort_findings(found)
+
+
+def parse_error_finding(exc: TargetParseError) -> Finding:
+    from dbdoctor.rules.mysql_static import INVALID
+
+    return INVALID.finding(detail=f"{exc}", fix=exc.hint or "write mysql://user:password@host:port/dbname")
+
+
+def parse_report(
+    text: str | None,
+    *,
+    environ: Mapping[str, str],
+    env_files: Sequence[str | Path] = (),
+    defaults_file: str | Path | None = None,
+) -> ParseReport:
+    target = resolve(text, environ=environ, env_files=env_files, defaults_file=defaults_file)
+    return ParseReport(
+        engine="mysql",
+        params=dict(target.params),
+        effective=effective(target),
+        password="set" if target.has_password else "unset",
+        provenance=dict(target.provenance),
+        redacted=render(target),
+        findings=static_findings(target, text if text is not None else environ.get("DATABASE_URL")),
+        driver=target.scheme_driver,
+    )
