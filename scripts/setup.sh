@@ -42,3 +42,12 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/pip install -q --disable-pip-version-check -e ".$extras" >&2
   touch "$stamp"
 fi
+
+# node-postgres for tests/drivers (the real driver compared with dbdoctor's driver knowledge), with the
+# machine's Node; installed from tests/node/package-lock.json into tests/node/node_modules (gitignored)
+if [ $want_test = 1 ] && command -v npm >/dev/null 2>&1; then
+  if [ ! -d tests/node/node_modules/pg ] || [ tests/node/package-lock.json -nt tests/node/node_modules/.package-lock.json ]; then
+    echo "setup: installing node-postgres into tests/node" >&2
+    (cd tests/node && (npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error) >&2)
+  fi
+fi

@@ -1,0 +1,140 @@
+"""Which PostgreSQL driver a project uses, from its dependency files, with the version from lock files.
+
+Read in this order (the first driver found wins, and the answer says which file it came from):
+prisma/schema.prisma, package.json (+ package-lock.json), requirements*.txt, pyproject.toml (+ poetry.lock /
+uv.lock), pom.xml, build.gradle(.kts), go.mod, Cargo.toml (+ Cargo.lock). Reads at most 1 MB of each file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from dbdoctor.drivers import Choice
+
+_LIMIT: Final = 1 << 20
+
+#: package name in each ecosystem → driver (most specific first)
+PY_PACKAGES: Final = (("asyncpg", "asyncpg"), ("pg8000", "pg8000"), ("psycopg2-binary", "libpq"),
+                      ("psycopg2", "libpq"), ("psycopg-binary", "libpq"), ("psycopg", "libpq"))
+NPM_PACKAGES: Final = (("@prisma/adapter-pg", "node-postgres"), ("prisma", "prisma"), ("@prisma/client", "prisma"),
+                       ("pg", "node-postgres"))
+GO_MODULES: Final = (("github.com/jackc/pgx", "pgx"), ("github.com/lib/pq", "lib-pq"))
+CARGO_CRATES: Final = (("sqlx", "sqlx"), ("tokio-postgres", "tokio-postgres"), ("postgres", "tokio-postgres"))
+
+
+def _read(path: Path) -> str | None:
+    try:
+        with path.open("rb") as f:
+            return f.read(_LIMIT).decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+def _npm(root: Path) -> Choice | None:
+    from dbdoctor.drivers import Choice
+
+    text = _read(root / "package.json")
+    if text is None:
+        return None
+    try:
+        pkg = json.loads(text)
+    except ValueError:
+        return None
+    deps: dict[str, str] = {}
+    for section in ("dependencies", "devDependencies"):
+        value = pkg.get(section) if isinstance(pkg, dict) else None
+        if isinstance(value, dict):
+            deps.update({str(k): str(v) for k, v in value.items()})
+    lock = _read(root / "package-lock.json")
+    locked: dict[str, str] = {}
+    if lock:
+        try:
+            packages = json.loads(lock).get("packages", {})
+            locked = {k.removeprefix("node_modules/"): str(v.get("version")) for k, v in packages.items()
+                      if isinstance(v, dict) and v.get("version")}
+        except (ValueError, AttributeError):
+            locked = {}
+    for package, driver in NPM_PACKAGES:
+        if package in deps:
+            version = locked.get(package) or deps[package].lstrip("^~>=< ")
+            if driver == "prisma":
+                version = locked.get("prisma") or locked.get("@prisma/client") or version
+            where = "package-lock.json" if package in locked else "package.json"
+            return Choice(driver, version or None, f"{package} in {root / where}")
+    return None
+
+
+def _python(root: Path) -> Choice | None:
+    from dbdoctor.drivers import Choice
+
+    files = [*sorted(root.glob("requirements*.txt")), root / "pyproject.toml"]
+    locks = {}
+    for lock_name in ("poetry.lock", "uv.lock"):
+        text = _read(root / lock_name)
+        if text:
+            for m in re.finditer(r'name = "([^"]+)"\s*\nversion = "([^"]+)"', text):
+                locks[m.group(1).lower()] = (m.group(2), lock_name)
+    for path in files:
+        text = _read(path)
+        if text is None:
+            continue
+        for package, driver in PY_PACKAGES:
+            found = re.search(rf'(?im)^\s*["\']?{re.escape(package)}\b(?![-\w])(?:\[[^\]]*\])?\s*(?:==\s*([\w.]+))?',
+                              text)
+            if found is None:
+                continue
+            if package in locks:
+                version, lock_name = locks[package]
+                return Choice(driver, version, f"{package} in {path}, version from {root / lock_name}")
+            return Choice(driver, found.group(1), f"{package} in {path}")
+    return None
+
+
+def _text_search(root: Path, name: str, table: tuple[tuple[str, str], ...], pattern: str) -> Choice | None:
+    from dbdoctor.drivers import Choice
+
+    text = _read(root / name)
+    if text is None:
+        return None
+    for package, driver in table:
+        m = re.search(pattern.format(re.escape(package)), text)
+        if m is not None:
+            version = m.group(1) if m.groups() else None
+            return Choice(driver, version, f"{package} in {root / name}")
+    return None
+
+
+def detect(project: str | Path) -> Choice | None:
+    from dbdoctor.drivers import Choice
+
+    root = Path(project)
+    schema = _read(root / "prisma" / "schema.prisma")
+    if schema is not None and re.search(r'provider\s*=\s*"postgres', schema):
+        npm = _npm(root)
+        if npm is not None and npm.name == "node-postgres" and "adapter-pg" in npm.because:
+            return npm
+        version = npm.version if npm is not None and npm.name == "prisma" else None
+        return Choice("prisma", version, f"{root / 'prisma' / 'schema.prisma'} (provider postgresql)")
+    for finder in (_npm, _python):
+        found = finder(root)
+        if found is not None:
+            return found
+    java = _text_search(root, "pom.xml", (("org.postgresql", "pgjdbc"),),
+                        r"<groupId>{}</groupId>\s*<artifactId>postgresql</artifactId>\s*(?:<version>([\w.]+))?")
+    if java is not None:
+        return java
+    for gradle in ("build.gradle", "build.gradle.kts"):
+        found = _text_search(root, gradle, (("org.postgresql:postgresql", "pgjdbc"),), r"{}:?([\w.]+)?")
+        if found is not None:
+            return found
+    found = _text_search(root, "go.mod", GO_MODULES, r"{}(?:/v\d+)?\s+v([\w.]+)")
+    if found is not None:
+        return found
+    found = _text_search(root, "Cargo.toml", CARGO_CRATES, r'(?m)^\s*{}\s*=\s*(?:"([\w.]+)"|\{{[^}}]*version\s*=\s*"([\w.]+)")?')
+    if found is not None:
+        return found
+    return None

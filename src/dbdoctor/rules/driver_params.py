@@ -1,0 +1,194 @@
+"""Findings about how the app's own driver reads the connection string (DD501-DD504).
+
+These rules run where a driver other than libpq is assumed (``--driver``, the URL scheme, or ``--project``):
+``dbdoctor.drivers.translate`` builds them from the driver's knowledge; the static stage runs them again so
+``parse`` and ``check`` both show them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
+
+from dbdoctor.report import Finding
+from dbdoctor.rules._base import Context, Rule
+
+if TYPE_CHECKING:
+    from dbdoctor.drivers import DriverView
+    from dbdoctor.drivers._model import Driver
+
+_IGNORED_DOC = '''A setting the app's driver ignores or reads differently from libpq (``param_ignored_by_driver``).
+
+What it checks
+--------------
+For the driver the app uses (``--driver``, the URL scheme, or ``--project``), which TLS settings in the
+connection string it ignores, and whether the mode it really applies differs from what libpq (psql) does
+with the same string: node-postgres reads ``sslmode=require`` as full verification against Node's CA store,
+Prisma 6 reads ``sslmode=verify-full`` as ``prefer``, pgjdbc never verifies with ``require``.
+
+Why it matters
+--------------
+psql connecting is not the app connecting. A string that works in psql can fail in the app with
+``self-signed certificate``; a string that verifies in psql can silently stop verifying in the app.
+
+How to fix
+----------
+Write the setting in the driver's own syntax: node-postgres ``uselibpqcompat=true&sslmode=require`` or
+``sslrootcert=/path/ca.pem``; Prisma ``sslmode=require&sslaccept=strict&sslcert=/path/ca.pem``; pgjdbc
+``sslmode=verify-full&sslrootcert=/path/ca.pem``; asyncpg through SQLAlchemy ``?ssl=require``.
+
+Example
+-------
+``dbdoctor parse --driver node-postgres "postgresql://app@db/app?sslmode=require"`` says the effective mode
+is ``verify-full`` (libpq's ``sslmode=verify-full sslrootcert=system``).
+'''
+
+_UNKNOWN_DOC = '''A parameter the app's driver does not know and refuses or sends to the server (``param_unknown``).
+
+What it checks
+--------------
+Parameters the driver refuses when it reads the string (SQLAlchemy's ``postgresql+asyncpg://...?sslmode=``
+gives ``TypeError: connect() got an unexpected keyword argument 'sslmode'``), and parameters it forwards to
+the server as settings that the server refuses after authentication (asyncpg, pgx and lib/pq with
+``ssl=true`` get ``parameter "ssl" cannot be changed now``; ``sslMode`` gets ``unrecognized configuration
+parameter "sslMode"``).
+
+Why it matters
+--------------
+The connection fails every time, in the app only: psql and libpq read the same string differently.
+
+How to fix
+----------
+Use the driver's own name for the setting (asyncpg through SQLAlchemy: ``?ssl=require``) or remove it.
+
+Example
+-------
+``postgresql+asyncpg://app@db/app?sslmode=require`` → ``postgresql+asyncpg://app@db/app?ssl=require``.
+'''
+
+_INVALID_DOC = '''A value the app's driver refuses (``param_invalid``).
+
+What it checks
+--------------
+Values the driver refuses before connecting: lib/pq before v1.12 refuses ``sslmode=prefer``; node-postgres
+with ``uselibpqcompat=true`` refuses ``sslmode=verify-ca`` without ``sslrootcert``; tokio-postgres refuses
+``verify-full``; pgjdbc refuses an sslmode it does not know.
+
+Why it matters
+--------------
+The app cannot start a connection at all, whatever the server does.
+
+How to fix
+----------
+Use a value the driver accepts; the finding shows the corrected string in the driver's syntax.
+
+Example
+-------
+lib/pq 1.10 with ``sslmode=prefer`` → ``pq: unsupported sslmode "prefer"; only "require" (default),
+"verify-full", "verify-ca", and "disable" supported``: write ``sslmode=require`` (or verify-full).
+'''
+
+_APP_DIFFERS_DOC = '''The app's driver and psql get different results with the same string (``param_ignored_by_driver``).
+
+What it checks
+--------------
+``dbdoctor check`` with a driver other than libpq runs the connection the way that driver would (libpq with
+the driver's effective settings is the oracle) and compares it with what libpq gets with the settings as
+written. When they differ, this is the headline: "works with psql, will fail in your app" or the reverse.
+
+Why it matters
+--------------
+"It works on my machine with psql" is the most common answer to a production-only failure; this finding
+shows why the app differs.
+
+How to fix
+----------
+Follow the driver-specific finding (DD501-DD503) and the corrected string it gives.
+
+Example
+-------
+node-postgres with ``sslmode=require`` against a server whose certificate is signed by a private CA: psql
+connects (require does not verify), the app fails with ``self-signed certificate in certificate chain``.
+'''
+
+
+def _none(ctx: Context) -> Iterable[Finding]:
+    return ()
+
+
+IGNORED = Rule("DD501", "param_ignored_by_driver", "warning", "The app's driver reads this setting differently",
+               _IGNORED_DOC, _none, "static")
+UNKNOWN = Rule("DD502", "param_unknown", "error", "A parameter the app's driver does not accept",
+               _UNKNOWN_DOC, _none, "static")
+INVALID = Rule("DD503", "param_invalid", "error", "A value the app's driver refuses", _INVALID_DOC, _none,
+               "static")
+APP_DIFFERS = Rule("DD504", "param_ignored_by_driver", "error", "Works with psql, will fail in your app",
+                   _APP_DIFFERS_DOC, _none, "check")
+
+RULES = (IGNORED, UNKNOWN, INVALID, APP_DIFFERS)
+
+
+def _corrected_pair(d: Driver, mode: str, root: str | None) -> str:
+    syntax = d.syntax
+    out = [syntax.get("sslmode", "sslmode={mode}").replace("{mode}", mode)]
+    if root and "sslrootcert" in syntax:
+        out.append(syntax["sslrootcert"].replace("{root}", root))
+    return "&".join(out).replace("{{", "{").replace("}}", "}")
+
+
+def findings(view: DriverView, d: Driver, seen: Mapping[str, str]) -> Iterator[Finding]:
+    """The DD501-DD503 findings of a driver view (called by dbdoctor.drivers.translate)."""
+    from dbdoctor.drivers import _SSLISH, _STRENGTH, NO_ROOT
+
+    name = d.title
+    if view.error is not None:
+        rule = INVALID if view.error_cause in ("param_invalid", None) else UNKNOWN
+        if view.error_cause not in ("param_invalid", "param_unknown"):
+            rule = INVALID
+        bad = [v.key for v in view.verdicts if v.verdict == "rejected"]
+        fix = "remove " + ", ".join(bad) if bad else "use a value the driver accepts"
+        if "sslmode" in bad and "ssl" in d.params:
+            fix = f"write {_corrected_pair(d, seen.get('sslmode', 'require'), None)} instead of sslmode"
+        yield rule.finding(
+            detail=f"{name} refuses the settings before connecting: {view.error}",
+            fix=fix,
+        )
+    if view.server_refuses is not None:
+        key, answer = view.server_refuses
+        yield UNKNOWN.finding(
+            title="A parameter the app's driver sends to the server, which refuses it",
+            detail=f"{name} does not read {key!r}: it sends it to the server as a setting, and the server ends "
+                   f"the connection after authentication with: {answer}",
+            fix=f"remove {key}" + (f"; for TLS write {_corrected_pair(d, 'require', None)}"
+                                   if _SSLISH.search(key) else ""),
+        )
+    for v in view.verdicts:
+        if v.verdict == "ignored" and _SSLISH.search(v.key):
+            yield IGNORED.finding(
+                detail=f"{name} ignores {v.key!r} silently" + (f" ({v.note})" if v.note else "")
+                + f"; it uses {view.sslmode or 'nothing'} in libpq's terms.",
+                fix=f"write {_corrected_pair(d, 'verify-full', '/path/to/ca.pem')}",
+            )
+    if view.error is None and view.sslmode is not None and view.libpq_error is None \
+            and view.libpq_sslmode is not None and d.name != "libpq":
+        root = view.target.settings.get("sslrootcert")
+        verifies = view.sslmode in ("verify-ca", "verify-full") or (root not in (None, NO_ROOT)
+                                                                    and view.sslmode == "require")
+        libpq_mode = view.libpq_sslmode
+        if view.sslmode != libpq_mode:
+            weaker = _STRENGTH[view.sslmode] < _STRENGTH.get(libpq_mode, 0)
+            where = "the system CA store" if root == "system" else (
+                f"the CA file {root}" if root not in (None, NO_ROOT) else "no CA at all")
+            detail = (f"{name} reads these settings as libpq's sslmode={view.sslmode} ({view.meaning}), where "
+                      f"psql and libpq use sslmode={libpq_mode}. It verifies against {where}.")
+            if weaker:
+                fix = f"to keep verification, write {_corrected_pair(d, 'verify-full', '/path/to/ca.pem')}"
+            elif verifies:
+                fix = (f"give the CA the server's certificate chains to "
+                       f"({_corrected_pair(d, view.sslmode, '/path/to/ca.pem')})"
+                       + (", or uselibpqcompat=true&sslmode=" + libpq_mode + " for libpq's meaning"
+                          if d.name == "node-postgres" else ""))
+            else:
+                fix = f"write {_corrected_pair(d, libpq_mode, None)}"
+            yield IGNORED.finding(detail=detail, fix=fix,
+                                  title="The app's driver reads sslmode differently from libpq")
