@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import textwrap
 from pathlib import Path
 
@@ -218,3 +219,39 @@ def test_yaml_reader_simple_cases() -> None:
     got = {(".".join(i.path), i.value) for i in items}
     assert got == {("a.b", "1"), ("a.c", "x: y"), ("a.list.K", "V"), ("a.list.Q", "two words"),
                    ("a.list.0", "plain"), ("d", "it's")}
+
+
+def _rand_pw(rng: random.Random) -> str:
+    alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789@:/#%?&=+'$"
+    return "Zq" + rng.choice("@:/#?") + "".join(rng.choice(alphabet) for _ in range(14))
+
+
+def test_random_passwords_in_every_file_kind_never_shown(tmp_path: Path) -> None:
+    from urllib.parse import quote, quote_plus
+
+    rng = random.Random(77)
+    for round_ in range(6):
+        pw = _rand_pw(rng)
+        enc = quote(pw, safe="")
+        root = tmp_path / f"p{round_}"
+        dq = pw.replace("\\", "\\\\").replace('"', '\\"')
+        _write(root, {
+            ".env": f'DATABASE_URL="postgresql://app:{enc}@db/app"\nDB_PASSWORD="{dq}"\n'
+                    f'MYSQL_URL="mysql://app:{enc}@my/app"\nREPLICA_DATABASE_URL="postgresql://app:{dq}@r/app"\n',
+            ".env.production": f'DATABASE_URL="host=db user=app password=\'{pw.replace(chr(39), chr(92) + chr(39))}\'"\n',
+            "docker-compose.yml": f"services:\n  w:\n    environment:\n      JDBC_DATABASE_URL: "
+                                  f"'jdbc:postgresql://db/app?user=app&password={enc}'\n      DB_PASS: '{pw.replace(chr(39), chr(39) * 2)}'\n",
+            "config/database.yml": f"production:\n  url: 'mysql2://app:{enc}@db/app'\n",
+            "settings.py": f"DATABASES = {{'default': {{'PASSWORD': {pw!r}, 'HOST': 'db'}}}}\n",
+            "src/main/resources/application.properties": f"spring.datasource.password=${{DB_PASSWORD:{pw}}}\n"
+                                                         f"spring.datasource.url=jdbc:mysql://db/app?password={enc}\n",
+            "prisma/schema.prisma": f'datasource db {{\n  url = "postgresql://app:{enc}@db/app"\n}}\n',
+        })
+        r = scan(root, environ={"PGPASSWORD": pw, "DATABASE_URL": f"postgresql://app:{enc}@db/app"},
+                 home=tmp_path / "nohome")
+        text = json.dumps(r.to_dict()) + repr(r)
+        for form in {pw, enc, quote_plus(pw), quote(pw), json.dumps(pw)[1:-1]}:
+            assert form not in text, (round_, form)
+        holding = {(e.file, e.key) for e in r.holding_password()}
+        assert (".env", "MYSQL_URL") in holding and ("environment", "PGPASSWORD") in holding
+        assert ("docker-compose.yml", "w.DB_PASS") in holding and ("settings.py", "DATABASES.default.PASSWORD") in holding

@@ -44,7 +44,7 @@ DB_VAR: Final = re.compile(
     r"POSTGRES(?:QL)?_[A-Z0-9_]+|SPRING_DATASOURCE_[A-Z0-9_]+|JDBC_DATABASE_URL)$"
 )
 #: names whose value is a password (never shown)
-SECRET_NAME: Final = re.compile(r"(?:PASSWORD|PASSWD|(?:^|_)PASS$|SECRET)", re.IGNORECASE)
+SECRET_NAME: Final = re.compile(r"(?:PASSWORD|PASSWD|(?:^|_)PASS$|(?:^|_)PWD$|SECRET)", re.IGNORECASE)
 URL_PREFIX: Final = re.compile(r"^(?:jdbc:)?(?:postgres(?:ql)?(?:\+\w+)?|mysql|mariadb)://", re.IGNORECASE)
 TEMPLATE_SUFFIXES: Final = (".example", ".sample", ".template", ".dist", ".defaults", ".tmpl")
 SKIP_DIRS: Final = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", "dist", "build",
@@ -116,6 +116,29 @@ class SourcesReport:
 # --- values ---------------------------------------------------------------------------------------------------
 
 
+_ANY_SCHEME: Final = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.\-]*(?::[A-Za-z][A-Za-z0-9+.\-]*)?://")
+_QUERY_SECRET: Final = re.compile(r"([?&;](?:password|passwd|pwd|pass|sslpassword)=)([^&;#\s]*)", re.IGNORECASE)
+
+
+def redact_value(value: str) -> str:
+    """A value as it may be shown: PostgreSQL forms through ``sources.postgres.redact_text``, then, for any
+    other scheme (``mysql://``, ``redis://``...), the user info's password up to the last ``@`` and any
+    ``password=`` query parameter replaced by ``****``."""
+    from dbdoctor.sources.postgres import redact_text
+
+    out = redact_text(value)
+    m = _ANY_SCHEME.match(out)
+    if m:
+        start = m.end()
+        last_at = out.rfind("@")
+        if last_at > start:
+            colon = out.find(":", start, last_at)
+            if colon != -1 and out[colon + 1 : last_at] != "****":
+                out = out[: colon + 1] + "****" + out[last_at:]
+        out = _QUERY_SECRET.sub(lambda q: q.group(1) + ("****" if q.group(2) else ""), out)
+    return out
+
+
 def _is_url(value: str) -> bool:
     return bool(URL_PREFIX.match(value.strip()))
 
@@ -141,8 +164,6 @@ def _url_parts(value: str) -> tuple[dict[str, str], bool]:
 
 def _entry(kind: str, file: str, line: int | None, key: str, value: str | None, **kw: Any) -> Entry:
     """An entry for a raw value: passwords hidden, URLs redacted and parsed, ${VAR} references noted."""
-    from dbdoctor.sources.postgres import redact_text
-
     reads = kw.pop("reads_env", None)
     if value is None:
         return Entry(kind, file, line, key, None, reads_env=reads, **kw)
@@ -153,14 +174,15 @@ def _entry(kind: str, file: str, line: int | None, key: str, value: str | None, 
     if SECRET_NAME.search(key.rsplit(".", 1)[-1]) and not _is_url(value):
         return Entry(kind, file, line, key, None if reads is None else value, secret=reads is None and bool(value),
                      reads_env=reads, **kw)
-    if _is_url(value) or re.search(r"(?:^|\s)(?:host|password)\s*=", value):
+    if _is_url(value) or _ANY_SCHEME.match(value) or re.search(r"(?:^|\s)(?:host|password)\s*=", value):
         parts, has_pw = _url_parts(value)
-        return Entry(kind, file, line, key, redact_text(value.strip()), secret=has_pw, reads_env=reads,
+        shown = redact_value(value.strip())
+        return Entry(kind, file, line, key, shown, secret=has_pw or shown != value.strip(), reads_env=reads,
                      parsed=parts, **kw)
     part = _PART.get(key.rsplit(".", 1)[-1].upper().removeprefix("DB_").removeprefix("DATABASE_")
                      .removeprefix("POSTGRES_"))
     parsed = {part: value.strip()} if part and value.strip() and reads is None else {}
-    return Entry(kind, file, line, key, value, reads_env=reads, parsed=parsed, **kw)
+    return Entry(kind, file, line, key, redact_value(value), reads_env=reads, parsed=parsed, **kw)
 
 
 def _read(path: Path) -> str | None:
@@ -418,10 +440,8 @@ def _spring_entry(rel: str, line: int, key: str, value: str) -> Entry:
     if m:
         default = m.group(2)
         shown = value if not (default and key.endswith("password")) else f"${{{m.group(1)}:****}}"
-        if default and _is_url(default):
-            from dbdoctor.sources.postgres import redact_text
-
-            shown = f"${{{m.group(1)}:{redact_text(default)}}}"
+        if default and not key.endswith("password"):
+            shown = f"${{{m.group(1)}:{redact_value(default)}}}"
         return Entry("spring", rel, line, key, shown, secret=bool(default) and key.endswith("password"),
                      reads_env=m.group(1).upper().replace(".", "_"))
     return _entry("spring", rel, line, key, value)
@@ -502,9 +522,7 @@ def _django_value(rel: str, key: str, node: ast.AST) -> Entry | None:
             if SECRET_NAME.search(key):
                 shown += " (default ****)"
             else:
-                from dbdoctor.sources.postgres import redact_text
-
-                shown += f" (default {redact_text(d)})"
+                shown += f" (default {redact_value(d)})"
         return Entry("django", rel, line, key, shown, reads_env=name,
                      secret=SECRET_NAME.search(key) is not None and default is not None)
     if isinstance(node, ast.Constant) and isinstance(node.value, str | int):
