@@ -255,3 +255,28 @@ def test_random_passwords_in_every_file_kind_never_shown(tmp_path: Path) -> None
         holding = {(e.file, e.key) for e in r.holding_password()}
         assert (".env", "MYSQL_URL") in holding and ("environment", "PGPASSWORD") in holding
         assert ("docker-compose.yml", "w.DB_PASS") in holding and ("settings.py", "DATABASES.default.PASSWORD") in holding
+
+
+def test_other_modes_are_alternatives_not_overrides(tmp_path: Path) -> None:
+    _write(tmp_path, {
+        ".env": "DATABASE_URL=postgresql://app@db.base/app\n",
+        ".env.development": "DATABASE_URL=postgresql://app@localhost/app?sslmode=disable\n",
+        ".env.production": "DATABASE_URL=postgresql://app@db.prod/app?sslmode=verify-full\n",
+        ".env.production.local": "PGSSLMODE=require\n",
+        "config/database.yml": "test:\n  host: testhost\nproduction:\n  host: db.prod\n",
+        "src/main/resources/application-dev.properties": "spring.datasource.url=jdbc:postgresql://devhost/app\n",
+    })
+    home = tmp_path / "nohome"
+    plain = scan(tmp_path, environ={}, home=home)
+    assert plain.findings == ()  # only .env counts in every mode
+    assert _find(plain, ".env.development", "DATABASE_URL").status == "only with --mode development"
+    assert _find(plain, "config/database.yml", "test.host").scope == "test"
+    prod = scan(tmp_path, environ={}, home=home, mode="prod")  # an alias of production
+    assert _find(prod, ".env.production", "DATABASE_URL").status == "wins"
+    assert _find(prod, ".env", "DATABASE_URL").status == "overridden by .env.production:1"
+    assert _find(prod, ".env.development", "DATABASE_URL").status == "only with --mode development"
+    assert _find(prod, "config/database.yml", "production.host").status == ""
+    assert [f.code for f in prod.findings] == ["DD107", "DD701"]  # .env's URL overridden; two SSL modes
+    dd701 = next(f for f in prod.findings if f.code == "DD701")
+    assert "require (.env.production.local:1)" in dd701.detail and "verify-full (.env.production:1)" in dd701.detail
+    assert "localhost" not in dd701.detail and "devhost" not in dd701.detail

@@ -11,8 +11,11 @@ from dbdoctor.cli import EXIT_FAIL, EXIT_OK
 
 @click.command()
 @click.argument("directory", required=False, default=".", type=click.Path(file_okay=False))
+@click.option("--mode", default=None, metavar="NAME",
+              help="The environment the app runs in (production, development...): its .env.NAME, Rails section, "
+                   "Spring profile and Django settings module count; other modes' files are only listed.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report on stdout, nothing else.")
-def sources(directory: str, as_json: bool) -> int:
+def sources(directory: str, mode: str | None, as_json: bool) -> int:
     """Where the database connection settings come from, and which one wins at run time.
 
     \b
@@ -28,14 +31,15 @@ def sources(directory: str, as_json: bool) -> int:
     files .env.<mode>.local > .env.local > .env.<mode> > .env (the dotenv-flow, Next.js,
     Vite and dotenv-gem order; python-dotenv's load_dotenv() alone reads only .env).
     Different hosts or SSL modes across the files, and a variable set in two places,
-    are findings.
+    are findings. Files of another mode (.env.development when --mode production, Rails'
+    test: section, application-dev.yml) are alternatives, not overrides: listed, not compared.
 
     \b
     Exit codes: 0 no conflict; 1 a finding (the files disagree).
     """
     from dbdoctor.sources.project import scan
 
-    report = scan(directory, environ=dict(os.environ))
+    report = scan(directory, environ=dict(os.environ), mode=mode)
     if as_json:
         from dbdoctor.render.json import emit
 

@@ -73,8 +73,11 @@ class Entry:
     reads_env: str | None = None
     #: what a connection string or part says: host, port, dbname, user, sslmode (no password)
     parsed: Mapping[str, str] = dataclasses.field(default_factory=dict)
-    #: "wins", "overridden by <label>", "template: not loaded", or ""
+    #: "wins", "overridden by <label>", "template: not loaded", "only with --mode <m>", or ""
     status: str = ""
+    #: the mode (environment) the entry belongs to: ``.env.production``, Rails' ``production:`` section,
+    #: Spring's ``application-production.yml``, Django's ``settings/production.py``; None when always loaded
+    scope: str | None = None
 
     @property
     def label(self) -> str:
@@ -91,6 +94,7 @@ class Entry:
             "reads_env": self.reads_env,
             "parsed": dict(self.parsed),
             "status": self.status,
+            "scope": self.scope,
         }
 
 
@@ -99,6 +103,7 @@ class SourcesReport:
     directory: str
     entries: tuple[Entry, ...]
     findings: tuple[Finding, ...]
+    mode: str | None = None
 
     def holding_password(self) -> tuple[Entry, ...]:
         """Entries that hold a password: a password setting, or a connection string with one in it."""
@@ -108,6 +113,7 @@ class SourcesReport:
         return {
             "schema": SOURCES_SCHEMA,
             "directory": self.directory,
+            "mode": self.mode,
             "entries": [e.to_dict() for e in self.entries],
             "findings": [f.to_dict() for f in self.findings],
         }
@@ -601,6 +607,44 @@ def _django(root: Path) -> list[Entry]:
 # --- precedence and conflicts -------------------------------------------------------------------------------
 
 
+_MODE_ALIASES: Final[Mapping[str, str]] = {"prod": "production", "dev": "development", "stage": "staging",
+                                           "develop": "development"}
+_BASE_NAMES: Final = frozenset({"base", "common", "default", "defaults", "settings", "__init__", "shared"})
+
+
+def _norm_mode(mode: str) -> str:
+    return _MODE_ALIASES.get(mode.lower(), mode.lower())
+
+
+def entry_scope(e: Entry) -> str | None:
+    """The mode an entry belongs to (None: loaded in every mode)."""
+    name = Path(e.file).name
+    if e.kind in ("dotenv", "template"):
+        pieces = name.split(".")[2:]  # ".env.production.local" → ["production", "local"]
+        if pieces and pieces[-1] == "local":
+            pieces = pieces[:-1]
+        if e.kind == "template" and pieces and "." + pieces[-1] in TEMPLATE_SUFFIXES:
+            pieces = pieces[:-1]
+        return ".".join(pieces) or None
+    if e.kind == "rails":
+        section = e.key.split(".", 1)[0]
+        return None if section in _BASE_NAMES else section
+    if e.kind == "spring":
+        m = re.match(r"application-([\w]+)\.", name)
+        return m.group(1) if m else None
+    if e.kind == "django":
+        stem = Path(e.file).stem
+        if Path(e.file).parent.name == "settings" and stem not in _BASE_NAMES:
+            return stem
+        m = re.fullmatch(r"settings_(\w+)", stem)
+        return m.group(1) if m and m.group(1) not in _BASE_NAMES else None
+    return None
+
+
+def _active(e: Entry, mode: str | None) -> bool:
+    return e.kind != "template" and (e.scope is None or (mode is not None and _norm_mode(e.scope) == _norm_mode(mode)))
+
+
 def _status(entries: list[Entry]) -> tuple[list[Entry], list[Finding]]:
     """Mark which environment/dotenv definition of each variable wins, and report the overrides (DD107)."""
     from dbdoctor.rules.static_env import RULE as DD107
@@ -610,7 +654,7 @@ def _status(entries: list[Entry]) -> tuple[list[Entry], list[Finding]]:
 
     by_key: dict[str, list[Entry]] = {}
     for e in entries:
-        if e.kind in ("environment", "dotenv"):
+        if e.kind in ("environment", "dotenv") and not e.status:
             by_key.setdefault(e.key, []).append(e)
     new_status: dict[int, str] = {}
     findings = []
@@ -645,7 +689,7 @@ def _conflicts(entries: Sequence[Entry]) -> list[Finding]:
     for key, words in (("host", "database hosts"), ("sslmode", "SSL modes")):
         seen: dict[str, list[str]] = {}
         for e in entries:
-            if e.kind == "template" or e.status.startswith("overridden"):
+            if e.kind == "template" or e.status.startswith(("overridden", "only with")):
                 continue
             v = e.parsed.get(key)
             if v:
@@ -662,9 +706,14 @@ def _conflicts(entries: Sequence[Entry]) -> list[Finding]:
 
 
 def scan(directory: str | Path = ".", *, environ: Mapping[str, str] | None = None,
-         home: Path | None = None) -> SourcesReport:
+         home: Path | None = None, mode: str | None = None) -> SourcesReport:
     """Every place in ``directory`` (and the environment, and the user's libpq files) that holds database
-    connection settings, with precedence marked and conflicts as findings. Reads files only; executes nothing."""
+    connection settings, with precedence marked and conflicts as findings. Reads files only; executes nothing.
+
+    ``mode`` (``production``, ``development``...) is the environment the app runs in: files and sections of
+    other modes (``.env.development``, Rails' ``test:``, ``application-dev.yml``) are listed, marked
+    ``only with --mode X``, and left out of precedence and conflicts, since they are alternatives, not
+    overrides. Without a mode only what every mode loads is compared."""
     env = dict(os.environ) if environ is None else dict(environ)
     root = Path(directory)
     from dbdoctor.sources.postgres import libpq_home
@@ -689,6 +738,12 @@ def scan(directory: str | Path = ".", *, environ: Mapping[str, str] | None = Non
         entries += _rails(root)
         entries += _prisma(root)
         entries += _spring(root)
-    entries, findings = _status(entries)
+    scoped = []
+    for e in entries:
+        e = dataclasses.replace(e, scope=entry_scope(e))
+        if e.kind != "template" and not _active(e, mode):
+            e = dataclasses.replace(e, status=f"only with --mode {e.scope}")
+        scoped.append(e)
+    entries, findings = _status(scoped)
     findings += _conflicts(entries)
-    return SourcesReport(str(root), tuple(entries), sort_findings(findings))
+    return SourcesReport(str(root), tuple(entries), sort_findings(findings), mode)
