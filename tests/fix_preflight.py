@@ -1,4 +1,4 @@
-"""Fixtures for the preflight tests: a login role on the session sandbox whose password is random and full of
+"""Shared preflight fixtures (tests/preflight, tests/integrations): a login role on the session sandbox whose password is random and full of
 characters that need encoding, so that redaction is tested on the success path as well as on every failure."""
 
 from __future__ import annotations

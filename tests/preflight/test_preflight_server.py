@@ -16,8 +16,7 @@ import dbdoctor
 from dbdoctor.cli import main
 from dbdoctor.errors import PreflightError
 from dbdoctor.gate import SCHEMA, run
-
-from .conftest import Probe, assert_clean
+from fix_preflight import Probe, assert_clean
 
 pytestmark = pytest.mark.server
 

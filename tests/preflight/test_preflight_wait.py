@@ -18,8 +18,7 @@ from typing import Any
 import pytest
 
 from dbdoctor.gate import PreflightResult, Retry, run
-
-from .conftest import Probe, assert_clean
+from fix_preflight import Probe, assert_clean
 
 pytestmark = pytest.mark.server
 

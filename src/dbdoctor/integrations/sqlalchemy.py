@@ -1,0 +1,69 @@
+"""SQLAlchemy: run the preflight on an Engine's URL.
+
+::
+
+    from sqlalchemy import create_engine
+    from dbdoctor.integrations.sqlalchemy import check_engine
+
+    engine = create_engine(os.environ["DATABASE_URL"])
+    log.info(check_engine(engine).line())     # raises dbdoctor.errors.PreflightError when it does not work
+
+The connection is made by libpq (psycopg) with the URL's host, port, database, user, password and the query
+parameters libpq knows (``sslmode``, ``sslrootcert``, ...), whatever the dialect's driver is; asyncpg's
+``ssl=`` is read as the sslmode it names. Settings given only in ``connect_args`` are not visible on the URL and
+are not checked. The password is taken from the URL object and is never printed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL, Engine
+
+    from dbdoctor.gate import PreflightResult
+
+SSLMODES: Final = frozenset({"disable", "allow", "prefer", "require", "verify-ca", "verify-full"})
+
+
+def url_conninfo(url: URL) -> str:
+    """The libpq keyword string for a SQLAlchemy URL (password included; never print it)."""
+    from dbdoctor.errors import UsageError
+    from dbdoctor.integrations import conninfo_from
+
+    backend = url.get_backend_name()
+    if backend not in ("postgresql", "postgres"):
+        raise UsageError(f"check_engine checks PostgreSQL engines; this one is {backend!r}",
+                         hint="use a postgresql:// (or postgresql+driver://) URL")
+    params: dict[str, Any] = {}
+    for key, value in url.query.items():
+        params[key] = value[-1] if isinstance(value, tuple) else value
+    ssl = params.pop("ssl", None)
+    if ssl is not None and "sslmode" not in params and str(ssl) in SSLMODES:
+        params["sslmode"] = ssl  # asyncpg's spelling
+    params.update(host=url.host, port=url.port, dbname=url.database, user=url.username, password=url.password)
+    return conninfo_from(params)
+
+
+def check_engine(
+    engine: Engine | URL | str,
+    *,
+    timeout: float = 10.0,
+    wait: float = 0.0,
+    phase: str | None = None,
+    raise_on_failure: bool = True,
+) -> PreflightResult:
+    """The preflight for an Engine (or a URL): one real connection with the URL's settings.
+
+    Returns the :class:`dbdoctor.gate.PreflightResult`; when the connection fails, raises
+    :class:`dbdoctor.errors.PreflightError` (cause and fix in its message), or with ``raise_on_failure=False``
+    returns the failed result. ``wait``: retry with backoff for that many seconds."""
+    from sqlalchemy.engine import Engine as _Engine
+    from sqlalchemy.engine import make_url
+
+    from dbdoctor.gate import preflight, run
+
+    target = url_conninfo(engine.url if isinstance(engine, _Engine) else make_url(engine))
+    if raise_on_failure:
+        return preflight(target, timeout=timeout, wait=wait, phase=phase)
+    return run(target, timeout=timeout, wait=wait, phase=phase)
