@@ -218,6 +218,8 @@ class CheckInput:
     env_files: tuple[str, ...] = ()
     timeout: float = 10.0
     driver: str | None = None
+    #: a project directory whose dependency files name the driver (``--project``; issue 4)
+    project: str | None = None
     #: "build" or "run" (``--phase``); None: from DBDOCTOR_PHASE or the builders' markers in ``environ``
     phase: str | None = None
 
@@ -309,11 +311,18 @@ def check(inp: CheckInput) -> Report:
 
     started = time.monotonic()
     deadline = started + inp.timeout
+    # driver hook (issue 4, dbdoctor.drivers._pipeline): with an app driver other than libpq, the pipeline
+    # probes the libpq-equivalent Target of what that driver really does
+    from dbdoctor.drivers import _pipeline as driver_hook
+
     try:
-        target = resolve(inp.text, environ=inp.environ, env_files=inp.env_files)
+        prepared = driver_hook.prepare(inp.text, inp.environ, inp.env_files, inp.driver, inp.project)
+        target = prepared.target if prepared is not None else resolve(
+            inp.text, environ=inp.environ, env_files=inp.env_files)
     except TargetParseError as exc:
         return _invalid_report(exc, started)
-    raw = Secret(inp.text) if inp.text is not None else None
+    raw_text = prepared.static_text if prepared is not None else inp.text
+    raw = Secret(raw_text) if raw_text is not None else None
     static_ctx = Context(target=target, raw=raw, environ=inp.environ)
     findings: list[Finding] = []
     for rule in rules_for("static"):
@@ -410,7 +419,7 @@ def check(inp: CheckInput) -> Report:
             "total": (ended - started) * 1000,
         }
     )
-    return Report(
+    report = Report(
         engine="postgresql",
         target=redact_text(inp.text) if inp.text is not None else _shown_target(target),
         effective=effective_dict(target, root_path),
@@ -424,6 +433,7 @@ def check(inp: CheckInput) -> Report:
         driver_error=driver.message if driver is not None and not driver.ok else None,
         chain_analysis=analysis,
     )
+    return driver_hook.finish(report, prepared, obs, auth, inp.environ)  # driver hook (issue 4)
 
 
 def _shown_target(target: Target) -> str | None:

@@ -157,8 +157,7 @@ class DriverView:
             "sslmode_meaning": self.meaning,
         }
         root = self.target.settings.get("sslrootcert")
-        if self.sslmode is not None and self.sslmode != "disable":
-            out["sslrootcert"] = None if root == NO_ROOT else root
+        out["sslrootcert"] = None if root == NO_ROOT or self.sslmode in (None, "disable") else root
         return out
 
 
