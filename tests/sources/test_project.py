@@ -276,7 +276,28 @@ def test_other_modes_are_alternatives_not_overrides(tmp_path: Path) -> None:
     assert _find(prod, ".env", "DATABASE_URL").status == "overridden by .env.production:1"
     assert _find(prod, ".env.development", "DATABASE_URL").status == "only with --mode development"
     assert _find(prod, "config/database.yml", "production.host").status == ""
-    assert [f.code for f in prod.findings] == ["DD107", "DD701"]  # .env's URL overridden; two SSL modes
+    # .env's URL overridden by .env.production's; PGSSLMODE overridden by the URL; two SSL modes
+    assert [f.code for f in prod.findings] == ["DD107", "DD107", "DD701"]
     dd701 = next(f for f in prod.findings if f.code == "DD701")
     assert "require (.env.production.local:1)" in dd701.detail and "verify-full (.env.production:1)" in dd701.detail
     assert "localhost" not in dd701.detail and "devhost" not in dd701.detail
+
+
+def test_run_time_effective_settings_and_string_overrides(tmp_path: Path) -> None:
+    _write(tmp_path, {
+        ".env": "DATABASE_URL=postgresql://app:pw9x@db.example.com:6432/app?sslmode=verify-full\nPGSSLMODE=disable\n",
+        ".env.local": "PGAPPNAME=web\n",
+    })
+    r = scan(tmp_path, environ={"PGCONNECT_TIMEOUT": "7"}, home=tmp_path / "nohome")
+    eff = r.effective
+    assert eff["host"] == {"value": "db.example.com", "from": ".env:1"}
+    assert eff["port"] == {"value": "6432", "from": ".env:1"}
+    assert eff["application_name"] == {"value": "web", "from": ".env.local:1"}
+    assert eff["connect_timeout"] == {"value": "7", "from": "environment"}
+    assert eff["password"] == {"value": "set", "from": ".env:1"}
+    detail = next(f.detail for f in r.findings if f.code == "DD107")
+    assert detail.startswith("PGSSLMODE=disable in .env:2 is overridden by sslmode=verify-full in the connection "
+                             "string from .env:1")
+    assert "pw9x" not in json.dumps(r.to_dict())
+    (tmp_path / "empty").mkdir()
+    assert scan(tmp_path / "empty", environ={}, home=tmp_path).effective == {}

@@ -68,6 +68,12 @@ def sources(directory: str, mode: str | None, as_json: bool) -> int:
                 extra.append(e.status)
             tail = f"  [{'; '.join(extra)}]" if extra else ""
             lines.append((f"  {where:9} {e.key} = {shown}{tail}", None))
+        if report.effective:
+            lines.append(("", None))
+            lines.append(("At run time libpq would use (environment and the dotenv files loaded, in their order):",
+                          "bold"))
+            for key, item in report.effective.items():
+                lines.append((f"  {key:14} {item['value']:32} {item['from']}", None))
         if report.findings:
             lines.append(("", None))
             lines.append(("Findings:", "bold"))

@@ -104,6 +104,10 @@ class SourcesReport:
     entries: tuple[Entry, ...]
     findings: tuple[Finding, ...]
     mode: str | None = None
+    #: what libpq would use at run time with the environment and the active dotenv files loaded:
+    #: keyword → {"value", "from"} (file:line, "environment", "default", "service:x", "pgpass:..."); the
+    #: password only as "set". Empty when nothing sets DATABASE_URL or a PG* variable.
+    effective: Mapping[str, Mapping[str, str]] = dataclasses.field(default_factory=dict)
 
     def holding_password(self) -> tuple[Entry, ...]:
         """Entries that hold a password: a password setting, or a connection string with one in it."""
@@ -114,6 +118,7 @@ class SourcesReport:
             "schema": SOURCES_SCHEMA,
             "directory": self.directory,
             "mode": self.mode,
+            "effective": {k: dict(v) for k, v in self.effective.items()},
             "entries": [e.to_dict() for e in self.entries],
             "findings": [f.to_dict() for f in self.findings],
         }
@@ -705,6 +710,62 @@ def _conflicts(entries: Sequence[Entry]) -> list[Finding]:
     return findings
 
 
+def _run_time(root: Path, env: Mapping[str, str], home: Path,
+              entries: Sequence[Entry]) -> tuple[dict[str, dict[str, str]], list[Finding]]:
+    """Load the active dotenv files the way the app does (lowest precedence first, the environment over all),
+    resolve with libpq's precedence (``sources.postgres.resolve``), and say where each effective value comes
+    from. A ``PG*`` variable that the connection string overrides is a DD107 finding."""
+    from dbdoctor.errors import InputError
+    from dbdoctor.rules.static_env import RULE as DD107
+    from dbdoctor.sources._files import read_dotenv
+    from dbdoctor.sources.postgres import ENV_VARS, resolve
+
+    files = sorted({e.file for e in entries if e.kind == "dotenv" and not e.status.startswith("only with")},
+                   key=_dotenv_rank)
+    merged: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    for name in files:
+        try:
+            values = read_dotenv(root / name, env, merged)
+        except InputError:
+            continue
+        for k, v in values.items():
+            merged[k], origin[k] = v, name
+    merged.update(env)
+    origin.update({k: "environment" for k in env})
+    if not any(k == "DATABASE_URL" or k in ENV_VARS.values() for k in merged):
+        return {}, []
+
+    def label(prov: str) -> str:
+        kind, _, var = prov.partition(":")
+        if kind != "env":
+            return prov
+        where = origin.get(var, "environment")
+        line = next((e.line for e in entries if e.file == where and e.key == var), None)
+        return where if line is None or where == "environment" else f"{where}:{line}"
+
+    try:
+        target = resolve(None, environ=merged, home=home)
+    except InputError as exc:
+        return {"error": {"value": exc.message, "from": "DATABASE_URL"}}, []
+    effective = {k: {"value": v, "from": label(target.provenance.get(k, "default"))}
+                 for k, v in target.settings.items()}
+    effective["password"] = {"value": "set" if target.has_password else "unset",
+                             "from": label(target.provenance["password"]) if "password" in target.provenance
+                             else ""}
+    findings = []
+    for sh in target.shadowed:
+        if not sh.key.islower() or sh.key == "password":
+            continue
+        var = ENV_VARS.get(sh.key, sh.key)
+        findings.append(DD107.finding(
+            detail=f"{var}={sh.value} in {label(sh.source)} is overridden by {sh.key}={target.settings.get(sh.key)} "
+                   f"in the connection string from {label(sh.by)}: libpq takes the string's value first.",
+            fix=f"Set {sh.key} in one place: remove {var}, or change {sh.key} in the connection string.",
+        ))
+    return effective, findings
+
+
 def scan(directory: str | Path = ".", *, environ: Mapping[str, str] | None = None,
          home: Path | None = None, mode: str | None = None) -> SourcesReport:
     """Every place in ``directory`` (and the environment, and the user's libpq files) that holds database
@@ -746,4 +807,6 @@ def scan(directory: str | Path = ".", *, environ: Mapping[str, str] | None = Non
         scoped.append(e)
     entries, findings = _status(scoped)
     findings += _conflicts(entries)
-    return SourcesReport(str(root), tuple(entries), sort_findings(findings), mode)
+    effective, run_findings = _run_time(root, env, home, entries)
+    findings += run_findings
+    return SourcesReport(str(root), tuple(entries), sort_findings(findings), mode, effective)
