@@ -46,11 +46,13 @@ def check(
     environ: Mapping[str, str] | None = None,
     env_files: Sequence[str | Path] = (),
     timeout: float = 10.0,
+    phase: str | None = None,
 ) -> Report:
     """The full diagnosis: resolve, lint, probe, one real connection, the mode matrix, the root cause and fix.
 
     Never raises for a failing connection: the report says why (``report.verdict``, ``report.cause``,
     ``report.findings``). ``environ`` defaults to ``os.environ``; nothing outlives ``timeout`` seconds.
+    ``phase``: "build" or "run" (default: DBDOCTOR_PHASE, else the builders' markers in ``environ``).
     """
     import os
 
@@ -63,6 +65,7 @@ def check(
             environ=dict(os.environ) if environ is None else environ,
             env_files=tuple(str(f) for f in env_files),
             timeout=timeout,
+            phase=phase,
         )
     )
 
