@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "env": "dbdoctor.cli.env:env",
     "password": "dbdoctor.cli.password:password",
     "preflight": "dbdoctor.cli.preflight:preflight",
+    "drivers": "dbdoctor.cli.drivers:drivers",
 }
 
 ISSUES_URL = "https://github.com/dbdoctor/dbdoctor/issues"

@@ -26,6 +26,8 @@ from dbdoctor.cli import EXIT_FAIL, EXIT_OK, common_options
     metavar="FILE.html",
     help="Also write a self-contained HTML support report (redacted) to FILE.html.",
 )
+@click.option("--project", default=None, type=click.Path(file_okay=False, exists=True),
+              help="The app's directory: its dependency files name the driver and version (issue 4).")
 def check(
     target: str | None,
     as_json: bool,
@@ -34,6 +36,7 @@ def check(
     env_files: tuple[str, ...],
     phase: str | None = None,
     report_file: str | None = None,
+    project: str | None = None,
 ) -> int:
     """Diagnose why a connection fails (or prove it works), with the fix.
 
@@ -67,6 +70,7 @@ def check(
             timeout=timeout,
             driver=driver,
             phase=phase,
+            project=project,
         )
     )
     if as_json:

@@ -25,7 +25,12 @@ from dbdoctor.cli import EXIT_FAIL, EXIT_OK
     default=None,
     help="MySQL/MariaDB: the option file whose [client] group the app's client reads (default ~/.my.cnf).",
 )
-def parse(target: str | None, as_json: bool, env_files: tuple[str, ...], defaults_file: str | None = None) -> int:
+@click.option("--driver", default=None, metavar="NAME[==VERSION]",
+              help="The driver the app uses: how it reads the string (see `dbdoctor drivers`).")
+@click.option("--project", default=None, type=click.Path(file_okay=False, exists=True),
+              help="The app's directory: its dependency files name the driver and version.")
+def parse(target: str | None, as_json: bool, env_files: tuple[str, ...], defaults_file: str | None = None,
+          driver: str | None = None, project: str | None = None) -> int:
     """Show the effective settings and where each came from, without any network.
 
     \b
@@ -52,7 +57,11 @@ def parse(target: str | None, as_json: bool, env_files: tuple[str, ...], default
         from dbdoctor.sources.postgres import parse_report
         from dbdoctor.sources.postgres import redact_text as redact_text
 
-        report = parse_report(target, environ=environ, env_files=env_files)
+        from dbdoctor.drivers._pipeline import parse_report as driver_parse_report  # issue 4: --driver
+
+        report = driver_parse_report(target, environ=environ, env_files=env_files, driver=driver, project=project)
+        if report is None:
+            report = parse_report(target, environ=environ, env_files=env_files)
     if as_json:
         from dbdoctor.render.json import emit
 

@@ -139,7 +139,8 @@ class DriverView:
     fallback: str = "libpq"
     tls_mode: str | None = None
     approximate: bool = False
-    #: what libpq would do with the same settings as written: its mode, or None when libpq refuses them
+    #: what libpq would do with the same settings as written: its mode (once the parameters it refuses are
+    #: taken out; None when it refuses a value), and its refusal of the string, if any
     libpq_sslmode: str | None = None
     libpq_error: str | None = None
 
@@ -326,16 +327,17 @@ def _equivalent(target: Target, d: Driver, row: Row, seen: Mapping[str, str]) ->
 
 def _libpq_reading(written: Sequence[tuple[str, str]], target: Target) -> tuple[str | None, str | None]:
     """libpq's mode for the settings as written, or its refusal."""
+    from dbdoctor.rules.static_unknown import KEYWORDS
+
     libpq = _load("libpq")
     seen: dict[str, str] = {}
+    refusal: str | None = None
     for key, value in written:
         if key == "ssl" and value == "true":
             key, value = "sslmode", "require"
         if key not in libpq.params:
-            from dbdoctor.rules.static_unknown import KEYWORDS
-
-            if key not in KEYWORDS:
-                return None, f'invalid URI query parameter: "{key}"'
+            if key not in KEYWORDS and refusal is None:
+                refusal = f'invalid URI query parameter: "{key}"'
             continue
         seen[key] = value
     for key in ("sslmode", "sslrootcert"):
@@ -347,7 +349,8 @@ def _libpq_reading(written: Sequence[tuple[str, str]], target: Target) -> tuple[
     row = _decide(libpq, seen, None, os.path.exists)
     if row.error is not None:
         return None, _fmt(row.error, seen)
-    return _fmt(row.sslmode or "prefer", seen), None
+    # the mode libpq would use once the parameters it refuses were taken out, and its refusal if any
+    return _fmt(row.sslmode or "prefer", seen), refusal
 
 
 def translate(
@@ -402,8 +405,10 @@ def translate(
     error = _fmt(row.error, seen) if row.error is not None else None
     error_cause = row.error_cause if row.error is not None else None
     rejected = next((v for v in verdicts if v.verdict == "rejected"), None)
+    meaning = row.meaning
     if error is None and rejected is not None:
         error, error_cause = rejected.note or f"{d.name} refuses {rejected.key!r}", "param_unknown"
+        meaning = f"{d.title} refuses the parameter {rejected.key!r} before connecting"
     libpq_mode, libpq_error = (None, None) if d.name == "libpq" else _libpq_reading(written, target)
     equivalent = _equivalent(target, d, row, seen)
     mode = None if error is not None else _fmt(row.sslmode or "prefer", seen)
@@ -416,7 +421,7 @@ def translate(
         because=because,
         target=equivalent,
         sslmode=mode,
-        meaning=row.meaning,
+        meaning=meaning,
         source=row.source.where,
         verdicts=tuple(verdicts),
         findings=(),

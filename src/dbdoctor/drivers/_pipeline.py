@@ -181,3 +181,54 @@ def parse_fields(
     if prepared is None or prepared.view is None:
         return {"driver": "libpq"}, ()
     return prepared.view.effective(), prepared.view.findings
+
+
+def parse_report(
+    text: str | None,
+    *,
+    environ: Mapping[str, str],
+    env_files: Sequence[str] = (),
+    driver: str | None = None,
+    project: str | None = None,
+) -> Any:
+    """``dbdoctor parse`` with the app's driver: None when that driver is libpq reading a plain URL or keyword
+    string (the contract's parse report is then libpq's own). Otherwise the parse report of the driver's
+    reading: ``params`` as the driver sees them (secrets hidden), ``effective`` with the libpq-equivalent
+    settings plus the driver fields, and the static findings with the DD50x ones."""
+    from dbdoctor import conninfo
+    from dbdoctor.report import ParseReport
+    from dbdoctor.sources.postgres import SECRET_KEYS, effective, static_findings
+
+    prepared = prepare(text, environ, env_files, driver, project)
+    if prepared is None or prepared.view is None:
+        return None
+    from dbdoctor.drivers import NO_ROOT
+
+    view = prepared.view
+    params: dict[str, str] = dict(prepared.target.params) if view.driver == "libpq" else {}
+    if view.driver != "libpq":
+        for key, value in written_params(prepared.text) if prepared.text else []:
+            params[key] = "****" if key in SECRET_KEYS else value
+        for key in ("host", "port", "user", "dbname"):
+            if key in prepared.target.params:
+                params.setdefault(key, prepared.target.params[key])
+    eff = effective(view.target)
+    eff.update(view.effective())
+    if eff.get("sslrootcert") in (None, NO_ROOT):
+        eff.pop("sslrootcert", None)
+    findings = [f for f in static_findings(view.target, prepared.static_text, environ) if NO_ROOT not in f.detail]
+    provenance = {k: v for k, v in view.target.provenance.items()
+                  if not (k == "sslrootcert" and view.target.settings.get(k) == NO_ROOT)}
+    redacted_target = view.target
+    if redacted_target.settings.get("sslrootcert") == NO_ROOT:
+        redacted_target = redacted_target.with_settings(sslrootcert=None)
+    return ParseReport(
+        engine="postgresql",
+        params=params,
+        effective=eff,
+        password="set" if view.target.has_password else "unset",
+        provenance=provenance,
+        redacted=conninfo.render_effective(redacted_target),
+        findings=sort_findings([*findings, *view.findings]),
+        driver=view.driver,
+    )

@@ -20,7 +20,7 @@ DRIVER = Driver(
     params={
         "sslmode": Param("read", "sslmode", "disable, prefer, require; anything else becomes prefer", _Q),
         "sslcert": Param("read", "sslrootcert", "the ROOT CA file (not a client certificate)", _DOC),
-        "sslidentity": Param("read", "sslcert", "a PKCS#12 client identity", _DOC),
+        "sslidentity": Param("read", None, "a PKCS#12 client identity (no libpq equivalent: libpq takes PEM)", _DOC),
         "sslpassword": Param("read", "sslpassword", source=_DOC),
         "sslaccept": Param("read", None, "strict | accept_invalid_certs (the default)", _DOC),
         "schema": Param("read", None, source=_DOC),

@@ -169,8 +169,7 @@ def findings(view: DriverView, d: Driver, seen: Mapping[str, str]) -> Iterator[F
                 + f"; it uses {view.sslmode or 'nothing'} in libpq's terms.",
                 fix=f"write {_corrected_pair(d, 'verify-full', '/path/to/ca.pem')}",
             )
-    if view.error is None and view.sslmode is not None and view.libpq_error is None \
-            and view.libpq_sslmode is not None and d.name != "libpq":
+    if view.error is None and view.sslmode is not None and view.libpq_sslmode is not None and d.name != "libpq":
         root = view.target.settings.get("sslrootcert")
         verifies = view.sslmode in ("verify-ca", "verify-full") or (root not in (None, NO_ROOT)
                                                                     and view.sslmode == "require")
