@@ -1710,6 +1710,76 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         examples=("No secure transports are configured, unable to set --require_secure_transport=ON",),
         note=_KNOWLEDGE,
     ),
+    # ---------------------------------------------------------------- driver knowledge (issue 4: drivers/)
+    Entry(
+        id="node-postgres.ssl_string_crash",
+        source="node-postgres",
+        engine="postgresql",
+        pattern=_p(r"Cannot use 'in' operator to search for 'key' in (?P<value>\S+)"),
+        cause="param_invalid",
+        meaning="node-postgres got an ssl value it does not know (ssl=false in the URL stays the string "
+                "'false'): it starts TLS and then throws inside its socket handler, an uncaught exception that "
+                "ends the process.",
+        fix="Write ssl=0 (or sslmode=disable) to turn TLS off, ssl=true or sslmode=verify-full to turn it on.",
+        examples=("TypeError: Cannot use 'in' operator to search for 'key' in false",),
+        confirmed=True,
+        note=_CONFIRMED_NODE + " tests/drivers reproduces it.",
+    ),
+    Entry(
+        id="node-postgres.compat_verify_ca_without_ca",
+        source="node-postgres",
+        engine="postgresql",
+        pattern=_p(r"Using sslmode=verify-ca requires specifying a CA with sslrootcert"),
+        cause="param_invalid",
+        meaning="With uselibpqcompat=true, node-postgres refuses sslmode=verify-ca without sslrootcert when the "
+                "string is parsed (libpq would fall back to ~/.postgresql/root.crt; node-postgres has no such "
+                "default).",
+        fix="Add sslrootcert=/path/to/ca.pem, or use sslmode=verify-full.",
+        examples=("Error: SECURITY WARNING: Using sslmode=verify-ca requires specifying a CA with sslrootcert. "
+                  "If a public CA is used, verify-ca allows connections to a server that somebody else may "
+                  "have registered with the CA",),
+        confirmed=True,
+        note=_CONFIRMED_NODE + " tests/drivers reproduces it.",
+    ),
+    Entry(
+        id="asyncpg.sslmode_invalid",
+        source="asyncpg",
+        engine="postgresql",
+        pattern=_p(r"`?sslmode`? parameter must be one of: disable, allow, prefer, require, verify-ca, verify-full"),
+        cause="param_invalid",
+        meaning="asyncpg got an sslmode (or, through SQLAlchemy, an ssl= value) that is not one of libpq's six "
+                "mode names: ssl=true is not one.",
+        fix="Use a mode name: ?sslmode=verify-full with asyncpg's own URL, ?ssl=verify-full through "
+            "SQLAlchemy (postgresql+asyncpg://).",
+        examples=("asyncpg.exceptions._base.ClientConfigurationError: `sslmode` parameter must be one of: "
+                  "disable, allow, prefer, require, verify-ca, verify-full",),
+        confirmed=True,
+        note=_CONFIRMED_PY + " tests/drivers reproduces it.",
+    ),
+    Entry(
+        id="pgjdbc.sslmode_invalid",
+        source="pgjdbc",
+        engine="postgresql",
+        pattern=_p(r"Invalid sslmode value: (?P<value>\S+)"),
+        cause="param_invalid",
+        meaning="pgjdbc does not know this sslmode (its values are libpq's six, in any case).",
+        fix="Use sslmode=verify-full&sslrootcert=/path/to/ca.pem (or require, which never verifies in pgjdbc).",
+        examples=("org.postgresql.util.PSQLException: Invalid sslmode value: required",),
+        note=_KNOWLEDGE + " From pgjdbc's SslMode.of.",
+    ),
+    Entry(
+        id="tokio-postgres.sslmode_invalid",
+        source="tokio-postgres",
+        engine="postgresql",
+        pattern=_p(r"invalid value for option `sslmode`"),
+        cause="param_invalid",
+        meaning="tokio-postgres knows only sslmode=disable, prefer and require: verify-ca and verify-full are "
+                "errors (verification is the TLS connector's job).",
+        fix="Use sslmode=require and a verifying connector (postgres-native-tls or postgres-openssl with the "
+            "CA configured).",
+        examples=("Error: invalid configuration: invalid value for option `sslmode`",),
+        note=_DOCS + " From tokio-postgres src/config.rs.",
+    ),
 )
 
 
