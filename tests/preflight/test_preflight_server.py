@@ -218,3 +218,23 @@ def test_subprocess_keeps_stdout_clean(probe: Probe) -> None:
     assert bad.stdout == ""
     assert bad.stderr.startswith("preflight failed (server_requires_ssl)")
     assert_clean(ok.stdout + ok.stderr + bad.stdout + bad.stderr, probe.password)
+
+
+@pytest.mark.parametrize("first", ["psycopg2", "none"])
+def test_tls_version_with_another_libpq_loaded(probe: Probe, first: str) -> None:
+    """psycopg2-binary bundles a libpq of its own; with it loaded too, the TLS version must still come from
+    psycopg's libpq (asking the other build about psycopg's connection crashed the process)."""
+    import subprocess
+    import sys
+
+    if first == "psycopg2":
+        pytest.importorskip("psycopg2")
+    # psycopg first, psycopg2 after: the later library is mapped at a lower address, first in /proc/self/maps
+    code = (f"import psycopg\nimport {first}\n" if first != "none" else "") + (
+        "import dbdoctor\n"
+        "print(dbdoctor.preflight().line())\n"
+    )
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ["HOME"], "DATABASE_URL": probe.url()}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert SUCCESS.fullmatch(proc.stdout.strip()), proc.stdout

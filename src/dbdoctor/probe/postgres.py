@@ -548,16 +548,33 @@ def _pq_ssl_attribute() -> Any:
     """libpq's PQsslAttribute from the libpq psycopg loaded (the binary wheel bundles its own), or None."""
     import ctypes
 
+    from psycopg import pq
+
+    # several libpq builds can be loaded at once (psycopg2-binary bundles its own): calling another build's
+    # PQsslAttribute on psycopg's PGconn crashes the process, so take psycopg's own. The ctypes implementation
+    # holds its CDLL; the binary wheel's libpq sits in psycopg_binary.libs; a C build uses the system's.
+    if pq.__impl__ == "python":
+        own = getattr(getattr(pq, "_pq_ctypes", None), "pq", None)
+        if own is not None and hasattr(own, "PQsslAttribute"):
+            fn0 = own.PQsslAttribute
+            fn0.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+            fn0.restype = ctypes.c_char_p
+            return fn0
+    want = "psycopg_binary" if pq.__impl__ == "binary" else None
     path = None
     try:
         with open("/proc/self/maps", encoding="utf-8", errors="replace") as fh:
             for line in fh:
                 candidate = line.rsplit(" ", 1)[-1].strip()
-                if "/libpq" in candidate and ".so" in candidate:
+                if "/libpq" not in candidate or ".so" not in candidate or "psycopg2" in candidate:
+                    continue
+                if want is None or want in candidate:
                     path = candidate
                     break
     except OSError:
         pass
+    if want is not None and path is None:
+        return None  # psycopg's bundled libpq not found: the pg_stat_ssl fallback answers instead
     try:
         lib = ctypes.CDLL(path or "libpq.so.5")
         fn = lib.PQsslAttribute
