@@ -269,6 +269,7 @@ def _seen(d: Driver, written: Sequence[tuple[str, str]], environ: Mapping[str, s
     for key, value in written:
         key, value = d.rewrites.get((key, value), (key, value))
         k = key.lower() if d.keys_case_insensitive else key
+        k = d.key_aliases.get(k, k)
         if d.values_case_insensitive and k in ("sslmode", "ssl"):
             value = value.lower()
         seen[k] = value  # a repeated key: the last one wins (every parser here does so)

@@ -116,6 +116,8 @@ class Driver:
     delegate: tuple[str, str] | None = None
     #: values rewritten before anything else: libpq's URI form reads ssl=true as sslmode=require
     rewrites: Mapping[tuple[str, str], tuple[str, str]] = dataclasses.field(default_factory=dict)
+    #: parameter names the driver treats as another one (sqlx: ssl-mode is sslmode)
+    key_aliases: Mapping[str, str] = dataclasses.field(default_factory=dict)
     #: aliases accepted for the name (``lib/pq``, ``node_postgres``, ``pg``...)
     aliases: tuple[str, ...] = ()
 

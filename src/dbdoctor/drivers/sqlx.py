@@ -54,6 +54,8 @@ DRIVER = Driver(
     env={"sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT", "sslcert": "PGSSLCERT", "sslkey": "PGSSLKEY"},
     messages={"server_ssl_unsupported": "error occurred while attempting to establish a TLS connection: "
                                         "server does not support TLS"},
+    key_aliases={"ssl-mode": "sslmode", "ssl-root-cert": "sslrootcert", "ssl-ca": "sslrootcert",
+                 "ssl-cert": "sslcert", "ssl-key": "sslkey"},
     facts=(("Unknown query keys only log a warning, so ssl=true is ignored silently", _PARSE),),
     syntax={"sslmode": "sslmode={mode}", "sslrootcert": "sslrootcert={root}"},
 )
