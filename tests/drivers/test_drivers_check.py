@@ -18,7 +18,6 @@ from dbdoctor.cli import cli
 from dbdoctor.pipeline import CheckInput, check
 
 
-
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     h = tmp_path / "home"
@@ -122,7 +121,7 @@ def test_pg8000_does_not_fall_back_after_a_tls_refusal(pg_sandbox: Any, home: Pa
         from sqlalchemy.pool import NullPool
 
         engine = create_engine(url, poolclass=NullPool)
-        with pytest.raises(Exception, match="no pg_hba.conf entry"):
+        with pytest.raises(Exception, match=r"no pg_hba\.conf entry"):
             engine.connect()
         engine.dispose()
     assert report.effective["driver"] == "pg8000"

@@ -54,10 +54,9 @@ def parse(target: str | None, as_json: bool, env_files: tuple[str, ...], default
         report = mysql.parse_report(target, environ=environ, env_files=env_files, defaults_file=defaults_file)
         redact_text = mysql.redact_text
     else:
+        from dbdoctor.drivers._pipeline import parse_report as driver_parse_report  # issue 4: --driver
         from dbdoctor.sources.postgres import parse_report
         from dbdoctor.sources.postgres import redact_text as redact_text
-
-        from dbdoctor.drivers._pipeline import parse_report as driver_parse_report  # issue 4: --driver
 
         report = driver_parse_report(target, environ=environ, env_files=env_files, driver=driver, project=project)
         if report is None:
