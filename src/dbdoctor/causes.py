@@ -85,6 +85,10 @@ ADDED_CAUSES: Final[Mapping[str, str]] = MappingProxyType(
             "(only as the cause of an `unknown` mode outcome) the server asks for a password there, and dbdoctor "
             "did not send it over that kind of connection, so it cannot say whether it is accepted"
         ),
+        "host_blocked": (
+            "MySQL/MariaDB refused this client address before any login after too many failed connections "
+            "(error 1129, `max_connect_errors`; cleared by `FLUSH HOSTS`)"
+        ),
     }
 )
 

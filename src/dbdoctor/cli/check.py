@@ -61,6 +61,10 @@ def check(
     """
     from dbdoctor.pipeline import CheckInput
     from dbdoctor.pipeline import check as run_check
+    from dbdoctor.sources.mysql import wants_mysql
+
+    if wants_mysql(target, os.environ):
+        from dbdoctor.pipeline_mysql import check as run_check
 
     report = run_check(
         CheckInput(

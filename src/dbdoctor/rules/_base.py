@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 SECTIONS: Final = ("What it checks", "Why it matters", "How to fix", "Example")
 
-Stage = Literal["static", "check"]
+#: "check-mysql": the check stage of MySQL/MariaDB targets (dbdoctor.pipeline_mysql runs those, not "check")
+Stage = Literal["static", "check", "check-mysql"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

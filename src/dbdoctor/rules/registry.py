@@ -27,6 +27,7 @@ RULE_MODULES: tuple[str, ...] = (
     "deploy_build",
     "sources_conflict",
     "mysql_static",
+    "mysql_check",
     "driver_params",
 )
 

@@ -1,0 +1,237 @@
+"""dbdoctor check on MariaDB sandbox servers: verdict, cause and modes, the errors that lie, the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from dbdoctor.pipeline import CheckInput
+from dbdoctor.pipeline_mysql import check
+from dbdoctor.sandbox import SandboxServer
+
+ENV = {"HOME": "/nonexistent"}
+
+
+def run(url: str) -> dict[str, Any]:
+    d = check(CheckInput(text=url, environ=ENV, timeout=10)).to_dict()
+    return d
+
+
+def url(srv: SandboxServer, user: str = "app", password: str | None = None, **q: str) -> str:
+    pw = srv.password.reveal() if password is None else password
+    query = "&".join(f"{k.replace('_', '-')}={v}" for k, v in q.items())
+    return f"mysql://{user}:{pw}@localhost:{srv.port}/app" + (f"?{query}" if query else "")
+
+
+def modes(d: dict[str, Any]) -> dict[str, tuple[str, str | None]]:
+    return {k: (v["outcome"], v["cause"]) for k, v in d["modes"].items()}
+
+
+def test_sandbox_url_works_and_predicts_disabled(mariadb_sandbox: SandboxServer) -> None:
+    d = run(mariadb_sandbox.url)
+    assert d["engine"] == "mysql" and d["verdict"] == "ok" and d["cause"] is None
+    assert modes(d)["DISABLED"] == ("fail", "server_requires_ssl")
+    assert set(list(modes(d).values())[1:]) == {("ok", None)}
+    assert mariadb_sandbox.password.reveal() not in json.dumps(d)
+
+
+def test_the_lie_told_apart(mariadb_sandbox: SandboxServer) -> None:
+    srv = mariadb_sandbox
+    d = run(url(srv, ssl_mode="DISABLED", ssl_ca=str(srv.ca_file)))
+    assert (d["verdict"], d["cause"]) == ("fail", "server_requires_ssl")
+    assert "(using password: YES)" in d["driver_error"] and [f["code"] for f in d["findings"]] == ["DD810"]
+    assert "ssl-mode=VERIFY_IDENTITY" in d["corrected"]
+    d = run(url(srv, password="wrong", ssl_mode="DISABLED", ssl_ca=str(srv.ca_file)))
+    assert (d["verdict"], d["cause"]) == ("fail", "password_failed")
+    assert set(modes(d).values()) == {("fail", "password_failed")}
+
+
+def test_require_ssl_account_on_a_server_that_allows_plain(mariadb_sandbox: SandboxServer) -> None:
+    srv = mariadb_sandbox
+    with srv.configured("tls_offered"):
+        d = run(url(srv, user="app_ssl", ssl_mode="DISABLED", ssl_ca=str(srv.ca_file)))
+        assert (d["verdict"], d["cause"]) == ("fail", "server_requires_ssl")
+        assert "REQUIRE SSL" in d["findings"][0]["detail"]
+        d = run(url(srv, ssl_mode="DISABLED", ssl_ca=str(srv.ca_file)))
+        assert d["verdict"] == "ok" and set(modes(d).values()) == {("ok", None)}
+
+
+def test_x509_account_with_the_client_certificate(mariadb_sandbox: SandboxServer) -> None:
+    srv = mariadb_sandbox
+    with srv.configured("tls_offered"):
+        d = run(
+            url(
+                srv,
+                user="app_x509",
+                ssl_mode="VERIFY_IDENTITY",
+                ssl_ca=str(srv.ca_file),
+                ssl_cert=str(srv.pki.client_cert),
+                ssl_key=str(srv.pki.client_key),
+            )
+        )
+        assert d["verdict"] == "ok" and modes(d)["DISABLED"] == ("fail", "server_requires_ssl")
+
+
+def test_tls_off_and_preferred_falls_back(mariadb_sandbox: SandboxServer) -> None:
+    srv = mariadb_sandbox
+    with srv.configured("tls_off"):
+        d = run(url(srv))
+        assert d["verdict"] == "ok" and "DD840" in [f["code"] for f in d["findings"]]
+        d = run(url(srv, ssl_mode="VERIFY_IDENTITY", ssl_ca=str(srv.ca_file)))
+        assert (d["verdict"], d["cause"]) == ("fail", "server_ssl_unsupported")
+        # the password was never sent by the user's settings: plain text stays untested
+        assert modes(d)["DISABLED"] == ("unknown", "password_untested")
+
+
+@pytest.mark.parametrize(
+    ("cert", "cause"),
+    [
+        ("expired", "cert_expired"),
+        ("other_ca", "cert_untrusted"),
+        ("cn_only", "hostname_mismatch"),
+        ("no_intermediate", "cert_chain_incomplete"),
+        ("self_signed", "cert_self_signed"),
+    ],
+)
+def test_certificate_variants(mariadb_sandbox: SandboxServer, cert: str, cause: str) -> None:
+    with mariadb_sandbox.configured(cert=cert):
+        d = run(mariadb_sandbox.url)
+    assert (d["verdict"], d["cause"]) == ("fail", cause)
+    assert modes(d)["VERIFY_IDENTITY"] == ("fail", cause)
+    if (
+        cause == "hostname_mismatch"
+    ):  # the chain verifies against the user's CA: a VERIFY_CA login may be tried
+        assert modes(d)["REQUIRED"] == modes(d)["VERIFY_CA"] == ("ok", None)
+    else:  # nothing verified: the password is not sent anywhere the user's settings would not have sent it
+        assert modes(d)["REQUIRED"] == ("unknown", "password_untested")
+
+
+def test_network_causes(unused_tcp_port: int = 0) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    d = run(f"mysql://app:x@127.0.0.1:{port}/app")
+    assert (d["verdict"], d["cause"]) == ("fail", "connection_refused")
+    assert set(modes(d).values()) == {("fail", "connection_refused")}
+
+
+def test_cli_check_json_exit_codes(mariadb_sandbox: SandboxServer) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "dbdoctor", "check", "--json", mariadb_sandbox.url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**ENV, "PATH": "/usr/bin:/bin"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["verdict"] == "ok"
+    bad = url(mariadb_sandbox, ssl_mode="DISABLED")
+    proc = subprocess.run(
+        [sys.executable, "-m", "dbdoctor", "check", bad],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**ENV, "PATH": "/usr/bin:/bin"},
+    )
+    assert proc.returncode == 1 and "DD810" in proc.stdout
+    assert mariadb_sandbox.password.reveal() not in proc.stdout + proc.stderr
+
+
+def test_ip_mismatch_missing_ca_file_and_missing_database(mariadb_sandbox: SandboxServer) -> None:
+    srv = mariadb_sandbox
+    with srv.configured(cert="cn_only"):
+        u = url(srv, ssl_mode="VERIFY_IDENTITY", ssl_ca=str(srv.ca_file)).replace(
+            "@localhost:", "@127.0.0.1:"
+        )
+        d = run(u)
+    assert (d["cause"], [f["code"] for f in d["findings"]]) == ("ip_address_mismatch", ["DD819"])
+    d = run(url(srv, ssl_mode="VERIFY_CA", ssl_ca="/nonexistent/ca.pem"))
+    assert (d["verdict"], d["cause"]) == ("fail", "ca_file_missing") and "DD820" in [
+        f["code"] for f in d["findings"]
+    ]
+    d = run(
+        url(srv, **{"ssl_mode": "VERIFY_IDENTITY", "ssl_ca": str(srv.ca_file)}).replace("/app?", "/nosuchdb?")
+    )
+    assert (d["verdict"], d["cause"]) == ("fail", "database_missing") and "DD834" in [
+        f["code"] for f in d["findings"]
+    ]
+
+
+def test_too_many_connections_before_any_login(mariadb_sandbox: SandboxServer) -> None:
+    """A real 1040: max_connections lowered to its minimum (10) and every slot held. MariaDB 10.11 still sends
+    its greeting and refuses at login (not before the greeting, as the knowledge base says servers may)."""
+    import pymysql
+
+    srv = mariadb_sandbox
+    admin = pymysql.connect(unix_socket=str(srv.socket_dir / "mysqld.sock"), user="root", autocommit=True)
+    held = []
+    try:
+        with admin.cursor() as cur:
+            cur.execute("SET GLOBAL max_connections = 10")  # MariaDB's minimum
+        for _ in range(12):
+            try:
+                held.append(
+                    pymysql.connect(
+                        host="127.0.0.1",
+                        port=srv.port,
+                        user="app",
+                        password=srv.password.reveal(),
+                        ssl={"ca": str(srv.ca_file)},
+                    )
+                )
+            except pymysql.err.OperationalError:
+                break
+        d = run(srv.url)
+    finally:
+        for c in held:
+            c.close()
+        with admin.cursor() as cur:
+            cur.execute("SET GLOBAL max_connections = 40")
+        admin.close()
+    assert (d["verdict"], d["cause"]) == ("fail", "too_many_connections"), d["evidence"]
+    assert "DD832" in [f["code"] for f in d["findings"]]
+    assert any(e["layer"] == "greeting" and "TLS offered" in e["text"] for e in d["evidence"]), d["evidence"]
+    assert "1040" in d["driver_error"]
+
+
+def test_not_the_database_and_pre_auth_errors_from_listeners() -> None:
+    """Servers that are not MySQL, and ERR packets as a proxy or an old server sends them (canned bytes)."""
+    import struct
+
+    from dbdoctor.probe import _mywire
+    from fix_listeners import listener
+
+    def sends(data: bytes) -> Any:
+        def handler(conn: Any) -> None:
+            conn.sendall(data)
+            import time
+
+            time.sleep(0.5)
+
+        return handler
+
+    def err(errno: int, msg: str) -> bytes:
+        body = b"\xff" + struct.pack("<H", errno) + msg.encode()
+        return _mywire.header(len(body), 0) + body
+
+    cases = [
+        (b"SSH-2.0-OpenSSH_9.2\r\n", "not_the_database", "DD830"),
+        (
+            err(1130, "Host '10.0.0.7' is not allowed to connect to this MariaDB server"),
+            "hba_rejected",
+            "DD831",
+        ),
+        (err(1129, "Host '10.0.0.7' is blocked because of many connection errors"), "host_blocked", "DD833"),
+    ]
+    for data, cause, code in cases:
+        with listener(sends(data)) as lst:
+            d = run(f"mysql://app:x@127.0.0.1:{lst.port}/app")
+        assert (d["verdict"], d["cause"]) == ("fail", cause), d["evidence"]
+        assert code in [f["code"] for f in d["findings"]]
+        assert set(modes(d).values()) == {("fail", cause)}
