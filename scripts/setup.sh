@@ -51,3 +51,11 @@ if [ $want_test = 1 ] && command -v npm >/dev/null 2>&1; then
     (cd tests/node && (npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error) >&2)
   fi
 fi
+
+# pgjdbc for tests/drivers, when this machine has a JDK and Maven (the JDK itself is not installed here)
+if [ $want_test = 1 ] && command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then
+  if ! ls "$(getent passwd "$(id -u)" | cut -d: -f6)"/.m2/repository/org/postgresql/postgresql/*/postgresql-*.jar >/dev/null 2>&1; then
+    echo "setup: fetching pgjdbc into the local Maven repository" >&2
+    mvn -q dependency:get -Dartifact=org.postgresql:postgresql:42.7.13 >&2 || echo "setup: pgjdbc not fetched; its driver tests will be skipped" >&2
+  fi
+fi

@@ -1768,6 +1768,23 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         note=_KNOWLEDGE + " From pgjdbc's SslMode.of.",
     ),
     Entry(
+        id="pgjdbc.pkix_untrusted",
+        source="pgjdbc",
+        engine="postgresql",
+        pattern=_p(r"PKIX path building failed|unable to find valid certification path to requested target"),
+        cause="cert_untrusted",
+        meaning="pgjdbc (verify-ca, verify-full or ssl=true) could not build a chain from the server's "
+                "certificate to the root certificate file it uses (sslrootcert, else ~/.postgresql/root.crt "
+                "under Java's user.home; never the JVM trust store).",
+        fix="Point sslrootcert at the CA that issued the server's certificate: "
+            "jdbc:postgresql://host/db?sslmode=verify-full&sslrootcert=/path/to/ca.pem",
+        examples=("org.postgresql.util.PSQLException: SSL error: PKIX path building failed: "
+                  "sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid "
+                  "certification path to requested target",),
+        confirmed=True,
+        note="Captured from pgjdbc 42.7.13 (OpenJDK 17) against PostgreSQL 15.18; tests/drivers runs it.",
+    ),
+    Entry(
         id="tokio-postgres.sslmode_invalid",
         source="tokio-postgres",
         engine="postgresql",

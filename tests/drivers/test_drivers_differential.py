@@ -14,6 +14,7 @@ import asyncio
 import dataclasses
 import json
 import os
+import pwd
 import shutil
 import subprocess
 import time
@@ -77,6 +78,15 @@ def _cases() -> list[Case]:
     out += [Case("sqlalchemy-pg8000", q) for q in ("", "sslmode=require")]
     out += [Case("psycopg2", q) for q in ("", "sslmode=disable", "sslmode=require", f"sslmode=verify-full&sslrootcert={RIGHT}")]
     out += [Case("sqlalchemy-psycopg", q) for q in ("sslmode=require", "ssl=true")]
+    pgjdbc = [
+        "", "ssl=true", "ssl=false", "sslmode=disable", "sslmode=allow", "sslmode=prefer", "sslmode=require",
+        "sslmode=verify-ca", "sslmode=verify-full", f"sslmode=require&sslrootcert={WRONG}",
+        f"sslmode=prefer&sslrootcert={WRONG}", f"sslmode=verify-full&sslrootcert={RIGHT}",
+        f"sslmode=VERIFY-FULL&sslrootcert={RIGHT}", f"sslmode=verify-ca&sslrootcert={WRONG}",
+        f"ssl=true&sslrootcert={RIGHT}", f"ssl=true&sslrootcert={WRONG}", "sslMode=verify-full",
+        "sslmode=required", "ssl=true&sslmode=disable",
+    ]
+    out += [Case("pgjdbc", q) for q in pgjdbc]
     return out
 
 
@@ -90,6 +100,7 @@ DRIVER_OF = {
     "sqlalchemy-pg8000": ("pg8000", "postgresql+pg8000"),
     "psycopg2": ("libpq", "postgresql"),
     "sqlalchemy-psycopg": ("libpq", "postgresql+psycopg"),
+    "pgjdbc": ("pgjdbc", "jdbc:postgresql"),
 }
 
 
@@ -99,7 +110,18 @@ def _url(case: Case, srv: Any, pki: Any, tmp: Path) -> str:
              .replace(MISSING, str(tmp / "nowhere" / "ca.pem")))
     scheme = DRIVER_OF[case.driver][1]
     pw = quote(srv.password.reveal(), safe="")
+    if case.driver == "pgjdbc":  # JDBC URLs carry no user:password@; the app passes them as properties
+        return f"{scheme}://{case.host}:{srv.port}/{srv.dbname}" + (f"?{query}" if query else "")
     return f"{scheme}://{srv.user}:{pw}@{case.host}:{srv.port}/{srv.dbname}" + (f"?{query}" if query else "")
+
+
+def _prediction_url(case: Case, url: str, srv: Any) -> str:
+    """The string dbdoctor is given: for JDBC, with the user and password the app passes as properties."""
+    if case.driver != "pgjdbc":
+        return url
+    pw = quote(srv.password.reveal(), safe="")
+    return url.replace(f"/{srv.dbname}", f"/{srv.dbname}?user={srv.user}&password={pw}" + ("&" if "?" in url else ""),
+                       1).replace("&?", "&").rstrip("&")
 
 
 def _predict(case: Case, url: str, obs: Any, environ: Mapping[str, str]) -> tuple[str, drivers.DriverView]:
@@ -195,6 +217,46 @@ def _run_node(items: list[tuple[Case, str]], env: Mapping[str, str]) -> list[tup
 NODE = shutil.which("node") or "node"
 
 
+def _pgjdbc_jar() -> Path | None:
+    """pgjdbc from the local Maven repository (scripts/setup.sh --test fetches it when a JDK is present)."""
+    if shutil.which("java") is None:
+        return None
+    jars = sorted((Path(pwd.getpwuid(os.geteuid()).pw_dir) / ".m2" / "repository" / "org" / "postgresql" / "postgresql").glob("*/postgresql-*.jar"))
+    jars = [j for j in jars if not j.name.endswith(("-sources.jar", "-javadoc.jar"))]
+    return jars[-1] if jars else None
+
+
+class Jdbc:
+    """One JVM for the whole test: a batch of lines in, one result line per connection out."""
+
+    def __init__(self, jar: Path) -> None:
+        self.proc = subprocess.Popen(
+            ["java", "-cp", str(jar), str(JDBC_DIR / "TryConnect.java")], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )
+
+    def run(self, items: list[tuple[str, str, str]]) -> list[tuple[str, str | None]]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        for url, user, password in items:
+            self.proc.stdin.write(f"{url}\t{user}\t{password}\n")
+        self.proc.stdin.write("\n")
+        self.proc.stdin.flush()
+        out: list[tuple[str, str | None]] = []
+        for _ in items:
+            line = self.proc.stdout.readline().rstrip("\n")
+            status, _, message = line.partition("\t")
+            out.append((status, message or None))
+        return out
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+
+
+JDBC_DIR = Path(__file__).resolve().parents[1] / "jdbc"
+
+
 def _node_ready() -> bool:
     return shutil.which("node") is not None and (NODE_DIR / "node_modules" / "pg").is_dir()
 
@@ -226,11 +288,17 @@ def test_real_drivers_match_predictions(pg_sandbox: Any, pki: Any, clean_home: P
         pytest.skip("node or tests/node/node_modules/pg missing: run scripts/setup.sh --test")
     started = time.monotonic()
     mismatches: list[str] = []
-    compared = 0
+    compared = jdbc_compared = 0
+    jar = _pgjdbc_jar()
+    # pgjdbc reads ~/.postgresql from Java's user.home (the passwd entry), not $HOME: only run it where that
+    # directory holds no root.crt, so that the prediction (with the test's empty HOME) applies
+    jdbc = Jdbc(jar) if jar is not None and not Path(pwd.getpwuid(os.geteuid()).pw_dir, ".postgresql",
+                                                      "root.crt").exists() else None
     for profile in PROFILES:
         with pg_sandbox.configured(profile=profile, cert="full"):
             observations: dict[str, Any] = {}
             node_items: list[tuple[Case, str, str]] = []
+            jdbc_items: list[tuple[Case, str, str]] = []
             for case in CASES:
                 url = _url(case, pg_sandbox, pki, tmp_path)
                 environ = {**os.environ, **case.env}
@@ -238,9 +306,14 @@ def test_real_drivers_match_predictions(pg_sandbox: Any, pki: Any, clean_home: P
                     probe_url = f"postgresql://{pg_sandbox.user}@{case.host}:{pg_sandbox.port}/{pg_sandbox.dbname}"
                     observations[case.host] = probe_target(resolve(probe_url, environ=dict(os.environ)), timeout=5)
                 _set_home_root(clean_home, pki, case.home_root)
-                predicted, view = _predict(case, url, observations[case.host], environ)
+                predicted, view = _predict(case, _prediction_url(case, url, pg_sandbox), observations[case.host],
+                                           environ)
                 if case.driver == "node-postgres":
                     node_items.append((case, url, predicted))
+                    continue
+                if case.driver == "pgjdbc":
+                    if jdbc is not None:
+                        jdbc_items.append((case, url, predicted))
                     continue
                 real, message = _run_python(case, url)
                 _set_home_root(clean_home, pki, False)
@@ -249,13 +322,23 @@ def test_real_drivers_match_predictions(pg_sandbox: Any, pki: Any, clean_home: P
                     mismatches.append(f"[{profile}] {case.driver} ?{case.query} {dict(case.env)} home_root="
                                       f"{case.home_root}: predicted {predicted} (as libpq {view.sslmode} "
                                       f"{view.target.settings.get('sslrootcert')}), real {real}: {message}")
+            if jdbc is not None:
+                got = jdbc.run([(u, pg_sandbox.user, pg_sandbox.password.reveal()) for _c, u, _p in jdbc_items])
+                for (case, _u, predicted), (real, message) in zip(jdbc_items, got, strict=True):
+                    compared += 1
+                    jdbc_compared += 1
+                    if real != predicted:
+                        mismatches.append(f"[{profile}] pgjdbc ?{case.query}: predicted {predicted}, real {real}: "
+                                          f"{message}")
             results = _run_node([(c, u) for c, u, _ in node_items], dict(os.environ))
             for (case, _url_text, predicted), (real, message) in zip(node_items, results, strict=True):
                 compared += 1
                 if real != predicted:
                     mismatches.append(f"[{profile}] node ?{case.query} {dict(case.env)} host={case.host}: predicted "
                                       f"{predicted}, real {real}: {message}")
+    if jdbc is not None:
+        jdbc.close()
     elapsed = time.monotonic() - started
-    print(f"driver differential: {compared} comparisons in {elapsed:.1f} s")
+    print(f"driver differential: {compared} comparisons ({jdbc_compared} with pgjdbc) in {elapsed:.1f} s")
     assert compared >= 150, compared
     assert not mismatches, f"{len(mismatches)} of {compared} differ:\n" + "\n".join(mismatches)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dbdoctor.drivers._model import ABSENT, PRESENT, Driver, Param, Row, Source
 
-_MODE = Source("pgjdbc org/postgresql/jdbc/SslMode.java (SslMode.of)", "read")
-_LIBPQ = Source("pgjdbc org/postgresql/ssl/LibPQFactory.java", "read")
-_PROP = Source("pgjdbc org/postgresql/PGProperty.java; docs jdbc.postgresql.org/documentation/use/", "read")
+_MODE = Source("pgjdbc org/postgresql/jdbc/SslMode.java (SslMode.of)", "verified")
+_LIBPQ = Source("pgjdbc org/postgresql/ssl/LibPQFactory.java", "verified")
+_PROP = Source("pgjdbc org/postgresql/PGProperty.java; docs jdbc.postgresql.org/documentation/use/", "verified")
 _CF = Source("pgjdbc org/postgresql/core/v3/ConnectionFactoryImpl.java (enableSSL, tryConnect)", "read")
 
 _MODES = frozenset({"disable", "allow", "prefer", "require", "verify-ca", "verify-full"})
@@ -18,9 +18,9 @@ DRIVER = Driver(
     name="pgjdbc",
     title="PostgreSQL JDBC driver (pgjdbc)",
     language="Java",
-    versions="42.2-42.7",
+    versions="42.2-42.7 (checked: 42.7.13 on OpenJDK 17)",
     default_version="42.7",
-    runs_here=False,
+    runs_here=True,
     url_schemes=("jdbc:postgresql",),
     keyword_strings=False,
     params={
@@ -62,10 +62,15 @@ DRIVER = Driver(
         "hostname_mismatch": "The hostname {host} could not be verified by hostnameverifier "
                              "PgjdbcHostnameVerifier.",
         "ca_file_missing": "Could not open SSL root certificate file {path}.",
+        "cert_untrusted": "SSL error: PKIX path building failed: sun.security.provider.certpath."
+                          "SunCertPathBuilderException: unable to find valid certification path to requested target",
         "param_invalid": "Invalid sslmode value: {value}",
     },
     facts=(
-        ("Property names are case-sensitive; unknown properties are ignored (unconfirmed)", _PROP),
+        ("Property names are case-sensitive; unknown properties are ignored (sslMode=verify-full connects "
+         "with the default prefer)", _PROP),
+        ("The default root file is ~/.postgresql/root.crt under Java's user.home (the passwd entry), not $HOME",
+         _LIBPQ),
         ("ssl=true means verify-full; ssl=false still means prefer", _MODE),
         ("No environment variables are read", _PROP),
     ),
