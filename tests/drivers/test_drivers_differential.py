@@ -92,6 +92,23 @@ def _cases() -> list[Case]:
 
 CASES = _cases()
 
+#: certificate variants (profile managed): the name and chain rules of each driver's TLS stack
+CERTS = ("cn_only", "ip_only", "wildcard", "expired", "self_signed", "no_intermediate")
+CERT_CASES = [
+    Case(driver, query, host=host)
+    for driver, queries in (
+        ("node-postgres", (f"sslmode=verify-full&sslrootcert={RIGHT}", f"uselibpqcompat=true&sslmode=verify-ca&"
+                           f"sslrootcert={RIGHT}", "uselibpqcompat=true&sslmode=require")),
+        ("asyncpg", (f"sslmode=verify-full&sslrootcert={RIGHT}", f"sslmode=verify-ca&sslrootcert={RIGHT}",
+                     "sslmode=require")),
+        ("pgjdbc", (f"sslmode=verify-full&sslrootcert={RIGHT}", f"sslmode=verify-ca&sslrootcert={RIGHT}",
+                    "sslmode=require")),
+    )
+    for query in queries
+    for host in (("localhost", "127.0.0.1") if "verify-full" in query else ("localhost",))
+]
+CONFIGS = [(p, "full", CASES) for p in PROFILES] + [("managed", c, CERT_CASES) for c in CERTS]
+
 #: the driver name dbdoctor is asked about, and the URL scheme the app writes
 DRIVER_OF = {
     "node-postgres": ("node-postgres", "postgresql"),
@@ -289,17 +306,18 @@ def test_real_drivers_match_predictions(pg_sandbox: Any, pki: Any, clean_home: P
     started = time.monotonic()
     mismatches: list[str] = []
     compared = jdbc_compared = 0
+    outcomes: dict[str, set[str]] = {}
     jar = _pgjdbc_jar()
     # pgjdbc reads ~/.postgresql from Java's user.home (the passwd entry), not $HOME: only run it where that
     # directory holds no root.crt, so that the prediction (with the test's empty HOME) applies
     jdbc = Jdbc(jar) if jar is not None and not Path(pwd.getpwuid(os.geteuid()).pw_dir, ".postgresql",
                                                       "root.crt").exists() else None
-    for profile in PROFILES:
-        with pg_sandbox.configured(profile=profile, cert="full"):
+    for profile, cert, cases in CONFIGS:
+        with pg_sandbox.configured(profile=profile, cert=cert):
             observations: dict[str, Any] = {}
             node_items: list[tuple[Case, str, str]] = []
             jdbc_items: list[tuple[Case, str, str]] = []
-            for case in CASES:
+            for case in cases:
                 url = _url(case, pg_sandbox, pki, tmp_path)
                 environ = {**os.environ, **case.env}
                 if case.host not in observations:
@@ -318,8 +336,9 @@ def test_real_drivers_match_predictions(pg_sandbox: Any, pki: Any, clean_home: P
                 real, message = _run_python(case, url)
                 _set_home_root(clean_home, pki, False)
                 compared += 1
+                outcomes.setdefault(case.driver, set()).add(real)
                 if real != predicted:
-                    mismatches.append(f"[{profile}] {case.driver} ?{case.query} {dict(case.env)} home_root="
+                    mismatches.append(f"[{profile}/{cert}] {case.driver} ?{case.query} {dict(case.env)} home_root="
                                       f"{case.home_root}: predicted {predicted} (as libpq {view.sslmode} "
                                       f"{view.target.settings.get('sslrootcert')}), real {real}: {message}")
             if jdbc is not None:
@@ -327,18 +346,22 @@ def test_real_drivers_match_predictions(pg_sandbox: Any, pki: Any, clean_home: P
                 for (case, _u, predicted), (real, message) in zip(jdbc_items, got, strict=True):
                     compared += 1
                     jdbc_compared += 1
+                    outcomes.setdefault(case.driver, set()).add(real)
                     if real != predicted:
-                        mismatches.append(f"[{profile}] pgjdbc ?{case.query}: predicted {predicted}, real {real}: "
+                        mismatches.append(f"[{profile}/{cert}] pgjdbc ?{case.query}: predicted {predicted}, real {real}: "
                                           f"{message}")
             results = _run_node([(c, u) for c, u, _ in node_items], dict(os.environ))
             for (case, _url_text, predicted), (real, message) in zip(node_items, results, strict=True):
                 compared += 1
+                outcomes.setdefault(case.driver, set()).add(real)
                 if real != predicted:
-                    mismatches.append(f"[{profile}] node ?{case.query} {dict(case.env)} host={case.host}: predicted "
+                    mismatches.append(f"[{profile}/{cert}] node ?{case.query} {dict(case.env)} host={case.host}: predicted "
                                       f"{predicted}, real {real}: {message}")
     if jdbc is not None:
         jdbc.close()
     elapsed = time.monotonic() - started
     print(f"driver differential: {compared} comparisons ({jdbc_compared} with pgjdbc) in {elapsed:.1f} s")
     assert compared >= 150, compared
+    # every driver both connects and fails somewhere: the comparisons can tell a wrong prediction apart
+    assert all(seen == {"ok", "fail"} for seen in outcomes.values()), outcomes
     assert not mismatches, f"{len(mismatches)} of {compared} differ:\n" + "\n".join(mismatches)
