@@ -64,6 +64,14 @@ def test_env_shell_output_sourced_by_bash(tmp_path: Path) -> None:
     assert got == pw
 
 
+def test_env_k8s_secret_name_is_validated(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": "postgresql://app:pw@db/app"}
+    r = run("env", "--format", "k8s", "--name", "Bad_Name", home=tmp_path, env=env)
+    assert r.returncode == 2 and "Kubernetes object name" in r.stderr and r.stdout == ""
+    r = run("env", "--format", "k8s", "--name", "app-db", home=tmp_path, env=env)
+    assert r.returncode == 0 and 'name: "app-db"' in r.stdout
+
+
 def test_env_compose(tmp_path: Path) -> None:
     f = tmp_path / ".env"
     f.write_text('DB_HOST=db.internal\nDB_PORT=6432\nDB_USER=app\nDB_PASSWORD="p@ss:w/rd#1"\nDB_NAME=app\n')

@@ -58,9 +58,14 @@ def env(target: str | None, style: str, fmt: str, renames: tuple[str, ...], secr
       dbdoctor env --format k8s --name app-db > secret.yaml
       dbdoctor env --compose --env-file .env --format shell
     """
+    import re
+
     from dbdoctor import envgen
     from dbdoctor.errors import UsageError
 
+    if fmt == "k8s" and not re.fullmatch(r"[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?", secret_name):
+        raise UsageError(f"--name {secret_name!r} is not a valid Kubernetes object name",
+                         "use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit")
     environ = dict(os.environ)
     if do_compose:
         if target is not None:
