@@ -301,3 +301,21 @@ def test_run_time_effective_settings_and_string_overrides(tmp_path: Path) -> Non
     assert "pw9x" not in json.dumps(r.to_dict())
     (tmp_path / "empty").mkdir()
     assert scan(tmp_path / "empty", environ={}, home=tmp_path).effective == {}
+
+
+def test_readers_survive_arbitrary_file_contents(tmp_path: Path) -> None:
+    """Garbage in every file kind: no exception, only what can be read."""
+    rng = random.Random(1234)
+    pieces = ["services:", "  web:", "    environment:", "      - ", "DATABASE_URL", "=", ": ", "'", '"', "\\",
+              "${", "}", "&a", "*a", "<<", "- ", "\t", "\n", "postgresql://", "@", ":", "[", "]", "{", "#", "é",
+              "DATABASES = {", "os.environ[", "env(", ")", "url = env(\"", "spring.datasource.url="]
+    for i in range(30):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 200)))
+        root = tmp_path / f"g{i}"
+        _write(root, {".env": text, "docker-compose.yml": text, "config/database.yml": text, "settings.py": text,
+                      "schema.prisma": text, "application.properties": text, "application.yml": text,
+                      "pg_service.conf": text, ".pgpass": text})
+        scan(root, environ={}, home=tmp_path / "nohome")
+    root = tmp_path / "deep"
+    _write(root, {"settings.py": "DATABASES = " + "[" * 100_000 + "]" * 100_000 + "\n"})
+    assert scan(root, environ={}, home=tmp_path / "nohome").entries == ()

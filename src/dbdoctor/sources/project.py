@@ -30,6 +30,7 @@ import ast
 import dataclasses
 import os
 import re
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -548,8 +549,10 @@ def _django(root: Path) -> list[Entry]:
         if text is None or ("DATABASES" not in text and "dj_database_url" not in text):
             continue
         try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError):
+            with warnings.catch_warnings():  # the user's invalid escapes are not dbdoctor's warnings
+                warnings.simplefilter("ignore")
+                tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         rel = p.relative_to(root).as_posix()
         for node in ast.walk(tree):
