@@ -108,6 +108,11 @@ def _password(d: MyDiagnosis) -> tuple[str, str]:
             " (MariaDB gives the same answer to an account created REQUIRE X509 when no client certificate is "
             "sent: if this account has one, set ssl-cert and ssl-key.)"
         )
+    if not d.transport.tls_offered and d.transport.unreachable_cause is None:
+        x509 = (
+            " (MariaDB gives the same answer to an account created REQUIRE SSL or REQUIRE X509, which can never log "
+            "in to a server that offers no TLS: if this account has such a clause, enable TLS on the server.)"
+        )
     return (
         f"{_where(d)} refused the user {d.target.settings.get('user')!r} with these credentials.{extra}{x509}{_said(d)}",
         "Check the password (and its source: see provenance); URL-encode special characters.",
@@ -311,7 +316,13 @@ def _make(code: str, cause: str, title: str, build: Callable[[MyDiagnosis], tupl
         return (rule.finding(detail=detail, fix=fix),)
 
     rule = Rule(
-        code=code, cause=cause, severity="error", title=title, doc=__doc__ or "", check=check, stage="check-mysql"
+        code=code,
+        cause=cause,
+        severity="error",
+        title=title,
+        doc=__doc__ or "",
+        check=check,
+        stage="check-mysql",
     )
     return rule
 

@@ -1,0 +1,334 @@
+"""Differential truth for ``dbdoctor check`` on MySQL/MariaDB: certificate variants × server TLS policy × account
+policy × client settings, on the MariaDB sandbox.
+
+For every server configuration and client identity (account, host name, password, client certificate):
+
+- the truth is what the scenario was built to have (:func:`truth`: from the profile, the certificate variant and
+  the account's REQUIRE clause, written down here without looking at dbdoctor);
+- the real clients must agree with it: PyMySQL through its own documented options in all five modes, and the
+  ``mariadb`` command-line client in the three modes it can express (``--skip-ssl``; default; ``--ssl-ca
+  --ssl-verify-server-cert``). A disagreement here means the scenario is wrong, not dbdoctor;
+- dbdoctor, run once per user ssl-mode, must predict every mode's outcome and cause as built, give the verdict the
+  real clients give in that mode, and name the built root cause. ``unknown`` is accepted only where dbdoctor may
+  not send the password (its own connection never reached authentication and no TLS attempt at least as safe as
+  the user's own was possible), and then only with cause ``password_untested``.
+
+Not covered here, said plainly: an account created ``REQUIRE X509`` connecting over TLS without a client
+certificate gets MariaDB's plain ``1045``, the same as a wrong password; dbdoctor reports ``password_failed`` with
+a hint, not ``client_cert_required`` (test_x509_without_certificate_is_reported_as_password_with_a_hint). Nor is
+a ``REQUIRE SSL`` account on a server without TLS (it can never log in, and its 1045 cannot be told from a wrong
+password without TLS): left out of the tls_off configuration, checked for its hint in
+test_require_ssl_account_without_server_tls_gets_a_hint.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pymysql
+import pytest
+
+from dbdoctor.pipeline import CheckInput
+from dbdoctor.pipeline_mysql import check
+from dbdoctor.sandbox import SandboxServer
+
+pytestmark = pytest.mark.server
+
+MODES = ("DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY")
+CLI_MODES = ("DISABLED", "PREFERRED", "VERIFY_IDENTITY")
+PROTECTION = {m: i for i, m in enumerate(MODES)}
+
+CHAIN = {
+    "expired": "cert_expired",
+    "not_yet_valid": "cert_not_yet_valid",
+    "self_signed": "cert_self_signed",
+    "no_intermediate": "cert_chain_incomplete",
+    "other_ca": "cert_untrusted",
+}
+#: names each variant carries that a client can connect by here (see dbdoctor.sandbox.certs.CERT_VARIANTS)
+NAMES = {
+    "cn_only": set(),  # CN=db.example.test only
+    "ip_only": {"127.0.0.1"},
+    "wildcard": set(),  # *.example.test
+}
+FULL_NAMES = {"localhost", "127.0.0.1"}
+
+CONFIGS: list[tuple[str, str]] = (
+    [
+        ("managed", c)
+        for c in (
+            "full",
+            "cn_only",
+            "ip_only",
+            "wildcard",
+            "expired",
+            "not_yet_valid",
+            "self_signed",
+            "no_intermediate",
+            "other_ca",
+        )
+    ]
+    + [("tls_offered", c) for c in ("full", "cn_only", "expired", "other_ca")]
+    + [("tls_off", "full")]
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Identity:
+    user: str
+    host: str
+    password_ok: bool = True
+    client_cert: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.user}@{self.host}{'' if self.password_ok else ' wrong-pw'}{' +cert' if self.client_cert else ''}"
+
+
+IDENTITIES = (
+    Identity("app", "localhost"),
+    Identity("app", "127.0.0.1"),
+    Identity("app", "localhost", password_ok=False),
+    Identity("app_ssl", "localhost"),
+    Identity("app_x509", "localhost", client_cert=True),
+)
+
+
+def user_modes(ident: Identity) -> tuple[str, ...]:
+    return MODES if ident == IDENTITIES[0] else ("DISABLED", "VERIFY_IDENTITY")
+
+
+# --- the truth, from the construction ------------------------------------------------------------------------
+
+
+def name_cause(cert: str, host: str) -> str | None:
+    names = NAMES.get(cert, FULL_NAMES)
+    if host in names:
+        return None
+    return "ip_address_mismatch" if host[0].isdigit() else "hostname_mismatch"
+
+
+def truth(profile: str, cert: str, ident: Identity, mode: str) -> str | None:
+    """The cause a client in ``mode`` fails with, None when it connects."""
+    offered = profile != "tls_off"
+    tls = mode != "DISABLED" and (mode != "PREFERRED" or offered)
+    if tls and not offered:
+        return "server_ssl_unsupported"
+    if tls and mode in ("VERIFY_CA", "VERIFY_IDENTITY") and cert in CHAIN:
+        return CHAIN[cert]
+    if tls and mode == "VERIFY_IDENTITY" and name_cause(cert, ident.host):
+        return name_cause(cert, ident.host)
+    if not ident.password_ok:
+        return "password_failed"
+    if not tls and (profile == "managed" or ident.user in ("app_ssl", "app_x509")):
+        return "server_requires_ssl"
+    return None
+
+
+def may_be_unknown(profile: str, cert: str, ident: Identity, user_mode: str) -> bool:
+    """dbdoctor may leave a mode unknown only when the user's own connection never reached authentication and no
+    TLS attempt at least as safe as the user's own was possible (the chain does not verify against the CA, and
+    the user's mode verifies)."""
+    reached = truth(profile, cert, ident, user_mode) not in (
+        "server_ssl_unsupported",
+        *CHAIN.values(),
+        "hostname_mismatch",
+        "ip_address_mismatch",
+    )
+    if reached:
+        return False
+    offered = profile != "tls_off"
+    chain_ok = cert not in CHAIN
+    return not (offered and (chain_ok or PROTECTION[user_mode] <= PROTECTION["REQUIRED"]))
+
+
+# --- the real clients ------------------------------------------------------------------------------------------
+
+
+def password(srv: SandboxServer, ident: Identity) -> str:
+    return srv.password.reveal() if ident.password_ok else "not-" + srv.password.reveal()
+
+
+def real_pymysql(srv: SandboxServer, ident: Identity, mode: str) -> bool:
+    """PyMySQL through its own documented options (not dbdoctor's code)."""
+    kw: dict[str, Any] = {}
+    cert = (
+        {"ssl_cert": str(srv.pki.client_cert), "ssl_key": str(srv.pki.client_key)}
+        if ident.client_cert
+        else {}
+    )
+    if mode == "DISABLED":
+        kw["ssl_disabled"] = True
+    elif mode == "PREFERRED":
+        kw.update(cert)  # PyMySQL has no PREFERRED with a client certificate: used only on TLS servers here
+    elif mode == "REQUIRED":
+        ssl: dict[str, Any] = {"check_hostname": False}
+        if ident.client_cert:
+            ssl.update(cert=cert["ssl_cert"], key=cert["ssl_key"])
+        kw["ssl"] = ssl
+    elif mode == "VERIFY_CA":
+        kw.update(ssl_ca=str(srv.ca_file), ssl_verify_cert=True, **cert)
+    else:
+        kw.update(ssl_ca=str(srv.ca_file), ssl_verify_identity=True, **cert)
+    try:
+        conn = pymysql.connect(
+            host=ident.host,
+            port=srv.port,
+            user=ident.user,
+            password=password(srv, ident),
+            database="app",
+            connect_timeout=5,
+            **kw,
+        )
+    except pymysql.err.MySQLError:
+        return False
+    conn.close()
+    return True
+
+
+def real_cli(srv: SandboxServer, ident: Identity, mode: str, defaults: Path) -> bool:
+    """The mariadb command-line client; the password goes through a 0600 option file, never argv."""
+    defaults.write_text(f"[client]\npassword={password(srv, ident)}\n")
+    defaults.chmod(0o600)
+    argv = [
+        "mariadb",
+        f"--defaults-file={defaults}",
+        "--protocol=TCP",
+        "-h",
+        ident.host,
+        "-P",
+        str(srv.port),
+        "-u",
+        ident.user,
+        "--connect-timeout=5",
+        "-e",
+        "SELECT 1",
+        "app",
+    ]
+    if mode == "DISABLED":
+        argv.insert(2, "--skip-ssl")
+    elif mode == "VERIFY_IDENTITY":
+        argv[2:2] = [f"--ssl-ca={srv.ca_file}", "--ssl-verify-server-cert"]
+    if ident.client_cert and mode != "DISABLED":
+        argv[2:2] = [f"--ssl-cert={srv.pki.client_cert}", f"--ssl-key={srv.pki.client_key}"]
+    proc = subprocess.run(
+        argv,
+        capture_output=True,
+        text=True,
+        timeout=20,
+        env={"PATH": os.environ["PATH"], "HOME": "/nonexistent"},
+    )
+    return proc.returncode == 0
+
+
+def dbdoctor(srv: SandboxServer, ident: Identity, mode: str) -> dict[str, Any]:
+    q = f"ssl-mode={mode}&ssl-ca={srv.ca_file}"
+    if ident.client_cert:
+        q += f"&ssl-cert={srv.pki.client_cert}&ssl-key={srv.pki.client_key}"
+    url = f"mysql://{ident.user}:{password(srv, ident)}@{ident.host}:{srv.port}/app?{q}"
+    d = check(CheckInput(text=url, environ={"HOME": "/nonexistent"}, timeout=10)).to_dict()
+    assert srv.password.reveal() not in json.dumps(d)
+    return d
+
+
+# --- the suite -------------------------------------------------------------------------------------------------
+
+COUNTS: dict[str, int] = {}
+
+
+@pytest.fixture(scope="module")
+def defaults_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    if shutil.which("mariadb") is None:
+        pytest.skip("the mariadb command-line client is not installed")
+    yield tmp_path_factory.mktemp("mariadb-cli") / "client.cnf"
+
+
+@pytest.mark.parametrize(("profile", "cert"), CONFIGS, ids=[f"{p}-{c}" for p, c in CONFIGS])
+def test_configuration(mariadb_sandbox: SandboxServer, defaults_file: Path, profile: str, cert: str) -> None:
+    srv = mariadb_sandbox
+    problems: list[str] = []
+    n = 0
+    with srv.configured(profile=profile, cert=cert):
+        for ident in IDENTITIES:
+            if profile == "tls_off" and ident.user != "app":
+                continue
+            built = {m: truth(profile, cert, ident, m) for m in MODES}
+            # 1. the real clients agree with the construction
+            real = {m: real_pymysql(srv, ident, m) for m in MODES}
+            cli = {m: real_cli(srv, ident, m, defaults_file) for m in CLI_MODES}
+            for m in MODES:
+                n += 1
+                if real[m] != (built[m] is None):
+                    problems.append(
+                        f"{ident.label} {m}: PyMySQL {'ok' if real[m] else 'fails'}, built {built[m]}"
+                    )
+            for m in CLI_MODES:
+                n += 1
+                if cli[m] != (built[m] is None):
+                    problems.append(
+                        f"{ident.label} {m}: mariadb CLI {'ok' if cli[m] else 'fails'}, built {built[m]}"
+                    )
+            # 2. dbdoctor agrees with both, for each ssl-mode the user might have set
+            for um in user_modes(ident):
+                d = dbdoctor(srv, ident, um)
+                n += 2
+                if (d["verdict"] == "ok") != real[um] or (um in cli and (d["verdict"] == "ok") != cli[um]):
+                    problems.append(f"{ident.label} user {um}: verdict {d['verdict']}, PyMySQL {real[um]}")
+                if d["cause"] != built[um]:
+                    problems.append(f"{ident.label} user {um}: cause {d['cause']}, built {built[um]}")
+                for m in MODES:
+                    got = d["modes"][m]
+                    n += 1
+                    if got["outcome"] == "unknown":
+                        if not (
+                            may_be_unknown(profile, cert, ident, um) and got["cause"] == "password_untested"
+                        ):
+                            problems.append(
+                                f"{ident.label} user {um}: {m} unknown ({got['cause']}), built {built[m]}"
+                            )
+                        continue
+                    want = ("ok", None) if built[m] is None else ("fail", built[m])
+                    if (got["outcome"], got["cause"]) != want:
+                        problems.append(
+                            f"{ident.label} user {um}: {m} {got['outcome']} ({got['cause']}), built {want}"
+                        )
+    COUNTS[f"{profile}-{cert}"] = n
+    assert not problems, f"{len(problems)} of {n}:\n" + "\n".join(problems)
+
+
+def test_enough_comparisons() -> None:
+    """Comparisons per configuration, counted statically: real clients 8 per identity, dbdoctor 7 per check."""
+    total = 0
+    for profile, _cert in CONFIGS:
+        for ident in IDENTITIES:
+            if profile == "tls_off" and ident.user != "app":
+                continue
+            total += len(MODES) + len(CLI_MODES) + len(user_modes(ident)) * (2 + len(MODES))
+    assert total >= 200, total
+    if len(COUNTS) == len(CONFIGS):  # the whole module ran: the runtime count agrees
+        assert sum(COUNTS.values()) == total
+
+
+def test_x509_without_certificate_is_reported_as_password_with_a_hint(mariadb_sandbox: SandboxServer) -> None:
+    srv = mariadb_sandbox
+    ident = Identity("app_x509", "localhost")
+    with srv.configured("tls_offered"):
+        assert not real_pymysql(srv, ident, "VERIFY_IDENTITY")
+        d = dbdoctor(srv, ident, "VERIFY_IDENTITY")
+    assert (d["verdict"], d["cause"]) == ("fail", "password_failed")
+    assert "REQUIRE X509" in d["findings"][0]["detail"]
+
+
+def test_require_ssl_account_without_server_tls_gets_a_hint(mariadb_sandbox: SandboxServer) -> None:
+    srv = mariadb_sandbox
+    with srv.configured("tls_off"):
+        d = dbdoctor(srv, Identity("app_ssl", "localhost"), "DISABLED")
+    assert (d["verdict"], d["cause"]) == ("fail", "password_failed")
+    assert "REQUIRE SSL" in d["findings"][0]["detail"]
