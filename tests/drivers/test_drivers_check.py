@@ -173,3 +173,32 @@ def test_parse_with_project(home: Path, tmp_path: Path) -> None:
     assert data["effective"]["driver"] == "prisma"
     assert data["effective"]["sslmode"] == "prefer"
     assert "schema.prisma" in data["effective"]["driver_assumed_because"]
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("profile", ["managed", "plain_only"])
+def test_mode_matrix_in_the_drivers_semantics(pg_sandbox: Any, pki: Any, home: Path, profile: str) -> None:
+    """check's ``modes`` with --driver: each libpq mode name written as the driver's own setting, as the real
+    driver does it (node-postgres and asyncpg, every mode)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_drivers_differential import Case, _node_ready, _run_node, _run_python
+
+    if not _node_ready():
+        pytest.skip("node-postgres not installed (scripts/setup.sh --test)")
+    from dbdoctor.modes import PG_MODES
+
+    with pg_sandbox.configured(profile=profile):
+        for driver, query in (("node-postgres", "sslmode=require"), ("asyncpg", f"sslmode=verify-ca&sslrootcert={pki.root_ca}")):
+            report = check(CheckInput(text=_url(pg_sandbox, query), environ=dict(os.environ), driver=driver, timeout=8))
+            cases = [(Case(driver, ""), _url(pg_sandbox, f"{query.split('&', 1)[1] + '&' if '&' in query else ''}sslmode={m}"))
+                     for m in PG_MODES]
+            if driver == "node-postgres":
+                real = [r[0] for r in _run_node(cases, dict(os.environ))]
+            else:
+                real = [_run_python(c, u)[0] for c, u in cases]
+            predicted = [report.modes[m].outcome for m in PG_MODES]
+            known = [(p, r) for p, r in zip(predicted, real, strict=True) if p != "unknown"]
+            assert all(p == r for p, r in known), (driver, profile, predicted, real)
+            assert len(known) >= 3, (driver, profile, predicted)  # unknown: password not sent weaker

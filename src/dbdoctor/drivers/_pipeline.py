@@ -19,7 +19,7 @@ from dbdoctor.drivers import Choice, DriverView, choose, libpq_base, translate, 
 from dbdoctor.errors import TargetParseError
 from dbdoctor.modes import AuthKnowledge, predict_mode
 from dbdoctor.probe.observations import Observations
-from dbdoctor.report import Finding, Report, sort_findings
+from dbdoctor.report import Finding, ModeResult, Report, sort_findings
 from dbdoctor.target import Target
 
 
@@ -122,7 +122,9 @@ def finish(
         verdict, cause = "fail", predicted.cause
         if view.server_refuses is not None:
             driver_error = view.server_refuses[1]
+    modes = report.modes
     if view.driver != "libpq":
+        modes = _driver_modes(prepared, obs, auth, environ) or modes
         libpq, libpq_cause = _libpq_outcome(prepared, obs, auth, environ)
         tls_cause = cause is not None and (cause.startswith(("cert_", "ca_file")) or cause in (
             "hostname_mismatch", "ip_address_mismatch", "system_ca_missing", "server_ssl_unsupported"))
@@ -152,12 +154,50 @@ def finish(
             ))
     return dataclasses.replace(
         report,
+        modes=modes,
         effective=effective,
         verdict=verdict,
         cause=cause,
         findings=sort_findings(findings),
         driver_error=driver_error,
     )
+
+
+def _driver_modes(
+    prepared: Prepared, obs: Observations, auth: AuthKnowledge, environ: Mapping[str, str]
+) -> dict[str, ModeResult] | None:
+    """The mode matrix in the driver's semantics: for each libpq mode name written as the driver's own mode
+    setting (everything else as the user has it), what the driver would do."""
+    from dbdoctor.drivers import get
+    from dbdoctor.drivers._oracle import address_facts_for, predict
+    from dbdoctor.modes import PG_MODES
+
+    view = prepared.view
+    if view is None or prepared.text is None:
+        return None
+    d = get(view.driver)
+    written = written_params(prepared.text)
+    keys = [k for k, p in d.params.items() if p.libpq == "sslmode" and p.verdict == "read"]
+    written_keys = [k for k, _ in written if k in keys]
+    if scheme_driver_variant(prepared.text) == "asyncpg-sqlalchemy":
+        keys = ["ssl"]
+    key = written_keys[-1] if written_keys else ("sslmode" if "sslmode" in keys else (keys[0] if keys else None))
+    if key is None:
+        return None
+    out: dict[str, ModeResult] = {}
+    for mode in PG_MODES:
+        changed = [(k, v) for k, v in written if k != key] + [(key, mode)]
+        v = translate(view.target, view.driver, view.version, written=changed, environ=environ,
+                      because=view.because)
+        addresses, root = address_facts_for(v, obs, environ)
+        out[mode] = predict(v, addresses, root, auth)
+    return out
+
+
+def scheme_driver_variant(text: str) -> str | None:
+    from dbdoctor.drivers import scheme_of
+
+    return "asyncpg-sqlalchemy" if scheme_of(text) == "postgresql+asyncpg" else None
 
 
 def _libpq_form(view: DriverView) -> str:
