@@ -81,6 +81,9 @@ ADDED_CAUSES: Final[Mapping[str, str]] = MappingProxyType(
         "probe_incomplete": (
             "(only as the cause of an `unknown` mode outcome) the probe could not reach the layer that decides it"
         ),
+        "server_starting": (
+            "the server is starting up, shutting down or recovering and does not accept connections yet (57P03)"
+        ),
         "password_untested": (
             "(only as the cause of an `unknown` mode outcome) the server asks for a password there, and dbdoctor "
             "did not send it over that kind of connection, so it cannot say whether it is accepted"

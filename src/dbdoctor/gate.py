@@ -39,6 +39,12 @@ FIRST_DELAY: Final = 0.25
 MAX_DELAY: Final = 5.0
 #: the diagnosis is skipped when less than this is left of the deadline (the catalog names the cause instead)
 MIN_DIAGNOSIS: Final = 0.5
+#: cannot_connect_now: "the database system is starting up" (or shutting down, or in recovery); errcodes.txt
+SQLSTATE_CANNOT_CONNECT_NOW: Final = "57P03"
+STARTING_FIX: Final = (
+    "Wait until the server has started (dbdoctor preflight --wait SECONDS retries until it accepts "
+    "connections); if it stays like this, the server's log says why it is restarting or still recovering."
+)
 #: a retry line shows at most this much of the driver's message
 MAX_MESSAGE: Final = 200
 
@@ -197,7 +203,9 @@ def quick_cause(
     if len(message) > MAX_MESSAGE:
         message = message[: MAX_MESSAGE - 3] + "..."
     matches = match_message(driver.message or "")
-    if matches:
+    if driver.sqlstate == SQLSTATE_CANNOT_CONNECT_NOW:
+        cause, fix = "server_starting", STARTING_FIX
+    elif matches:
         cause, fix = matches[0].cause, _one_line(matches[0].fix)
     elif driver.timed_out:
         cause, fix = "connect_timeout", None
@@ -281,12 +289,15 @@ def run(
                     target=shown_target,
                 )
         elif report.cause is not None:
-            cause = report.cause
             finding = next((f for f in report.findings if f.cause == report.cause), None)
             corrected = report.corrected
             if finding is not None:
+                cause = report.cause
                 problem = _one_line(finding.detail)
                 fix = _one_line(finding.fix.replace("the corrected string below", "the corrected string"))
+            elif cause == "unknown":
+                # no rule explains it and the message catalog did not either: the diagnosis' classification
+                cause = report.cause
     return PreflightResult(
         ok=False, settings=settings, phase=phase_name, elapsed_ms=(time.monotonic() - started) * 1000,
         attempts=attempts, driver=driver, cause=cause, problem=problem, fix=fix, finding=finding,

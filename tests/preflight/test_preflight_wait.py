@@ -140,3 +140,22 @@ def test_cli_wait_gives_up_with_the_cause(probe: Probe) -> None:
     assert len(lines) == len(retry_lines) + 1
     assert took < 2 + 3 + 3
     assert_clean(proc.stderr, probe.password)
+
+
+def test_a_server_still_starting_is_named(tmp_path: Any) -> None:
+    """PostgreSQL answers 57P03 "the database system is starting up" while it starts (the listener sends that
+    exact ErrorResponse): each retry and the final line say server_starting, not a settings problem."""
+    from fix_listeners import Listener, error_response, fake_postgres
+
+    lst = Listener(fake_postgres(b"N", error_response("57P03", "the database system is starting up")))
+    retries: list[Retry] = []
+    try:
+        result = run(f"host=127.0.0.1 port={lst.port} user=app dbname=app sslmode=prefer",
+                     environ={"HOME": str(tmp_path)}, timeout=4, wait=1.0, on_retry=retries.append)
+    finally:
+        lst.close()
+    assert not result.ok
+    assert retries and {r.cause for r in retries} == {"server_starting"}
+    assert result.cause == "server_starting"
+    assert result.line().startswith("preflight failed (server_starting)")
+    assert "--wait" in (result.fix or "")
