@@ -238,3 +238,21 @@ def test_tls_version_with_another_libpq_loaded(probe: Probe, first: str) -> None
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert SUCCESS.fullmatch(proc.stdout.strip()), proc.stdout
+
+
+def test_success_path_imports_no_diagnosis(probe: Probe) -> None:
+    """An app calls the preflight at every start: on success nothing of the pipeline, the rules, the message
+    catalog, click or rich is imported."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, dbdoctor\n"
+        "result = dbdoctor.preflight()\n"
+        "heavy = ('dbdoctor.pipeline', 'dbdoctor.rules', 'dbdoctor.catalog', 'dbdoctor.explain', 'click', 'rich')\n"
+        "print(result.ok, sorted(m for m in sys.modules if m.split('.')[0] in heavy or m.startswith(heavy)))\n"
+    )
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ["HOME"], "DATABASE_URL": probe.url()}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "True []"
