@@ -44,6 +44,8 @@ class Scenario:
     undo_sql: tuple[str, ...] = ()
     #: environment variables for both dbdoctor and libpq (SSL_CERT_FILE ...)
     env: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: the app's driver (``--driver``); None: libpq
+    driver: str | None = None
 
 
 def S(name: str, cause: str | None, profile: str = "managed", cert: str = "full", **client: Any) -> Scenario:
@@ -53,7 +55,9 @@ def S(name: str, cause: str | None, profile: str = "managed", cert: str = "full"
     server_sql = tuple(client.pop("server_sql", ()))
     undo_sql = tuple(client.pop("undo_sql", ()))
     env = dict(client.pop("env", {}))
-    return Scenario(name, cause, client, profile, cert, home_root, unknown, listener, server_sql, undo_sql, env)
+    driver = client.pop("driver", None)
+    return Scenario(name, cause, client, profile, cert, home_root, unknown, listener, server_sql, undo_sql, env,
+                    driver)
 
 
 #: Where the user's own settings never reach the password prompt, dbdoctor tests the password only over a
@@ -315,17 +319,20 @@ def _server_state(srv: Any, sc: Scenario) -> Iterator[None]:
     def run(statements: tuple[str, ...]) -> None:
         if not statements:
             return
-        before = loaded_at()
         with psycopg.connect(srv.admin_conninfo(), autocommit=True) as conn:
             for stmt in statements:
                 conn.execute(stmt)  # type: ignore[arg-type]
-            conn.execute("SELECT pg_reload_conf()")
+            row = conn.execute("SELECT clock_timestamp(), pg_reload_conf()").fetchone()
+            asked = row[0] if row else None
         import time
 
-        # the postmaster re-reads its files after the signal, asynchronously: a new backend inherits the new
-        # load time once it has (the sandbox's reconfigure waits the same way)
+        # the postmaster re-reads its files (and its TLS context) after the signal, asynchronously; a new backend
+        # inherits the load time of the postmaster's last reload: wait until it is later than the request
         deadline = time.monotonic() + 10
-        while loaded_at() == before and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
+            got = loaded_at()
+            if asked is None or (got is not None and got >= asked):
+                break
             time.sleep(0.02)
 
     run(sc.server_sql)
@@ -349,7 +356,8 @@ def run_scenario(
     with srv.configured(profile=sc.profile, cert=sc.cert), _server_state(srv, sc):
         settings = _settings(sc, srv, pki, tmp, ports)
         text = make_conninfo("", **settings)
-        report = check(CheckInput(text=text, environ=dict(os.environ), timeout=4 if sc.listener else 8))
+        report = check(CheckInput(text=text, environ=dict(os.environ), timeout=4 if sc.listener else 8,
+                                  driver=sc.driver))
         verdict, message = _real(settings) if real else ("", None)
         modes = {m: _real({**settings, "sslmode": m})[0] for m in PG_MODES} if real else {}
     return Outcome(report, settings, verdict, message, modes)
