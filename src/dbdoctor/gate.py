@@ -226,7 +226,8 @@ def run(
     phase: str | None = None,
     on_retry: Callable[[Retry], None] | None = None,
 ) -> PreflightResult:
-    """The preflight, returning its result whatever the connection does.
+    """The preflight, returning its result whatever the connection does. ``on_retry`` is called before each
+    retry; without it each retry is logged as a warning on the ``dbdoctor.preflight`` logger.
 
     Raises only for input that cannot be used: ``errors.TargetParseError`` (libpq rejects the target) and
     ``errors.SourceFileError`` (an unreadable dotenv or service file). Without ``wait`` nothing outlives
@@ -257,9 +258,8 @@ def run(
         if wait <= 0 or now >= wait_until:
             break
         delay = min(MAX_DELAY, FIRST_DELAY * 2 ** (attempts - 1), wait_until - now)
-        if on_retry is not None:
-            cause, problem, _fix = quick_cause(resolved, driver, env, phase)
-            on_retry(Retry(attempts, cause, problem, delay, now - started))
+        cause, problem, _fix = quick_cause(resolved, driver, env, phase)
+        (on_retry or _log_retry)(Retry(attempts, cause, problem, delay, now - started))
         time.sleep(delay)
 
     diagnosis_until = (time.monotonic() + timeout) if wait > 0 else (started + timeout)
@@ -303,6 +303,13 @@ def run(
         attempts=attempts, driver=driver, cause=cause, problem=problem, fix=fix, finding=finding,
         corrected=corrected, target=shown_target,
     )
+
+
+def _log_retry(retry: Retry) -> None:
+    """Without ``on_retry``, each retry is a warning on the ``dbdoctor.preflight`` logger."""
+    import logging
+
+    logging.getLogger("dbdoctor.preflight").warning("%s", retry.line())
 
 
 def _phase(environ: Mapping[str, str], phase: str | None) -> str:

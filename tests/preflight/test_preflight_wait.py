@@ -159,3 +159,20 @@ def test_a_server_still_starting_is_named(tmp_path: Any) -> None:
     assert result.cause == "server_starting"
     assert result.line().startswith("preflight failed (server_starting)")
     assert "--wait" in (result.fix or "")
+
+
+def test_library_wait_logs_each_retry(tmp_path: Any, caplog: pytest.LogCaptureFixture) -> None:
+    """dbdoctor.preflight(wait=...) without a callback: each retry is a warning on the dbdoctor.preflight logger."""
+    import dbdoctor
+    from dbdoctor.errors import PreflightError
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    caplog.set_level("WARNING", logger="dbdoctor.preflight")
+    with pytest.raises(PreflightError) as info:
+        dbdoctor.preflight(f"host=127.0.0.1 port={port} user=app dbname=app", environ={"HOME": str(tmp_path)},
+                           timeout=2, wait=0.6)
+    logged = [r.getMessage() for r in caplog.records if r.name == "dbdoctor.preflight"]
+    assert logged and all("(connection_refused)" in m for m in logged)
+    assert str(info.value).startswith("preflight failed (connection_refused)")
