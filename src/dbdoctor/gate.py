@@ -279,9 +279,10 @@ def run(
                 phase=phase,
             )
         )
-        if report.verdict == "ok":
+        left = diagnosis_until - time.monotonic()
+        if report.verdict == "ok" and left >= MIN_DIAGNOSIS:
             # it works now (a server that just came up): say so with a real connection of the user's own
-            again = attempt_psycopg(resolved, timeout=max(1.0, diagnosis_until - time.monotonic()))
+            again = attempt_psycopg(resolved, timeout=left)
             if again.ok:
                 return PreflightResult(
                     ok=True, settings=settings, phase=phase_name,
