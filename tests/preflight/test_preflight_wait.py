@@ -176,3 +176,20 @@ def test_library_wait_logs_each_retry(tmp_path: Any, caplog: pytest.LogCaptureFi
     logged = [r.getMessage() for r in caplog.records if r.name == "dbdoctor.preflight"]
     assert logged and all("(connection_refused)" in m for m in logged)
     assert str(info.value).startswith("preflight failed (connection_refused)")
+
+
+def test_nothing_outlives_the_timeout(tmp_path: Any) -> None:
+    """A listener that never answers: without --wait the whole preflight, diagnosis included, ends by --timeout."""
+    from fix_listeners import Listener, silent
+
+    lst = Listener(silent)
+    try:
+        started = time.monotonic()
+        result = run(f"host=127.0.0.1 port={lst.port} user=app dbname=app sslmode=require",
+                     environ={"HOME": str(tmp_path)}, timeout=2.5)
+        took = time.monotonic() - started
+    finally:
+        lst.close()
+    assert not result.ok
+    assert result.cause == "connect_timeout"
+    assert took < 2.5 + 0.6
