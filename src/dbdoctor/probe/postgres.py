@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
-import functools
 import getpass
 import os
 import re
@@ -521,68 +520,21 @@ def _server_version(num: int) -> str:
 
 
 def _ssl_attributes(conn: Any) -> tuple[str | None, str | None]:
-    """TLS version and cipher of the driver's own connection.
+    """TLS version and cipher of the driver's own connection, from the server's pg_stat_ssl view for this backend
+    (one round trip, only when the connection is encrypted).
 
-    psycopg 3.3 does not expose PQsslAttribute, so ask libpq through ctypes on the very PGconn (in the libpq
-    psycopg loaded), and fall back to the server's pg_stat_ssl view for this backend."""
-    fn = _pq_ssl_attribute()
-    if fn is not None:
-        try:
-            ptr = conn.pgconn.pgconn_ptr
-            v, c = fn(ptr, b"protocol"), fn(ptr, b"cipher")
-            if v:
-                return v.decode(), (c.decode() if c else None)
-        except Exception:
-            pass
+    psycopg 3.3 exposes ``ssl_in_use`` but not PQsslAttribute. Calling PQsslAttribute through ctypes was tried
+    and dropped: with psycopg2-binary in the same process (its own libpq and OpenSSL) it crashed the process,
+    and a preflight runs inside the user's app."""
     try:
+        if not conn.pgconn.ssl_in_use:
+            return None, None
         row = conn.execute("SELECT version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()").fetchone()
     except Exception:
         return None, None
     if not row:
         return None, None
     return (str(row[0]) if row[0] else None), (str(row[1]) if row[1] else None)
-
-
-@functools.cache
-def _pq_ssl_attribute() -> Any:
-    """libpq's PQsslAttribute from the libpq psycopg loaded (the binary wheel bundles its own), or None."""
-    import ctypes
-
-    from psycopg import pq
-
-    # several libpq builds can be loaded at once (psycopg2-binary bundles its own): calling another build's
-    # PQsslAttribute on psycopg's PGconn crashes the process, so take psycopg's own. The ctypes implementation
-    # holds its CDLL; the binary wheel's libpq sits in psycopg_binary.libs; a C build uses the system's.
-    if pq.__impl__ == "python":
-        own = getattr(getattr(pq, "_pq_ctypes", None), "pq", None)
-        if own is not None and hasattr(own, "PQsslAttribute"):
-            fn0 = own.PQsslAttribute
-            fn0.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
-            fn0.restype = ctypes.c_char_p
-            return fn0
-    want = "psycopg_binary" if pq.__impl__ == "binary" else None
-    path = None
-    try:
-        with open("/proc/self/maps", encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                candidate = line.rsplit(" ", 1)[-1].strip()
-                if "/libpq" not in candidate or ".so" not in candidate or "psycopg2" in candidate:
-                    continue
-                if want is None or want in candidate:
-                    path = candidate
-                    break
-    except OSError:
-        pass
-    if want is not None and path is None:
-        return None  # psycopg's bundled libpq not found: the pg_stat_ssl fallback answers instead
-    try:
-        lib = ctypes.CDLL(path or "libpq.so.5")
-        fn = lib.PQsslAttribute
-    except (OSError, AttributeError):
-        return None
-    fn.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
-    fn.restype = ctypes.c_char_p
-    return fn
 
 
 # --- the whole target ------------------------------------------------------------------------------------
