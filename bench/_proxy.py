@@ -30,6 +30,8 @@ class DelayProxy:
             await asyncio.gather(*tasks, return_exceptions=True)
             self._loop.stop()
 
+        # connections cut at shutdown are expected: keep their tracebacks out of the figures
+        self._loop.call_soon_threadsafe(self._loop.set_exception_handler, lambda _loop, _ctx: None)
         asyncio.run_coroutine_threadsafe(shutdown(), self._loop)
         self._thread.join(5)
 
