@@ -7,7 +7,8 @@ For every server configuration and client identity (account, host name, password
   the account's REQUIRE clause, written down here without looking at dbdoctor);
 - the real clients must agree with it: PyMySQL through its own documented options in all five modes, and the
   ``mariadb`` command-line client in the three modes it can express (``--skip-ssl``; default; ``--ssl-ca
-  --ssl-verify-server-cert``). A disagreement here means the scenario is wrong, not dbdoctor;
+  --ssl-verify-server-cert``), and mysql-connector-python in the four it can express for the password accounts.
+  A disagreement here means the scenario is wrong, not dbdoctor;
 - dbdoctor, run once per user ssl-mode, must predict every mode's outcome and cause as built, give the verdict the
   real clients give in that mode, and name the built root cause. ``unknown`` is accepted only where dbdoctor may
   not send the password (its own connection never reached authentication and no TLS attempt at least as safe as
@@ -43,6 +44,9 @@ pytestmark = pytest.mark.server
 
 MODES = ("DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY")
 CLI_MODES = ("DISABLED", "PREFERRED", "VERIFY_IDENTITY")
+#: what mysql-connector-python can express: ssl_disabled; default (TLS when offered, unverified, plain otherwise,
+#: even with ssl_ca); ssl_verify_cert; ssl_verify_identity. It has no REQUIRED without verification.
+CONNECTOR_MODES = ("DISABLED", "PREFERRED", "VERIFY_CA", "VERIFY_IDENTITY")
 PROTECTION = {m: i for i, m in enumerate(MODES)}
 
 CHAIN = {
@@ -228,6 +232,44 @@ def real_cli(srv: SandboxServer, ident: Identity, mode: str, defaults: Path) -> 
     return proc.returncode == 0
 
 
+def real_connector(srv: SandboxServer, ident: Identity, mode: str) -> bool:
+    """mysql-connector-python through its own options."""
+    import mysql.connector
+
+    kw: dict[str, Any] = {}
+    if mode == "DISABLED":
+        kw["ssl_disabled"] = True
+    elif mode == "VERIFY_CA":
+        kw.update(ssl_ca=str(srv.ca_file), ssl_verify_cert=True)
+    elif mode == "VERIFY_IDENTITY":
+        kw.update(ssl_ca=str(srv.ca_file), ssl_verify_cert=True, ssl_verify_identity=True)
+    try:
+        conn = mysql.connector.connect(
+            host=ident.host,
+            port=srv.port,
+            user=ident.user,
+            password=password(srv, ident),
+            database="app",
+            connection_timeout=5,
+            **kw,
+        )
+    except mysql.connector.Error:
+        return False
+    conn.close()
+    return True
+
+
+def connector_identities() -> tuple[Identity, ...]:
+    """The connector is slow (about 90 ms a TLS connection): the password accounts by name and by address."""
+    try:
+        import mysql.connector  # noqa: F401
+    except ImportError:
+        if os.environ.get("CI"):
+            raise
+        return ()
+    return IDENTITIES[:2]
+
+
 def dbdoctor(srv: SandboxServer, ident: Identity, mode: str) -> dict[str, Any]:
     q = f"ssl-mode={mode}&ssl-ca={srv.ca_file}"
     if ident.client_cert:
@@ -311,6 +353,8 @@ def test_enough_comparisons() -> None:
             if profile == "tls_off" and ident.user != "app":
                 continue
             total += len(MODES) + len(CLI_MODES) + len(user_modes(ident)) * (2 + len(MODES))
+            if ident in connector_identities():
+                total += len(CONNECTOR_MODES)
     assert total >= 200, total
     if len(COUNTS) == len(CONFIGS):  # the whole module ran: the runtime count agrees
         assert sum(COUNTS.values()) == total

@@ -258,11 +258,15 @@ def _launch(data: Path, user: _system.ServerUser, timeout: float) -> int:
     if not user.is_self:
         kwargs = {"user": user.uid, "group": user.gid, "extra_groups": []}
     try:
+        err = open(data / "mariadbd.stderr", "ab")  # noqa: SIM115 - handed to the child, closed below
+    except OSError as exc:
+        raise SandboxError(f"cannot write in {data}: {exc.strerror or exc}") from None
+    try:
         proc = subprocess.Popen(
             [MARIADBD, f"--defaults-file={data / 'my.cnf'}"],
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=err,
+            stderr=err,
             start_new_session=True,
             env=_system.clean_env(),
             cwd=data,
@@ -270,13 +274,18 @@ def _launch(data: Path, user: _system.ServerUser, timeout: float) -> int:
         )
     except OSError as exc:
         raise SandboxError(f"could not run mariadbd: {exc.strerror or exc}") from None
+    finally:
+        err.close()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             tail = _log_tail(log, offset)
             if "Address already in use" in tail or "Can't start server: Bind" in tail:
                 raise _PortTaken(tail)
-            raise SandboxError(f"MariaDB did not start; its log ({log}) says:\n{tail}")
+            raise SandboxError(
+                f"MariaDB did not start (exit {proc.returncode}); its log ({log}) says:\n{tail}\n"
+                + _log_tail(data / "mariadbd.stderr", 0, 500)
+            )
         if "ready for connections" in _log_tail(log, offset, limit=100_000):
             try:
                 _admin(data / "mysqld.sock", timeout=2).close()
@@ -550,9 +559,21 @@ def start(
     return srv
 
 
+_RESTARTING: Final = "dbdoctor_restarting"
+_RESTART_GRACE_SECONDS: Final = 30.0
+
+
 def is_running(srv: SandboxServer) -> bool:
+    """Its mariadbd is alive, or it is being restarted by reconfigure (so that another process reaping dead
+    servers, as every start does, does not delete it in between)."""
     pid = _pid_of(srv.data_dir) or srv.pid
-    return bool(pid) and _is_ours(pid, srv.data_dir)
+    if bool(pid) and _is_ours(pid, srv.data_dir):
+        return True
+    try:
+        age = time.time() - (srv.data_dir / _RESTARTING).stat().st_mtime
+    except OSError:
+        return False
+    return age < _RESTART_GRACE_SECONDS
 
 
 def stop_server(srv: SandboxServer) -> None:
@@ -586,21 +607,31 @@ def reconfigure(srv: SandboxServer, *, profile: str, cert: str) -> None:
         _admin_sql(data / "mysqld.sock", ["FLUSH SSL", f"SET GLOBAL require_secure_transport={rst}"])
         srv._set(profile=new.name, cert=cert)
     else:
-        pid = _pid_of(data) or srv.pid
-        _kill(pid, data)
-        with contextlib.suppress(FileNotFoundError):
-            (data / "mariadbd.pid").unlink()
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                pid = _launch(data, user, 30)
-                break
-            except _PortTaken:  # the old socket may linger for a moment
-                if time.monotonic() > deadline:
-                    raise SandboxError(f"port {srv.port} stayed busy after restarting {srv.name!r}") from None
-                time.sleep(0.1)
-        srv._set(profile=new.name, cert=cert, pid=pid)
+        marker = data / _RESTARTING
+        marker.touch()
+        try:
+            _restart(srv, data, user)
+        finally:
+            marker.unlink(missing_ok=True)
+        srv._set(profile=new.name, cert=cert)
     srv.save()
+
+
+def _restart(srv: SandboxServer, data: Path, user: _system.ServerUser) -> None:
+    pid = _pid_of(data) or srv.pid
+    _kill(pid, data)
+    with contextlib.suppress(FileNotFoundError):
+        (data / "mariadbd.pid").unlink()
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            pid = _launch(data, user, 30)
+            break
+        except _PortTaken:  # the old socket may linger for a moment
+            if time.monotonic() > deadline:
+                raise SandboxError(f"port {srv.port} stayed busy after restarting {srv.name!r}") from None
+            time.sleep(0.1)
+    srv._set(pid=pid)
 
 
 def purge(state_dir: str | os.PathLike[str] | None = None) -> None:
