@@ -127,7 +127,10 @@ def transport_facts(host: MyHostObservations | None, target: Target) -> tuple[Tr
             cause = "tls_handshake_failed"
         return TransportFacts(None, tls_offered=True, tls_failure_cause=cause), None
     ca = target.settings.get("ssl_ca")
-    verify_host = None if host.attempt.is_unix_socket else host.attempt.host
+    # over a Unix socket the client still checks the name it was given (PyMySQL: host, default localhost)
+    verify_host = (
+        target.settings.get("host") or "localhost" if host.attempt.is_unix_socket else host.attempt.host
+    )
     analysis = tls.analyze_chain(
         t.chain_der, ca_file=Path(ca) if ca else None, ca_source="file" if ca else "system", host=verify_host
     )

@@ -235,3 +235,15 @@ def test_not_the_database_and_pre_auth_errors_from_listeners() -> None:
         assert (d["verdict"], d["cause"]) == ("fail", cause), d["evidence"]
         assert code in [f["code"] for f in d["findings"]]
         assert set(modes(d).values()) == {("fail", cause)}
+
+
+def test_unix_socket(mariadb_sandbox: SandboxServer) -> None:
+    srv = mariadb_sandbox
+    sock = srv.socket_dir / "mysqld.sock"
+    with srv.configured("tls_offered"):
+        d = run(
+            f"mysql://app:{srv.password.reveal()}@localhost/app?socket={sock}&ssl-mode=VERIFY_IDENTITY"
+            f"&ssl-ca={srv.ca_file}"
+        )
+    assert d["verdict"] == "ok" and set(modes(d).values()) == {("ok", None)}, d["modes"]
+    assert any(str(sock) in e["text"] for e in d["evidence"])
