@@ -1785,6 +1785,47 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         note="Captured from pgjdbc 42.7.13 (OpenJDK 17) against PostgreSQL 15.18; tests/drivers runs it.",
     ),
     Entry(
+        id="prisma.p1011_tls",
+        source="prisma",
+        engine="postgresql",
+        pattern=_p(r"P1011|Error opening a TLS connection"),
+        cause="tls_handshake_failed",
+        meaning="Prisma could not open the TLS connection; the text after the colon is the TLS library's reason "
+                "(a certificate that does not verify with sslaccept=strict, or a server without TLS with "
+                "sslmode=require).",
+        fix="With sslaccept=strict, point sslcert (Prisma's CA parameter) at the server's CA: "
+            "?sslmode=require&sslaccept=strict&sslcert=/path/to/ca.pem; note Prisma 6 reads "
+            "sslmode=verify-full as prefer.",
+        examples=("Error: P1011: Error opening a TLS connection: handshake failure",),
+        note=_KNOWLEDGE + " The code P1011 is documented; its message text is unconfirmed.",
+    ),
+    Entry(
+        id="sqlx.server_no_tls",
+        source="sqlx",
+        engine="postgresql",
+        pattern=_p(r"server does not support TLS"),
+        cause="server_ssl_unsupported",
+        meaning="sqlx was told to require TLS (sslmode=require, verify-ca or verify-full) and the server "
+                "answered that it has none.",
+        fix="Turn TLS on at the server or connect to the endpoint that has it.",
+        examples=("error occurred while attempting to establish a TLS connection: server does not support TLS",),
+        near_misses=("The server does not support SSL connections",),
+        note=_DOCS + " From sqlx-postgres src/connection/tls.rs.",
+    ),
+    Entry(
+        id="tokio-postgres.unknown_option",
+        source="tokio-postgres",
+        engine="postgresql",
+        pattern=_p(r"unknown option `(?P<param>[^`]*)`"),
+        cause="param_unknown",
+        meaning="tokio-postgres refuses a connection-string key it does not know (sslrootcert included: the CA "
+                "belongs to the TLS connector, not the string).",
+        fix="Remove the key; configure certificates on the TLS connector (postgres-native-tls or "
+            "postgres-openssl).",
+        examples=("invalid configuration: unknown option `sslrootcert`",),
+        note=_DOCS + " From tokio-postgres src/config.rs.",
+    ),
+    Entry(
         id="tokio-postgres.sslmode_invalid",
         source="tokio-postgres",
         engine="postgresql",

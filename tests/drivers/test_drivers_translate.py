@@ -248,3 +248,22 @@ def test_choose_order() -> None:
     c = drivers.choose(None, "postgresql+asyncpg://h/d", "asyncpg")
     assert c.name == "asyncpg" and "postgresql+asyncpg" in c.because
     assert drivers.choose(None, "postgresql://h/d", None).name == "libpq"
+
+
+def test_explain_knows_every_drivers_own_words() -> None:
+    """Each message in the driver knowledge, filled in as the driver prints it, is explained with its cause."""
+    from dbdoctor.explain import explain
+
+    fills = {"host": "localhost", "port": "5432", "name": "db.example.com", "path": "/app/ca.pem",
+             "key": "sslmode", "value": "required", "ip": "10.0.0.7", "user": "app", "dbname": "app",
+             "detail": "self signed certificate in certificate chain"}
+    missing = []
+    for d in drivers.all_drivers():
+        for cause, text in d.messages.items():
+            sample = text
+            for k, v in fills.items():
+                sample = sample.replace("{" + k + "}", v)
+            matches = explain(sample).matches
+            if not matches:
+                missing.append(f"{d.name} {cause}: {sample}")
+    assert not missing, missing
