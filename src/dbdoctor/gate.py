@@ -225,6 +225,7 @@ def run(
     wait: float = 0.0,
     phase: str | None = None,
     on_retry: Callable[[Retry], None] | None = None,
+    app_driver: str | None = None,
 ) -> PreflightResult:
     """The preflight, returning its result whatever the connection does. ``on_retry`` is called before each
     retry; without it each retry is logged as a warning on the ``dbdoctor.preflight`` logger.
@@ -239,7 +240,14 @@ def run(
 
     started = time.monotonic()
     env = dict(os.environ) if environ is None else environ
-    resolved = resolve(target, environ=env, env_files=env_files)
+    # driver hook (issue 4): with the app's driver (--driver, the URL scheme), the one connection uses the
+    # libpq-equivalent of what that driver does, and a refusal by the driver or the server is the app's
+    from dbdoctor.drivers import _pipeline as driver_hook
+
+    driver_name = app_driver  # the driver the app uses (NAME or NAME==VERSION)
+    prepared = driver_hook.prepare(target, env, [str(f) for f in env_files], driver_name)
+    view = prepared.view if prepared is not None else None
+    resolved = prepared.target if prepared is not None else resolve(target, environ=env, env_files=env_files)
     settings = shown_settings(resolved, env)
     shown_target = redact_text(target) if target is not None else None
     phase_name = _phase(env, phase)
@@ -248,7 +256,8 @@ def run(
     while True:
         attempts += 1
         budget = timeout if wait <= 0 else min(timeout, max(1.0, wait_until - time.monotonic()))
-        driver = attempt_psycopg(resolved, timeout=budget)
+        driver = driver_hook.preflight_attempt(
+            view, None if view is not None and view.error else attempt_psycopg(resolved, timeout=budget))
         if driver.ok:
             return PreflightResult(
                 ok=True, settings=settings, phase=phase_name, elapsed_ms=(time.monotonic() - started) * 1000,
@@ -277,6 +286,7 @@ def run(
                 env_files=tuple(str(f) for f in env_files),
                 timeout=remaining,
                 phase=phase,
+                driver=driver_name,
             )
         )
         left = diagnosis_until - time.monotonic()

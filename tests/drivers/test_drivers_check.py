@@ -202,3 +202,24 @@ def test_mode_matrix_in_the_drivers_semantics(pg_sandbox: Any, pki: Any, home: P
             known = [(p, r) for p, r in zip(predicted, real, strict=True) if p != "unknown"]
             assert all(p == r for p, r in known), (driver, profile, predicted, real)
             assert len(known) >= 3, (driver, profile, predicted)  # unknown: password not sent weaker
+
+
+@pytest.mark.server
+def test_preflight_with_the_apps_driver(pg_sandbox: Any, pki: Any, home: Path) -> None:
+    from dbdoctor.gate import run
+
+    url = _url(pg_sandbox, "sslmode=require")
+    assert run(url, environ=dict(os.environ), timeout=8).ok  # psql's reading connects
+    node = run(url, environ=dict(os.environ), timeout=8, app_driver="node-postgres")
+    assert not node.ok and node.cause == "cert_untrusted"
+    assert node.settings.get("sslmode") == "verify-full"
+    refused = run(_url(pg_sandbox, "sslmode=require", scheme="postgresql+asyncpg"), environ=dict(os.environ),
+                  timeout=8)
+    assert not refused.ok and refused.driver is not None
+    assert "unexpected keyword argument 'sslmode'" in (refused.driver.message or "")
+    forwarded = run(_url(pg_sandbox, "ssl=true"), environ=dict(os.environ), timeout=8, app_driver="asyncpg")
+    assert not forwarded.ok and forwarded.driver is not None
+    assert forwarded.driver.message == 'parameter "ssl" cannot be changed now'
+    good = run(_url(pg_sandbox, f"sslmode=verify-full&sslrootcert={pki.root_ca}"), environ=dict(os.environ),
+               timeout=8, app_driver="node-postgres")
+    assert good.ok

@@ -40,8 +40,11 @@ from dbdoctor.cli import EXIT_FAIL, EXIT_OK
     default=None,
     help="Whether this runs in a build step or at run time (default: DBDOCTOR_PHASE, else builder markers).",
 )
+@click.option("--driver", default=None, metavar="NAME[==VERSION]",
+              help="The driver the app uses (see `dbdoctor drivers`); default: libpq, or what the URL scheme names.")
 def preflight(
-    target: str | None, as_json: bool, timeout: float, env_files: tuple[str, ...], wait: float, phase: str | None
+    target: str | None, as_json: bool, timeout: float, env_files: tuple[str, ...], wait: float, phase: str | None,
+    driver: str | None = None,
 ) -> int:
     """Check at app start-up that the database connection works, in one line.
 
@@ -76,6 +79,7 @@ def preflight(
         wait=wait,
         phase=phase,
         on_retry=say_retry,
+        app_driver=driver,
     )
     if as_json:
         from dbdoctor.render.json import emit

@@ -272,3 +272,18 @@ def parse_report(
         findings=sort_findings([*findings, *view.findings]),
         driver=view.driver,
     )
+
+
+def preflight_attempt(view: DriverView | None, attempt: Any) -> Any:
+    """The preflight's one connection as the app's driver would end it: a refusal before connecting (then
+    ``attempt`` is None: no connection is made, the app would not make one), or a forwarded setting the server
+    refuses after authentication. ``attempt`` is a probe.observations.DriverObservation."""
+    from dbdoctor.probe.observations import DriverObservation
+
+    if view is None:
+        return attempt
+    if view.error is not None:
+        return DriverObservation(driver=view.driver, ok=False, message=view.error)
+    if attempt is not None and attempt.ok and view.server_refuses is not None:
+        return dataclasses.replace(attempt, ok=False, message=view.server_refuses[1])
+    return attempt
