@@ -105,3 +105,11 @@ def test_first_working_address_wins() -> None:
 
 def test_every_mode_is_predicted() -> None:
     assert tuple(predict_all([tls_only()], ROOT, AUTH_OK)) == PG_MODES
+
+
+def test_no_answer_in_time_is_unknown_not_a_guess() -> None:
+    """A probe that got no SSL answer before its deadline (a loaded machine, a slow server) must not be read as
+    'not the database'."""
+    facts = AddressFacts(connect_cause=None, ssl_answer="unknown", startup_plain=StartupFacts("unknown"))
+    got = outcomes(facts, NO_ROOT)
+    assert set(got.values()) == {"unknown:probe_incomplete"}

@@ -144,6 +144,8 @@ def _ssl_attempt(
     server answered N, after which libpq goes on in plain text on the same connection."""
     if facts.ssl_answer == "N":
         return "fail", "server_ssl_unsupported", True
+    if facts.ssl_answer == "unknown" and facts.not_db_cause is None:
+        return "unknown", "probe_incomplete", False  # the probe got no answer in its time: say so, do not guess
     if facts.ssl_answer != "S":
         return "fail", facts.not_db_cause or "not_the_database", False
     # the root file is read when TLS starts, after the server said S (verified: against ssl=off, verify-full
