@@ -140,6 +140,10 @@ def test_cli_check_json_exit_codes(mariadb_sandbox: SandboxServer) -> None:
         env={**ENV, "PATH": "/usr/bin:/bin"},
     )
     assert proc.returncode == 1 and "DD810" in proc.stdout
+    assert "  DISABLED" in proc.stdout and "server_requires_ssl  <- yours" in proc.stdout
+    assert (
+        "  REQUIRED        ok" in proc.stdout and "  VERIFY_IDENTITY fail      cert_untrusted" in proc.stdout
+    )
     assert mariadb_sandbox.password.reveal() not in proc.stdout + proc.stderr
 
 

@@ -52,7 +52,7 @@ def _finding_lines(f: Finding, *, full: bool) -> list[Line]:
 
 def check_lines(report: Report, *, brief: bool = False) -> list[Line]:
     lines: list[Line] = []
-    user_mode = str(report.effective.get("sslmode") or "prefer")
+    user_mode = str(report.effective.get("sslmode") or report.effective.get("ssl_mode") or "prefer")
     target = report.target or "(settings from the environment)"
     if report.verdict == "ok":
         lines.append((f"OK    {target}", "bold green"))
@@ -78,14 +78,16 @@ def check_lines(report: Report, *, brief: bool = False) -> list[Line]:
     if report.modes:
         lines.append(("", None))
         lines.append(("What each sslmode would do (everything else as you have it):", "bold"))
-        for mode in MODE_ORDER:
+        order = MODE_ORDER if report.engine != "mysql" else tuple(report.modes)  # MySQL: DISABLED ... VERIFY_IDENTITY
+        width = max(12, *(len(mode) for mode in order))
+        for mode in order:
             m = report.modes.get(mode)
             if m is None:
                 continue
             mark = "  <- yours" if mode == user_mode else ""
             cause = f"  {m.cause}" if m.cause else ""
             style = {"ok": "green", "fail": "red"}.get(m.outcome, "yellow")
-            lines.append((f"  {mode:12} {m.outcome:8}{cause}{mark}", style))
+            lines.append((f"  {mode:{width}} {m.outcome:8}{cause}{mark}", style))
         unknown_causes = {m.cause for m in report.modes.values() if m.outcome == "unknown"}
         if "password_untested" in unknown_causes:
             lines += [
