@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from dbdoctor.causes import CAUSES
 from dbdoctor.modes import PG_MODES
 from fix_scenarios import SCENARIOS, Scenario, run_scenario
 
@@ -40,6 +41,8 @@ def test_scenario(sc: Scenario, pg_sandbox: Any, pki: Any, clean_env: Path, tmp_
     assert report.cause == sc.cause, f"cause {report.cause}, expected {sc.cause}; driver said {out.real_message}"
     if sc.cause is not None:
         assert any(f.cause == sc.cause and f.severity == "error" for f in report.findings), report.findings
+    emitted = {report.cause, *(m.cause for m in report.modes.values()), *(f.cause for f in report.findings)}
+    assert emitted - {None} <= set(CAUSES), emitted - set(CAUSES)
     if "password" in out.settings:
         assert out.settings["password"] not in json.dumps(report.to_dict())
 

@@ -88,6 +88,10 @@ ADDED_CAUSES: Final[Mapping[str, str]] = MappingProxyType(
             "(only as the cause of an `unknown` mode outcome) the server asks for a password there, and dbdoctor "
             "did not send it over that kind of connection, so it cannot say whether it is accepted"
         ),
+        "server_refused": (
+            "the server refused the start-up with an error dbdoctor does not classify; its own message (in the "
+            "evidence) says why"
+        ),
         "host_blocked": (
             "MySQL/MariaDB refused this client address before any login after too many failed connections "
             "(error 1129, `max_connect_errors`; cleared by `FLUSH HOSTS`)"

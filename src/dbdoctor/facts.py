@@ -30,6 +30,7 @@ SQLSTATE_INVALID_AUTHORIZATION: Final = "28000"
 SQLSTATE_INVALID_PASSWORD: Final = "28P01"
 SQLSTATE_INVALID_CATALOG_NAME: Final = "3D000"
 SQLSTATE_TOO_MANY_CONNECTIONS: Final = "53300"
+SQLSTATE_CANNOT_CONNECT_NOW: Final = "57P03"  # the database system is starting up / shutting down
 
 
 def classify_server_error(err: ServerError) -> str:
@@ -53,7 +54,9 @@ def classify_server_error(err: ServerError) -> str:
         return "hba_rejected"
     if "SSL required" in msg:  # PgBouncer with client_tls_sslmode=require
         return "server_requires_ssl"
-    return "hba_rejected" if err.sqlstate == SQLSTATE_INVALID_AUTHORIZATION else "server_error"
+    if err.sqlstate == SQLSTATE_CANNOT_CONNECT_NOW:
+        return "server_starting"
+    return "hba_rejected" if err.sqlstate == SQLSTATE_INVALID_AUTHORIZATION else "server_refused"
 
 
 def _startup_facts(obs: StartupObservation | None) -> StartupFacts | None:
