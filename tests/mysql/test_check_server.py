@@ -251,3 +251,36 @@ def test_unix_socket(mariadb_sandbox: SandboxServer) -> None:
         )
     assert d["verdict"] == "ok" and set(modes(d).values()) == {("ok", None)}, d["modes"]
     assert any(str(sock) in e["text"] for e in d["evidence"])
+
+
+def test_deadline_holds_against_a_silent_listener() -> None:
+    import time
+
+    from fix_listeners import listener, silent
+
+    with listener(silent) as lst:
+        t0 = time.monotonic()
+        d = check(
+            CheckInput(text=f"mysql://app:x@127.0.0.1:{lst.port}/app", environ=ENV, timeout=2)
+        ).to_dict()
+        elapsed = time.monotonic() - t0
+    assert (d["verdict"], d["cause"]) == ("fail", "connect_timeout")
+    assert elapsed < 3.5, elapsed
+
+
+def test_database_url_dispatches_to_mysql(mariadb_sandbox: SandboxServer) -> None:
+    env = {**ENV, "PATH": "/usr/bin:/bin", "DATABASE_URL": mariadb_sandbox.url}
+    proc = subprocess.run(
+        [sys.executable, "-m", "dbdoctor", "check", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    d = json.loads(proc.stdout)
+    assert (
+        proc.returncode == 0
+        and d["engine"] == "mysql"
+        and d["effective"]["provenance"]["host"] == "env:DATABASE_URL"
+    )
+    assert mariadb_sandbox.password.reveal() not in proc.stdout

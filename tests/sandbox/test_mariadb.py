@@ -180,3 +180,29 @@ def test_cli_start_engine_mariadb_gives_a_verify_identity_url(tmp_path: Any) -> 
         )
     finally:
         purge(tmp_path)
+
+
+def test_a_server_being_restarted_counts_as_running(tmp_path: Any) -> None:
+    """Another process reaping dead servers (every start does) must not delete one that reconfigure is
+    restarting: the restart marker keeps it 'running' for a grace period."""
+    import os
+    import signal
+
+    from dbdoctor.sandbox import list_servers
+    from dbdoctor.sandbox.mariadb import _RESTARTING
+
+    srv = start(engine="mariadb", state_dir=tmp_path)
+    try:
+        (srv.data_dir / _RESTARTING).touch()
+        os.kill(srv.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 5
+        while srv.pid and os.path.exists(f"/proc/{srv.pid}") and time.monotonic() < deadline:
+            with __import__("contextlib").suppress(ChildProcessError):
+                os.waitpid(srv.pid, os.WNOHANG)
+            time.sleep(0.01)
+        assert srv.is_running()
+        assert [s.name for s in list_servers(tmp_path)] == [srv.name] and srv.data_dir.exists()
+        (srv.data_dir / _RESTARTING).unlink()
+        assert not srv.is_running()
+    finally:
+        srv.stop()
