@@ -157,3 +157,20 @@ def test_silence_eof_and_http() -> None:
     sock.close()
     # "HTT" announces a 5 MB packet: refused by the size bound, never read
     assert obs.outcome == "garbage" and obs.preview and obs.preview.startswith("HTTP")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=300), st.integers(min_value=1, max_value=64))
+def test_read_first_packet_never_raises(data: bytes, chunk: int) -> None:
+    """Arbitrary server bytes, in arbitrary segments, then EOF: always an observation, never an exception."""
+    a, b = socket.socketpair()
+    try:
+        for i in range(0, len(data), chunk):
+            b.sendall(data[i : i + chunk])
+        b.close()
+        obs = read_first_packet(a, Deadline.after(1))
+    finally:
+        a.close()
+    assert obs.outcome in ("greeting", "error", "eof", "garbage")
+    if obs.preview is not None:
+        assert len(obs.preview) <= 40
