@@ -1,4 +1,4 @@
-"""Timings of the sandbox, in a fresh private state directory: ``python -m dbdoctor.sandbox._bench [N]``.
+"""Timings of the sandbox, in a fresh private state directory: ``python bench/sandbox_start.py [N]``.
 
 Prints the template build (initdb + roles, once per state dir), PKI generation, the time from ``start()`` to a
 server accepting connections (N starts, spaced and back to back), ``reconfigure()`` and ``stop()``.
