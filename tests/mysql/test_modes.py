@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dbdoctor.modes_mysql import MYSQL_MODES, LoginFacts, TransportFacts, predict_all
 
 
@@ -56,3 +58,54 @@ def test_handshake_failure_is_not_a_fallback_for_preferred() -> None:
 def test_unknown_login_is_password_untested() -> None:
     got = outcomes(TransportFacts(None, True), LoginFacts())
     assert set(got.values()) == {("unknown", "password_untested")}
+
+
+# --- login facts from constructed attempts (the MySQL-only answers no MariaDB sandbox gives) --------------------
+
+
+def _target() -> Any:
+    from dbdoctor.target import HostAttempt, Secret, Target
+
+    s = {"host": "db", "port": "3306", "user": "app", "ssl_mode": "DISABLED"}
+    return Target(
+        engine="mysql", params=s, settings=s, password=Secret("pw"), hosts=(HostAttempt("db", None, 3306),)
+    )
+
+
+def test_mysql_3159_is_the_honest_server_requires_ssl_without_a_second_attempt() -> None:
+    from dbdoctor.pipeline_mysql import login_facts
+    from dbdoctor.probe.mysql import MyAttempt
+
+    user = MyAttempt(
+        "DISABLED",
+        ok=False,
+        encrypted=False,
+        errno=3159,
+        message="(3159, 'Connections using insecure transport are prohibited while "
+        "--require_secure_transport=ON.')",
+    )
+    login, decider = login_facts(
+        _target(), "DISABLED", user, TransportFacts(None, tls_offered=True), timeout=5
+    )
+    assert decider is None  # nothing sent again: the server said it plainly
+    assert login.plain == "server_requires_ssl"
+    got = outcomes(TransportFacts(None, tls_offered=True), login)
+    assert got["DISABLED"] == ("fail", "server_requires_ssl") and got["REQUIRED"] == (
+        "unknown",
+        "password_untested",
+    )
+
+
+def test_no_extra_attempt_without_tls_or_time() -> None:
+    from dbdoctor.pipeline_mysql import login_facts
+    from dbdoctor.probe.mysql import MyAttempt
+
+    user = MyAttempt("DISABLED", ok=False, encrypted=False, errno=1045, message="(1045, 'Access denied')")
+    login, decider = login_facts(
+        _target(), "DISABLED", user, TransportFacts(None, tls_offered=False), timeout=5
+    )
+    assert decider is None and login.plain == "password_failed"
+    login, decider = login_facts(
+        _target(), "DISABLED", user, TransportFacts(None, tls_offered=True), timeout=0.1
+    )
+    assert decider is None and login == LoginFacts("unknown", "unknown")
