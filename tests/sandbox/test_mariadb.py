@@ -206,3 +206,20 @@ def test_a_server_being_restarted_counts_as_running(tmp_path: Any) -> None:
         assert not srv.is_running()
     finally:
         srv.stop()
+
+
+def test_start_sweeps_what_a_crashed_start_left(tmp_path: Any) -> None:
+    import os
+
+    srv = start(engine="mariadb", state_dir=tmp_path)
+    leftover = srv.data_dir.parent / "my-crashed"
+    try:
+        leftover.mkdir()
+        (leftover / "my.cnf").write_text("[mariadbd]\n")
+        old = time.time() - 600
+        os.utime(leftover, (old, old))
+        srv2 = start(engine="mariadb", state_dir=tmp_path)
+        srv2.stop()
+        assert not leftover.exists() and srv.is_running()
+    finally:
+        srv.stop()

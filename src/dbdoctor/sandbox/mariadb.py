@@ -482,6 +482,7 @@ def start(
     if not _NAME_RE.match(name):
         raise SandboxError(f"bad sandbox name {name!r}: use 1-40 lowercase letters, digits, '-' or '_'")
     with _system.locked(state / ".lock"):
+        _sweep(state, runtime)
         pki = ensure_pki(state / "pki", client_cn=APP_USER)
         pki.server(cert)
         template, marker = _ensure_template(runtime, user)
@@ -557,6 +558,32 @@ def start(
         _started_here.pop(name, None)
         raise
     return srv
+
+
+_SWEEP_AGE_SECONDS: Final = 120
+
+
+def _sweep(state: Path, runtime: Path) -> None:
+    """Remove what crashed starts left: MariaDB data dirs (they hold our my.cnf) with no state file, older than
+    any start in progress, and their mariadbd if it still runs."""
+    known = {p.stem for p in (state / "servers").glob("*.json")}
+    now = time.time()
+    for d in runtime.iterdir():
+        try:
+            if not d.is_dir() or d.name in known or now - d.stat().st_mtime < _SWEEP_AGE_SECONDS:
+                continue
+        except OSError:
+            continue
+        if d.name.startswith(".template-build-my-"):
+            shutil.rmtree(d, ignore_errors=True)
+            continue
+        if not _NAME_RE.match(d.name) or d.name == "template-mariadb" or not (d / "my.cnf").is_file():
+            continue
+        pid = _pid_of(d)
+        if pid is not None:
+            with contextlib.suppress(SandboxError):
+                _kill(pid, d)
+        shutil.rmtree(d, ignore_errors=True)
 
 
 _RESTARTING: Final = "dbdoctor_restarting"
