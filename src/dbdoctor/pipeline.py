@@ -224,13 +224,13 @@ class CheckInput:
     phase: str | None = None
 
 
-def _invalid_report(exc: TargetParseError, started: float) -> Report:
-    from dbdoctor.sources.postgres import parse_error_finding
+def _invalid_report(exc: TargetParseError, started: float, text: str | None) -> Report:
+    from dbdoctor.sources.postgres import parse_error_finding, redact_text
 
     finding = parse_error_finding(exc)
     return Report(
         engine="postgresql",
-        target=None,
+        target=redact_text(text) if text is not None else None,
         effective={},
         verdict="fail",
         cause=finding.cause,
@@ -320,7 +320,7 @@ def check(inp: CheckInput) -> Report:
         target = prepared.target if prepared is not None else resolve(
             inp.text, environ=inp.environ, env_files=inp.env_files)
     except TargetParseError as exc:
-        return _invalid_report(exc, started)
+        return _invalid_report(exc, started, inp.text)
     raw_text = prepared.static_text if prepared is not None else inp.text
     raw = Secret(raw_text) if raw_text is not None else None
     static_ctx = Context(target=target, raw=raw, environ=inp.environ)

@@ -37,7 +37,7 @@ def driver_said(d: Diagnosis) -> str:
     drv = d.driver
     if drv is None or drv.ok or not drv.message:
         return ""
-    return f' The driver said: "{drv.message.strip()}".'
+    return f' The driver said: "{" ".join(drv.message.split())}".'
 
 
 def server_said(d: Diagnosis, *, encrypted: bool) -> str:

@@ -75,6 +75,13 @@ Example
 
 
 def _dd202(d: Diagnosis) -> tuple[str, str]:
+    if d.target.provenance.get("host", "default") == "default" and d.target.form == "environment":
+        return (
+            "No connection settings were found (no target, no DATABASE_URL, no PGHOST), so libpq used its "
+            f"default, the local Unix socket, and nothing listens there.{driver_said(d)}",
+            'Pass the target (dbdoctor check "postgresql://user@host/db?sslmode=verify-full"), or set '
+            "DATABASE_URL or the PG* variables the way the app's environment does (--env-file for dotenv files).",
+        )
     return (
         f"Nothing accepts connections at {where(d)}: the connection was refused.{driver_said(d)}",
         "Check the port and that the server is running and listens on this address (listen_addresses); "
