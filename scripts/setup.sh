@@ -56,6 +56,6 @@ fi
 if [ $want_test = 1 ] && command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then
   if ! ls "$(getent passwd "$(id -u)" | cut -d: -f6)"/.m2/repository/org/postgresql/postgresql/*/postgresql-*.jar >/dev/null 2>&1; then
     echo "setup: fetching pgjdbc into the local Maven repository" >&2
-    mvn -q dependency:get -Dartifact=org.postgresql:postgresql:42.7.13 >&2 || echo "setup: pgjdbc not fetched; its driver tests will be skipped" >&2
+    timeout 120 mvn -q dependency:get -Dartifact=org.postgresql:postgresql:42.7.13 >&2 || echo "setup: pgjdbc not fetched; its driver tests will be skipped" >&2
   fi
 fi
