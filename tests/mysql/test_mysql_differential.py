@@ -317,6 +317,13 @@ def test_configuration(mariadb_sandbox: SandboxServer, defaults_file: Path, prof
                     problems.append(
                         f"{ident.label} {m}: mariadb CLI {'ok' if cli[m] else 'fails'}, built {built[m]}"
                     )
+            if ident in connector_identities():
+                for m in CONNECTOR_MODES:
+                    n += 1
+                    if real_connector(srv, ident, m) != (built[m] is None):
+                        problems.append(
+                            f"{ident.label} {m}: mysql-connector-python disagrees, built {built[m]}"
+                        )
             # 2. dbdoctor agrees with both, for each ssl-mode the user might have set
             for um in user_modes(ident):
                 d = dbdoctor(srv, ident, um)
