@@ -284,3 +284,36 @@ def test_database_url_dispatches_to_mysql(mariadb_sandbox: SandboxServer) -> Non
         and d["effective"]["provenance"]["host"] == "env:DATABASE_URL"
     )
     assert mariadb_sandbox.password.reveal() not in proc.stdout
+
+
+def test_cli_check_with_an_option_file(mariadb_sandbox: SandboxServer, tmp_path: Any) -> None:
+    """The password and TLS settings from --defaults-file [client]; the URL only names the server."""
+    srv = mariadb_sandbox
+    cnf = tmp_path / "app.cnf"
+    cnf.write_text(
+        f"[client]\nuser=app\npassword={srv.password.reveal()}\nssl-mode=VERIFY_IDENTITY\nssl-ca={srv.ca_file}\n"
+    )
+    cnf.chmod(0o600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dbdoctor",
+            "check",
+            "--json",
+            "--defaults-file",
+            str(cnf),
+            f"mysql://localhost:{srv.port}/app",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**ENV, "PATH": "/usr/bin:/bin"},
+    )
+    d = json.loads(proc.stdout)
+    assert proc.returncode == 0 and d["verdict"] == "ok", d
+    assert (
+        d["effective"]["provenance"]["password"] == f"file:{cnf}"
+        and d["effective"]["ssl_mode"] == "VERIFY_IDENTITY"
+    )
+    assert srv.password.reveal() not in proc.stdout + proc.stderr

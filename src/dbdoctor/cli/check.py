@@ -28,6 +28,8 @@ from dbdoctor.cli import EXIT_FAIL, EXIT_OK, common_options
 )
 @click.option("--project", default=None, type=click.Path(file_okay=False, exists=True),
               help="The app's directory: its dependency files name the driver and version (issue 4).")
+@click.option("--defaults-file", type=click.Path(dir_okay=False), default=None,
+              help="MySQL/MariaDB: the option file whose [client] group the app's client reads (default ~/.my.cnf).")
 def check(
     target: str | None,
     as_json: bool,
@@ -37,6 +39,7 @@ def check(
     phase: str | None = None,
     report_file: str | None = None,
     project: str | None = None,
+    defaults_file: str | None = None,
 ) -> int:
     """Diagnose why a connection fails (or prove it works), with the fix.
 
@@ -64,7 +67,11 @@ def check(
     from dbdoctor.sources.mysql import wants_mysql
 
     if wants_mysql(target, os.environ):
-        from dbdoctor.pipeline_mysql import check as run_check
+        import functools
+
+        from dbdoctor import pipeline_mysql
+
+        run_check = functools.partial(pipeline_mysql.check, defaults_file=defaults_file)
 
     report = run_check(
         CheckInput(
