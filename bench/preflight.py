@@ -1,7 +1,11 @@
 """The preflight's cost on a local sandbox (TLS, scram, verify-full), median of 20 runs each:
 
 - the command: ``dbdoctor preflight`` vs ``psql -c 'select 1'`` with the same settings, wall time of the whole
-  command (interpreter start included, as a start command sees it); target: within 1.5x of psql.
+  command (interpreter start included, as a start command sees it); target: within 1.5x of psql. "after" is
+  the fast success path (dbdoctor._gatefast, libpq through ctypes, no click); "before" is the full path it
+  replaced (``DBDOCTOR_PREFLIGHT_FAST=0``: click, psycopg, gate.run).
+- where the fast command's time goes: the interpreter, ``import dbdoctor``, loading the bundled libpq, and one
+  bare libpq connection through ctypes in a process of its own.
 - the library, in one process after imports: ``dbdoctor.preflight()`` vs a bare ``psycopg.connect()`` + close;
   target: within a few milliseconds.
 - the library, cold: ``python -c "import dbdoctor; dbdoctor.preflight()"`` vs the same with ``import psycopg;
@@ -55,8 +59,28 @@ def main() -> None:
             exe = str(Path(sys.executable).parent / "dbdoctor")
             psql = median_ms(run_cmd(["psql", conninfo, "-Atqc", "select 1"], env))
             cli = median_ms(run_cmd([exe, "preflight", conninfo], env))
+            before = median_ms(run_cmd([exe, "preflight", conninfo], {**env, "DBDOCTOR_PREFLIGHT_FAST": "0"}))
             print(f"psql -c 'select 1'             {psql:7.1f} ms (median of {RUNS})")
-            print(f"dbdoctor preflight             {cli:7.1f} ms  = {cli / psql:.2f}x psql (target <= 1.5x)")
+            print(f"dbdoctor preflight (after)     {cli:7.1f} ms  = {cli / psql:.2f}x psql (target <= 1.5x)")
+            print(f"dbdoctor preflight (before)    {before:7.1f} ms  = {before / psql:.2f}x psql (full path)")
+
+            py = sys.executable
+            parts = [
+                ("python -c pass", "pass"),
+                ("+ import dbdoctor._gatefast", "import dbdoctor._gatefast"),
+                ("+ load the bundled libpq", "import dbdoctor._gatefast, dbdoctor._libpq as p; p.load()"),
+                ("+ one bare ctypes connection",
+                 "import dbdoctor._libpq as p, select\n"
+                 f"lib = p.load(); c = lib.start({{'dbname': {conninfo!r}}}, expand_dbname=True); st = 2\n"
+                 "while st not in (0, 3):\n"
+                 "    s = lib.socket(c); select.select([s] if st == 1 else [], [s] if st == 2 else [], [], 5)\n"
+                 "    st = lib.poll(c)\n"
+                 "assert lib.status(c) == 0; lib.finish(c)"),
+                ("python -c 'import click' (not paid)", "import click"),
+            ]
+            for label, code in parts:
+                ms = median_ms(run_cmd([py, "-c", code], env))
+                print(f"  {label:<36} {ms:7.1f} ms")
 
             cold_lib = median_ms(run_cmd(
                 [sys.executable, "-c", f"import dbdoctor; dbdoctor.preflight({conninfo!r})"], env))

@@ -1,3 +1,3 @@
-from dbdoctor.cli import run
+from dbdoctor._entry import run
 
 run()

@@ -102,22 +102,9 @@ class PreflightResult:
         """The one line: the settings used and what the server said, or the cause and the fix."""
         s = self.settings
         if self.ok:
-            parts = [f"host={s.get('host')}"]
-            if s.get("hostaddr"):
-                parts.append(f"hostaddr={s['hostaddr']}")
-            parts += [
-                f"port={s.get('port')}",
-                f"dbname={s.get('dbname')}",
-                f"user={s.get('user')}",
-                f"sslmode={s.get('sslmode')}",
-                f"ca_file={s.get('ca_file')}",
-                f"tls={self.tls_version or 'none'}",
-                f"server={self.server_version or '?'}",
-                f"time={self.elapsed_ms:.0f}ms",
-            ]
-            if self.attempts > 1:
-                parts.append(f"attempts={self.attempts}")
-            return "preflight ok: " + " ".join(parts)
+            from dbdoctor._gatefast import ok_line
+
+            return ok_line(s, self.tls_version, self.server_version, self.elapsed_ms, self.attempts)
         where = f"{s.get('host')}:{s.get('port')}"
         text = f"preflight failed ({self.cause}) for {where}: {self.problem}"
         if self.fix:

@@ -66,6 +66,13 @@ def preflight(
     Exit codes: 0 the connection works; 1 it does not; 2 the input cannot be used;
     3 dbdoctor failed (a bug).
     """
+    if wait <= 0:
+        # the success path without psycopg (issue 5); anything but a working connection runs the full preflight
+        from dbdoctor import _gatefast
+
+        if _gatefast.run(target, as_json=as_json, timeout=timeout, env_files=env_files, phase=phase,
+                         driver=driver):
+            return EXIT_OK
     from dbdoctor.gate import Retry, run
 
     def say_retry(retry: Retry) -> None:
