@@ -38,6 +38,20 @@ def median_ms(fn: Callable[[], object]) -> float:
     return statistics.median(samples)
 
 
+def medians_interleaved(fns: list[Callable[[], object]]) -> list[float]:
+    """Median of RUNS for each, taken in turns, so that load from other processes on a shared machine falls on
+    all of them alike (the ratio is what matters)."""
+    for fn in fns:
+        fn()
+    samples: list[list[float]] = [[] for _ in fns]
+    for _ in range(RUNS):
+        for fn, out in zip(fns, samples, strict=True):
+            t = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - t) * 1000)
+    return [statistics.median(x) for x in samples]
+
+
 def run_cmd(cmd: list[str], env: dict[str, str]) -> Callable[[], object]:
     return lambda: subprocess.run(cmd, check=True, capture_output=True, env=env)
 
@@ -57,10 +71,12 @@ def main() -> None:
                    "PGPASSWORD": srv.password.reveal(), "DATABASE_URL": ""}
             del env["DATABASE_URL"]
             exe = str(Path(sys.executable).parent / "dbdoctor")
-            psql = median_ms(run_cmd(["psql", conninfo, "-Atqc", "select 1"], env))
-            cli = median_ms(run_cmd([exe, "preflight", conninfo], env))
-            before = median_ms(run_cmd([exe, "preflight", conninfo], {**env, "DBDOCTOR_PREFLIGHT_FAST": "0"}))
-            print(f"psql -c 'select 1'             {psql:7.1f} ms (median of {RUNS})")
+            psql, cli, before = medians_interleaved([
+                run_cmd(["psql", conninfo, "-Atqc", "select 1"], env),
+                run_cmd([exe, "preflight", conninfo], env),
+                run_cmd([exe, "preflight", conninfo], {**env, "DBDOCTOR_PREFLIGHT_FAST": "0"}),
+            ])
+            print(f"psql -c 'select 1'             {psql:7.1f} ms (median of {RUNS}, runs interleaved)")
             print(f"dbdoctor preflight (after)     {cli:7.1f} ms  = {cli / psql:.2f}x psql (target <= 1.5x)")
             print(f"dbdoctor preflight (before)    {before:7.1f} ms  = {before / psql:.2f}x psql (full path)")
 
@@ -78,8 +94,8 @@ def main() -> None:
                  "assert lib.status(c) == 0; lib.finish(c)"),
                 ("python -c 'import click' (not paid)", "import click"),
             ]
-            for label, code in parts:
-                ms = median_ms(run_cmd([py, "-c", code], env))
+            part_ms = medians_interleaved([run_cmd([py, "-c", code], env) for _, code in parts])
+            for (label, _), ms in zip(parts, part_ms, strict=True):
                 print(f"  {label:<36} {ms:7.1f} ms")
 
             cold_lib = median_ms(run_cmd(
