@@ -80,10 +80,6 @@ class LibPQ:
             ("PQstatus", i, (p,)),
             ("PQsocket", i, (p,)),
             ("PQfinish", None, (p,)),
-            ("PQhost", s, (p,)),
-            ("PQport", s, (p,)),
-            ("PQdb", s, (p,)),
-            ("PQuser", s, (p,)),
             ("PQpass", p, (p,)),
             ("PQconninfo", ctypes.POINTER(_ConninfoOption), (p,)),
             ("PQconninfoFree", None, (ctypes.POINTER(_ConninfoOption),)),
@@ -123,7 +119,9 @@ class LibPQ:
         self.lib.PQfinish(conn)
 
     def options(self, conn: int) -> dict[str, str | None]:
-        """PQconninfo: every option of this connection and its value (secret ones left out)."""
+        """PQconninfo: every option of this connection and its value (secret ones left out). Host, hostaddr and
+        port are the lists as configured (PQhost and PQport would give only the host connected to, while the
+        line shows the whole list, as the full path does)."""
         opts = self.lib.PQconninfo(conn)
         if not opts:
             return {}
@@ -140,13 +138,6 @@ class LibPQ:
         finally:
             self.lib.PQconninfoFree(opts)
         return out
-
-    def text(self, conn: int, what: str) -> str | None:
-        """PQhost, PQport, PQdb or PQuser."""
-        fn = {"host": self.lib.PQhost, "port": self.lib.PQport, "dbname": self.lib.PQdb,
-              "user": self.lib.PQuser}[what]
-        raw = fn(conn)
-        return raw.decode("utf-8", "surrogateescape") if raw is not None else None
 
     def has_password(self, conn: int) -> bool:
         """Whether libpq holds a non-empty password for this connection; only its first byte is looked at."""

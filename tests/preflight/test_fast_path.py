@@ -276,3 +276,39 @@ def test_help_and_errors_are_clicks() -> None:
     bad = subprocess.run([sys.executable, "-m", "dbdoctor", "preflight", "--timeout", "0"], capture_output=True,
                          text=True, env=env, timeout=60)
     assert bad.returncode == 2 and "Invalid value for '--timeout'" in bad.stderr
+
+
+def test_a_silent_server_is_left_to_the_full_path_in_time(capsys: pytest.CaptureFixture[str]) -> None:
+    """A listener that never answers: the fast attempt gives up by --timeout (plus its grace), prints nothing,
+    and leaves the environment as it was."""
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(4)  # the kernel completes the handshake; nobody ever speaks
+        port = s.getsockname()[1]
+        before = dict(os.environ)
+        t = time.monotonic()
+        done = _gatefast.run(f"host=127.0.0.1 port={port} sslmode=disable user=x dbname=x", as_json=False,
+                             timeout=1.0)
+        took = time.monotonic() - t
+    assert done is False
+    assert took < 1.0 + _gatefast.GRACE + 0.5, took
+    assert capsys.readouterr() == ("", "")
+    assert dict(os.environ) == before
+
+
+def test_options_never_read_a_secret() -> None:
+    lib = _libpq.load()
+    assert lib is not None
+    conn = lib.start({"dbname": f"host=127.0.0.1 port={free_port()} password=sekrit-pw sslpassword=other-pw "
+                                "user=x dbname=y"}, expand_dbname=True)
+    assert conn is not None
+    try:
+        options = lib.options(conn)
+        assert options["user"] == "x" and options["dbname"] == "y"
+        assert not {"password", "sslpassword", "oauth_client_secret"} & set(options)
+        assert "sekrit-pw" not in repr(options) and "other-pw" not in repr(options)
+        assert lib.has_password(conn)
+    finally:
+        lib.finish(conn)
