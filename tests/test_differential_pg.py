@@ -38,7 +38,9 @@ def test_scenario(sc: Scenario, pg_sandbox: Any, pki: Any, clean_env: Path, tmp_
         if predicted.outcome != out.real_modes[mode]:
             mismatches.append(f"{mode}: dbdoctor {predicted.outcome} ({predicted.cause}), psycopg {out.real_modes[mode]}")
     assert not mismatches, "; ".join(mismatches)
-    assert report.cause == sc.cause, f"cause {report.cause}, expected {sc.cause}; driver said {out.real_message}"
+    assert report.cause == sc.cause, (
+        f"cause {report.cause}, expected {sc.cause}; driver said {out.real_message}; saw {report.evidence}"
+    )
     if sc.cause is not None:
         assert any(f.cause == sc.cause and f.severity == "error" for f in report.findings), report.findings
     emitted = {report.cause, *(m.cause for m in report.modes.values()), *(f.cause for f in report.findings)}
