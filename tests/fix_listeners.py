@@ -53,8 +53,14 @@ class Listener:
 
     def close(self) -> None:
         self.stopping.set()
+        # close() alone does not wake a thread blocked in accept(): the kernel keeps that socket listening until
+        # the next connection, which a later listener given the same port would then lose to this one.
+        # shutdown() wakes accept() with an error first.
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
         with contextlib.suppress(OSError):
             self.sock.close()
+        self.thread.join(2)
         for c in self.conns:
             with contextlib.suppress(OSError):
                 c.close()

@@ -231,6 +231,8 @@ def listeners() -> Iterator[dict[str, int]]:
         yield {"closed": _free_port(), **{n: s.getsockname()[1] for n, s in socks.items()}}
     finally:
         for s in socks.values():
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)  # wakes the accept() of its thread (see fix_listeners.Listener)
             s.close()
 
 

@@ -3,6 +3,7 @@ repeats what libpq does when it connects, the test asks libpq itself for its mes
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -208,6 +209,8 @@ def says_s() -> Iterator[int]:
     t.start()
     yield srv.getsockname()[1]
     stop.set()
+    with contextlib.suppress(OSError):
+        srv.shutdown(socket.SHUT_RDWR)  # wakes accept(): a closed-only socket keeps listening (fix_listeners)
     srv.close()
     t.join(5)
 
