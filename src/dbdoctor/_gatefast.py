@@ -25,6 +25,10 @@ from collections.abc import Mapping
 SCHEMA = "dbdoctor.preflight/1"
 #: set to 0 to always take the full path (tests compare the two)
 SWITCH = "DBDOCTOR_PREFLIGHT_FAST"
+
+#: when this process made its fast attempt (time.monotonic()), so that the full preflight that follows a failed
+#: one neither tries again nor takes a whole --timeout of its own: the two together stay within --timeout
+attempted_at: float | None = None
 #: the worker that connects is given this long past the deadline before it is abandoned
 GRACE = 0.5
 
@@ -223,6 +227,7 @@ def run(
 ) -> bool:
     """Make the one connection and print the success line (or JSON); True when done, False (nothing printed,
     the environment as it was) when the caller must run the full preflight."""
+    global attempted_at
     started = time.monotonic()
     if os.environ.get(SWITCH, "").strip() == "0":
         return False
@@ -233,6 +238,7 @@ def run(
     lib = _libpq.load()
     if lib is None:
         return False
+    attempted_at = started
     environ = dict(os.environ)
     added: list[str] = []
     try:

@@ -312,3 +312,26 @@ def test_options_never_read_a_secret() -> None:
         assert lib.has_password(conn)
     finally:
         lib.finish(conn)
+
+
+@pytest.mark.parametrize("timeout", [2.0, 3.0])
+def test_command_against_a_silent_server_stays_within_timeout(timeout: float, tmp_path: Path) -> None:
+    """The fast attempt and the diagnosis after it share one deadline: the whole command, interpreter start
+    included, does not outlive --timeout by more than a second (plus the interpreter's own start)."""
+    import subprocess
+    import sys
+    import time
+
+    from fix_listeners import listener, silent
+
+    with listener(silent) as lst:
+        started = time.monotonic()
+        proc = subprocess.run(
+            [sys.executable, "-m", "dbdoctor", "preflight", "--timeout", str(timeout),
+             f"host=127.0.0.1 port={lst.port} user=app dbname=app sslmode=prefer"],
+            capture_output=True, text=True, timeout=60, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        )
+        took = time.monotonic() - started
+    assert proc.returncode == 1, proc.stderr
+    assert "connect_timeout" in proc.stderr, proc.stderr
+    assert took <= timeout + 1.0 + 0.6, f"{took:.2f}s for --timeout {timeout}"

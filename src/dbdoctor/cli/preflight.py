@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import time
 
 import click
 
 from dbdoctor.cli import EXIT_FAIL, EXIT_OK
+
+#: the least time the diagnosis after a failed fast attempt is given (it names the cause from what it can)
+MIN_DIAGNOSIS_SECONDS = 0.5
 
 
 @click.command()
@@ -66,13 +70,19 @@ def preflight(
     Exit codes: 0 the connection works; 1 it does not; 2 the input cannot be used;
     3 dbdoctor failed (a bug).
     """
-    if wait <= 0:
-        # the success path without psycopg (issue 5); anything but a working connection runs the full preflight
-        from dbdoctor import _gatefast
+    from dbdoctor import _gatefast
 
-        if _gatefast.run(target, as_json=as_json, timeout=timeout, env_files=env_files, phase=phase,
-                         driver=driver):
-            return EXIT_OK
+    # the success path without psycopg (issue 5); anything but a working connection runs the full preflight
+    if (
+        wait <= 0
+        and _gatefast.attempted_at is None
+        and _gatefast.run(target, as_json=as_json, timeout=timeout, env_files=env_files, phase=phase, driver=driver)
+    ):
+        return EXIT_OK
+    if wait <= 0 and _gatefast.attempted_at is not None:
+        # the fast attempt (here or before click, in dbdoctor._entry) used part of the deadline: the diagnosis
+        # gets what is left, so that nothing outlives --timeout (by more than the diagnosis's own grace)
+        timeout = max(MIN_DIAGNOSIS_SECONDS, timeout - (time.monotonic() - _gatefast.attempted_at))
     from dbdoctor.gate import Retry, run
 
     def say_retry(retry: Retry) -> None:
