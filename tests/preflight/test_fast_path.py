@@ -84,13 +84,12 @@ def _env_file(p: Probe, tmp: Path) -> tuple[list[str], dict[str, str]]:
 
 
 def _env_file_password(p: Probe, tmp: Path) -> tuple[list[str], dict[str, str]]:
+    from dbdoctor.envgen import render
+
     f = tmp / "app.env"
-    f.write_text(f"PGPASSWORD='{p.password}'\n" if "'" not in p.password else f'PGPASSWORD="{_dq(p.password)}"\n')
+    # written the way python-dotenv reads it back exactly (envgen's dotenv form is round-trip tested)
+    f.write_text(render({"PGPASSWORD": p.password}, "dotenv"))
     return [f"--env-file={f}", p.conninfo(password=None)], {}
-
-
-def _dq(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$")
 
 
 CASES: list[tuple[str, Setup]] = [

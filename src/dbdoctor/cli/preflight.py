@@ -79,10 +79,11 @@ def preflight(
         and _gatefast.run(target, as_json=as_json, timeout=timeout, env_files=env_files, phase=phase, driver=driver)
     ):
         return EXIT_OK
-    if wait <= 0 and _gatefast.attempted_at is not None:
+    attempted_at, _gatefast.attempted_at = _gatefast.attempted_at, None  # this invocation's, consumed once
+    if wait <= 0 and attempted_at is not None:
         # the fast attempt (here or before click, in dbdoctor._entry) used part of the deadline: the diagnosis
         # gets what is left, so that nothing outlives --timeout (by more than the diagnosis's own grace)
-        timeout = max(MIN_DIAGNOSIS_SECONDS, timeout - (time.monotonic() - _gatefast.attempted_at))
+        timeout = max(MIN_DIAGNOSIS_SECONDS, timeout - (time.monotonic() - attempted_at))
     from dbdoctor.gate import Retry, run
 
     def say_retry(retry: Retry) -> None:
