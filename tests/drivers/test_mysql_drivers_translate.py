@@ -1,0 +1,130 @@
+"""The MySQL driver knowledge as data: every record is well formed, and the predictions on the recorded facts of
+the drivers that do not run here (mysqlclient, aiomysql, mysql2, Connector/J, go-sql-driver, Prisma) and of the
+PyMySQL 1.1 rows. The drivers that do run here are checked against the real thing in
+test_mysql_drivers_differential.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from dbdoctor.drivers.mysql_base import (
+    MYSQL_MODULES,
+    MySQLDriverError,
+    all_mysql_drivers,
+    get_mysql,
+    outcome,
+    parse_mysql_option,
+    translate_mysql,
+)
+
+MODES = {"DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY"}
+
+
+def test_every_record_is_well_formed() -> None:
+    drivers = all_mysql_drivers()
+    assert [d.name for d in drivers] == list(MYSQL_MODULES)
+    for d in drivers:
+        assert d.rows[-1].when == {}, d.name  # the last row matches everything
+        for r in d.rows:
+            assert (r.sslmode in MODES) != (r.error is not None), (d.name, r)
+            assert r.tls_mode in MODES | {None}
+            assert r.source.where and r.source.status in ("verified", "read", "unconfirmed"), (d.name, r)
+        for p in d.params.values():
+            assert p.source.where, d.name
+        assert d.runs_here == (d.name in ("pymysql", "mysql-connector-python"))
+        verified = any(r.source.status == "verified" for r in d.rows)
+        assert verified == d.runs_here, d.name  # only what ran here is marked verified
+
+
+def test_names_and_aliases() -> None:
+    assert get_mysql("PyMySQL").name == "pymysql"
+    assert get_mysql("mysql_connector").name == "mysql-connector-python"
+    assert get_mysql("MySQLdb").name == "mysqlclient"
+    assert parse_mysql_option("pymysql==1.1") == ("pymysql", "1.1")
+    with pytest.raises(MySQLDriverError):
+        get_mysql("psycopg")
+
+
+@pytest.mark.parametrize(
+    ("driver", "version", "params", "mode", "tls_mode", "falls_back", "ca", "host"),
+    [
+        # PyMySQL 1.1: no TLS by default; SSL options still fall back to plain text
+        ("pymysql", "1.1.1", {}, "DISABLED", "DISABLED", False, "none", False),
+        ("pymysql", "1.1.1", {"ssl_ca": "/ca.pem", "ssl_verify_identity": "true"}, "PREFERRED", "VERIFY_IDENTITY",
+         True, "given", True),
+        ("pymysql", "1.1.1", {"ssl_ca": "/ca.pem"}, "PREFERRED", "PREFERRED", True, "none", False),
+        # PyMySQL 1.2: PREFERRED by default; ssl_ca alone is REQUIRED without verification
+        ("pymysql", None, {}, "PREFERRED", "PREFERRED", True, "none", False),
+        ("pymysql", "1.2.0", {"ssl_ca": "/ca.pem"}, "REQUIRED", "REQUIRED", False, "none", False),
+        ("mysqlclient", None, {"ssl_mode": "VERIFY_IDENTITY", "ssl_ca": "/ca.pem"}, "VERIFY_IDENTITY",
+         "VERIFY_IDENTITY", False, "given", True),
+        ("mysqlclient", "2.2.4", {"ssl": "true"}, "REQUIRED", "REQUIRED", False, "none", False),
+        ("aiomysql", None, {}, "DISABLED", "DISABLED", False, "none", False),
+        ("mysql2", None, {}, "DISABLED", "DISABLED", False, "none", False),
+        ("mysql2", None, {"sslmode": "REQUIRED"}, "DISABLED", "DISABLED", False, "none", False),
+        ("mysql2", None, {"ssl": '{"rejectUnauthorized":false}'}, "REQUIRED", "REQUIRED", False, "none", False),
+        ("connector-j", None, {}, "PREFERRED", "PREFERRED", True, "none", False),
+        ("connector-j", None, {"sslmode": "VERIFY_IDENTITY"}, "PREFERRED", "PREFERRED", True, "none", False),
+        ("connector-j", None, {"sslMode": "VERIFY_CA", "useSSL": "false"}, "VERIFY_CA", "VERIFY_CA", False,
+         "system", False),
+        ("connector-j", None, {"useSSL": "false"}, "DISABLED", "DISABLED", False, "none", False),
+        ("connector-j", None, {"requireSSL": "true"}, "REQUIRED", "REQUIRED", False, "none", False),
+        ("go-sql-driver", None, {}, "DISABLED", "DISABLED", False, "none", False),
+        ("go-sql-driver", None, {"tls": "true"}, "VERIFY_IDENTITY", "VERIFY_IDENTITY", False, "system", True),
+        ("go-sql-driver", None, {"tls": "skip-verify"}, "REQUIRED", "REQUIRED", False, "none", False),
+        ("go-sql-driver", None, {"tls": "preferred"}, "PREFERRED", "PREFERRED", True, "none", False),
+        ("prisma-mysql", None, {}, "DISABLED", "DISABLED", False, "none", False),
+        ("prisma-mysql", None, {"sslcert": "/ca.pem"}, "REQUIRED", "REQUIRED", False, "none", False),
+        ("prisma-mysql", None, {"sslcert": "/ca.pem", "sslaccept": "strict"}, "VERIFY_IDENTITY",
+         "VERIFY_IDENTITY", False, "given", True),
+    ],
+)
+def test_recorded_facts(driver: str, version: str | None, params: dict[str, str], mode: str, tls_mode: str,
+                        falls_back: bool, ca: str, host: bool) -> None:
+    v = translate_mysql(params, driver, version)
+    assert (v.mode, v.tls_mode, v.falls_back, v.ca_source, v.checks_host) == (mode, tls_mode, falls_back, ca, host)
+    assert v.error is None
+
+
+@pytest.mark.parametrize(
+    ("driver", "params", "error", "code"),
+    [
+        ("pymysql", {"ssl_mode": "REQUIRED"},
+         "TypeError: Connection.__init__() got an unexpected keyword argument 'ssl_mode'", "DD502"),
+        ("mysql-connector-python", {"ssl_mode": "REQUIRED"}, "AttributeError: Unsupported argument 'ssl_mode'",
+         "DD502"),
+        ("mysqlclient", {"ssl_mode": "required"}, "NotSupportedError: Unknown ssl_mode specification", "DD503"),
+        ("mysql2", {"ssl": "true"}, "SSL profile must be an object, instead it's a boolean", "DD503"),
+        ("aiomysql", {"ssl_ca": "/ca.pem"}, "TypeError: connect() got an unexpected keyword argument 'ssl_ca'",
+         "DD502"),
+    ],
+)
+def test_refusals_give_the_exact_text(driver: str, params: dict[str, str], error: str, code: str) -> None:
+    v = translate_mysql(params, driver)
+    assert v.mode is None and v.error == error
+    assert [f.code for f in v.findings] == [code]
+    assert outcome(v, tls_offered=True, chain_ok=True, name_ok=True) in ("param_unknown", "param_invalid")
+
+
+def test_findings_for_a_ca_that_is_not_used_and_for_ignored_keys() -> None:
+    v = translate_mysql({"ssl_ca": "/ca.pem"}, "mysql-connector-python")
+    assert [(f.code, f.cause) for f in v.findings] == [("DD501", "param_ignored_by_driver")]
+    assert "/ca.pem" in v.findings[0].detail and "ssl_verify_cert=True" in v.findings[0].fix
+    v = translate_mysql({"sslmode": "REQUIRED"}, "connector-j")
+    assert [f.code for f in v.findings] == ["DD501"] and "sslMode=VERIFY_IDENTITY" in v.findings[0].fix
+    v = translate_mysql({"ssl_ca": "/ca.pem", "ssl_verify_identity": "true"}, "pymysql", "1.1")
+    assert any("plain text" in f.title for f in v.findings)  # verified when offered, plain otherwise
+    v = translate_mysql({"tls": "true", "sslmode": "REQUIRED"}, "go-sql-driver")
+    assert [f.code for f in v.findings] == ["DD502"]
+    assert translate_mysql({"ssl_ca": "/ca.pem", "ssl_verify_identity": "true"}, "pymysql").findings == ()
+
+
+def test_outcome_follows_the_mode() -> None:
+    v = translate_mysql({"tls": "true"}, "go-sql-driver")
+    assert outcome(v, tls_offered=False, chain_ok=True, name_ok=True) == "server_ssl_unsupported"
+    assert outcome(v, tls_offered=True, chain_ok=False, name_ok=True) == "cert_untrusted"
+    assert outcome(v, tls_offered=True, chain_ok=True, name_ok=False) == "hostname_mismatch"
+    assert outcome(v, tls_offered=True, chain_ok=True, name_ok=True) == "tls"
+    v = translate_mysql({"tls": "preferred"}, "go-sql-driver")
+    assert outcome(v, tls_offered=False, chain_ok=False, name_ok=False) == "plain"
+    assert v.effective()["falls_back_to_plain"] is True
