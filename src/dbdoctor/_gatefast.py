@@ -9,7 +9,8 @@ the ``--json`` document) is what :mod:`dbdoctor.gate` prints, built from what li
 connection. On anything else this returns None, having restored the environment, and the caller runs the full
 preflight (gate.run) from the start: the failure path pays for the diagnosis, the success path does not.
 
-Not taken (None at once) when ``DBDOCTOR_PREFLIGHT_FAST=0``, when psycopg would not use the bundled libpq, with
+Not taken (None at once) when the target (else ``DATABASE_URL``) is a MySQL/MariaDB one (:mod:`dbdoctor.gate_mysql`
+takes it), when ``DBDOCTOR_PREFLIGHT_FAST=0``, when psycopg would not use the bundled libpq, with
 ``--wait``, with a ``--driver`` other than libpq, with a target whose scheme names a driver, a target libpq would
 not read as a connection string, or a URL whose password bends it (the full path masks the pieces then).
 """
@@ -32,6 +33,8 @@ attempted_at: float | None = None
 #: the worker that connects is given this long past the deadline before it is abandoned
 GRACE = 0.5
 
+#: the schemes sources.mysql takes: MySQL/MariaDB targets are gate_mysql's (issue 6), never libpq's
+_MYSQL_SCHEME = re.compile(r"\s*(?:mysql|mariadb|mysql\+[a-z0-9_]+|jdbc:mysql|jdbc:mariadb)://", re.IGNORECASE)
 _KEYWORDS = re.compile(r"\s*[A-Za-z_]+\s*=")
 _URI_PREFIXES = ("postgresql://", "postgres://")
 #: in the user info of a URL: anything but these (and valid %XX escapes) may bend it (sources.postgres)
@@ -75,6 +78,11 @@ def connect_timeout(timeout: float, theirs: str | None) -> int:
     except ValueError:
         mine = 0
     return min(ours, max(2, mine)) if mine > 0 else ours
+
+
+def is_mysql_text(text: str | None) -> bool:
+    """Whether a target text names MySQL/MariaDB by its scheme (no parse, no import)."""
+    return bool(text) and _MYSQL_SCHEME.match(text or "") is not None
 
 
 def eligible(text: str | None) -> bool:
@@ -233,6 +241,8 @@ def run(
         return False
     if driver is not None and driver.strip().lower() != "libpq":
         return False
+    if is_mysql_text(target if target is not None else os.environ.get("DATABASE_URL")):
+        return False  # MySQL/MariaDB (issue 6): gate_mysql, through the full path, before any libpq work
     from dbdoctor import _libpq
 
     lib = _libpq.load()
@@ -255,6 +265,9 @@ def run(
                     os.environ[key] = value
                     added.append(key)
         text = target if target is not None else (merged.get("DATABASE_URL") or None)
+        if is_mysql_text(text):
+            attempted_at = None  # a DATABASE_URL=mysql://... from --env-file: nothing was attempted
+            return False
         if not eligible(text):
             return False
         real_url = environ.get("DATABASE_URL")
@@ -317,4 +330,4 @@ def run(
     return True
 
 
-__all__ = ["SCHEMA", "SWITCH", "connect_timeout", "eligible", "ok_line", "run", "server_version_text"]
+__all__ = ["SCHEMA", "SWITCH", "connect_timeout", "eligible", "is_mysql_text", "ok_line", "run", "server_version_text"]

@@ -84,6 +84,8 @@ class PreflightResult:
     corrected: str | None = None
     #: the target as written, redacted (None when the settings came from the environment)
     target: str | None = None
+    #: "postgresql", or "mysql" (gate_mysql: the settings carry ssl_mode instead of sslmode)
+    engine: str = "postgresql"
 
     @property
     def server_version(self) -> str | None:
@@ -101,6 +103,10 @@ class PreflightResult:
     def line(self) -> str:
         """The one line: the settings used and what the server said, or the cause and the fix."""
         s = self.settings
+        if self.ok and self.engine == "mysql":
+            from dbdoctor.gate_mysql import ok_line as mysql_ok_line
+
+            return mysql_ok_line(s, self.tls_version, self.server_version, self.elapsed_ms, self.attempts)
         if self.ok:
             from dbdoctor._gatefast import ok_line
 
@@ -116,7 +122,7 @@ class PreflightResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema": SCHEMA,
-            "engine": "postgresql",
+            "engine": self.engine,
             "ok": self.ok,
             "target": self.target,
             "settings": dict(self.settings),
@@ -222,11 +228,16 @@ def run(
     ``timeout``. With ``wait`` seconds, attempts (each within ``timeout``) repeat with backoff for ``wait``
     seconds, and the diagnosis after the last failure gets ``timeout`` of its own.
     """
+    env = dict(os.environ) if environ is None else environ
+    from dbdoctor import gate_mysql
+
+    if gate_mysql.wanted(target, env, env_files):  # MySQL/MariaDB (issue 6): the same gate through PyMySQL
+        return gate_mysql.run(target, environ=env, env_files=env_files, timeout=timeout, wait=wait, phase=phase,
+                              on_retry=on_retry)
     from dbdoctor.probe.postgres import attempt_psycopg
     from dbdoctor.sources.postgres import redact_text, resolve
 
     started = time.monotonic()
-    env = dict(os.environ) if environ is None else environ
     # driver hook (issue 4): with the app's driver (--driver, the URL scheme), the one connection uses the
     # libpq-equivalent of what that driver does, and a refusal by the driver or the server is the app's
     from dbdoctor.drivers import _pipeline as driver_hook
@@ -336,7 +347,12 @@ def preflight(
         result = run(target, environ=environ, env_files=env_files, timeout=timeout, wait=wait, phase=phase,
                      on_retry=on_retry)
     except TargetParseError as exc:
-        from dbdoctor.sources.postgres import parse_error_finding
+        from dbdoctor.gate_mysql import wanted
+
+        if wanted(target, os.environ if environ is None else environ, env_files):
+            from dbdoctor.sources.mysql import parse_error_finding
+        else:
+            from dbdoctor.sources.postgres import parse_error_finding
 
         finding = parse_error_finding(exc)
         error = PreflightError(_one_line(f"preflight failed ({finding.cause}): {finding.detail} Fix: {finding.fix}"),

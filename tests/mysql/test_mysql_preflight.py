@@ -1,0 +1,220 @@
+"""``dbdoctor preflight`` / ``dbdoctor.preflight()`` for MySQL/MariaDB targets on the MariaDB sandbox (issue 6):
+one real PyMySQL connection with the effective settings, one line out, the diagnosis's cause on failure (the lying
+1045 of require_secure_transport included), --json, --wait, the deadline, and no password anywhere."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from dbdoctor import gate
+from dbdoctor.sandbox import SandboxServer
+from dbdoctor.sandbox.profiles import DEFAULT_CERT, DEFAULT_PROFILE
+from fix_preflight import assert_clean, random_password
+
+ENV = {"HOME": "/nonexistent", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+
+
+def url(srv: SandboxServer, *, password: str | None = None, port: int | None = None, scheme: str = "mysql",
+        **q: str) -> str:
+    pw = srv.password.reveal() if password is None else password
+    query = {"ssl-mode": "VERIFY_IDENTITY", "ssl-ca": str(srv.ca_file)}
+    query.update({k.replace("_", "-"): v for k, v in q.items()})
+    qs = "&".join(f"{k}={quote(v, safe='/')}" for k, v in query.items())
+    return f"{scheme}://app:{quote(pw, safe='')}@localhost:{port or srv.port}/app?{qs}"
+
+
+def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    e = dict(ENV)
+    e.update(env or {})
+    return subprocess.run([sys.executable, "-m", "dbdoctor", "preflight", *args], capture_output=True, text=True,
+                          env=e, timeout=timeout, check=False)
+
+
+def clean(proc: subprocess.CompletedProcess[str], *passwords: str) -> None:
+    for pw in passwords:
+        assert_clean(proc.stdout + proc.stderr, pw)
+
+
+def test_success_managed_verify_identity(mariadb_sandbox: SandboxServer) -> None:
+    srv = mariadb_sandbox
+    pw = srv.password.reveal()
+    proc = cli(srv.url)
+    assert proc.returncode == 0, proc.stderr
+    line = proc.stdout.strip()
+    assert line.startswith(f"preflight ok: host=localhost port={srv.port} dbname=app user=app "
+                           "ssl-mode=VERIFY_IDENTITY ca_file=set tls=TLSv1.")
+    assert "server=10.11" in line and " time=" in line and proc.stderr == ""
+    clean(proc, pw)
+    # the library: the same result, engine mysql
+    result = gate.run(srv.url, environ=ENV, timeout=10)
+    assert result.ok and result.to_dict()["engine"] == "mysql" and result.tls_version is not None
+    assert result.settings["ssl_mode"] == "VERIFY_IDENTITY" and result.settings["password"] == "set"
+    assert_clean(json.dumps(result.to_dict()) + repr(result), pw)
+
+
+def test_success_json_and_database_url(mariadb_sandbox: SandboxServer, tmp_path: Any) -> None:
+    srv = mariadb_sandbox
+    pw = srv.password.reveal()
+    # SQLAlchemy form: PyMySQL's own ssl_ca / ssl_verify_identity
+    proc = cli("--json", f"mysql+pymysql://app:{quote(pw, safe='')}@localhost:{srv.port}/app"
+                         f"?ssl_ca={srv.ca_file}&ssl_verify_identity=true")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    d = json.loads(proc.stdout)
+    assert d["schema"] == "dbdoctor.preflight/1" and d["engine"] == "mysql" and d["ok"] is True
+    assert d["settings"]["ssl_mode"] == "VERIFY_IDENTITY" and d["settings"]["ca_file"] == "set"
+    assert d["tls_version"].startswith("TLSv1.") and d["server_version"].startswith("10.11")
+    assert d["target"].startswith("mysql+pymysql://app:****@") and d["cause"] is None
+    clean(proc, pw)
+    # DATABASE_URL in the environment, then in a dotenv file
+    proc = cli(env={"DATABASE_URL": srv.url})
+    assert proc.returncode == 0 and "ssl-mode=VERIFY_IDENTITY" in proc.stdout, proc.stderr
+    clean(proc, pw)
+    envfile = tmp_path / ".env"
+    envfile.write_text(f"DATABASE_URL={srv.url}\n")
+    proc = cli("--env-file", str(envfile))
+    assert proc.returncode == 0 and "ssl-mode=VERIFY_IDENTITY" in proc.stdout, proc.stderr
+    clean(proc, pw)
+
+
+def fails(proc: subprocess.CompletedProcess[str], cause: str) -> str:
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert proc.stdout == ""
+    line = proc.stderr.strip()
+    assert line.startswith(f"preflight failed ({cause}) for localhost:"), line
+    assert "\n" not in line
+    return line
+
+
+def test_disabled_against_require_secure_transport_is_not_a_wrong_password(mariadb_sandbox: SandboxServer) -> None:
+    srv = mariadb_sandbox
+    pw = srv.password.reveal()
+    proc = cli(url(srv, ssl_mode="DISABLED"))
+    line = fails(proc, "server_requires_ssl")
+    assert "Fix:" in line and "ssl-mode=VERIFY_IDENTITY" in line  # the corrected string
+    clean(proc, pw)
+    proc = cli("--json", url(srv, ssl_mode="DISABLED"))
+    d = json.loads(proc.stdout)
+    assert proc.returncode == 1 and d["ok"] is False and d["cause"] == "server_requires_ssl"
+    assert d["engine"] == "mysql" and "(using password: YES)" in d["driver_error"]
+    assert d["finding"]["code"] == "DD810" and d["settings"]["ssl_mode"] == "DISABLED"
+    clean(proc, pw)
+
+
+def test_wrong_password(mariadb_sandbox: SandboxServer) -> None:
+    srv = mariadb_sandbox
+    wrong = random_password()
+    for mode in ("VERIFY_IDENTITY", "DISABLED"):  # plain text too: the diagnosis tells it from the lie
+        proc = cli(url(srv, password=wrong, ssl_mode=mode))
+        fails(proc, "password_failed")
+        clean(proc, wrong, srv.password.reveal())
+
+
+def test_wrong_ca(mariadb_sandbox: SandboxServer) -> None:
+    srv = mariadb_sandbox
+    proc = cli(url(srv, ssl_ca=str(srv.pki.other_ca)))
+    fails(proc, "cert_untrusted")
+    clean(proc, srv.password.reveal())
+
+
+def test_refused_port(mariadb_sandbox: SandboxServer) -> None:
+    from dbdoctor.sandbox._system import free_port
+
+    srv = mariadb_sandbox
+    proc = cli("--timeout", "5", url(srv, port=free_port()))
+    fails(proc, "connection_refused")
+    clean(proc, srv.password.reveal())
+
+
+def test_library_raises_with_the_cause(mariadb_sandbox: SandboxServer) -> None:
+    import dbdoctor
+    from dbdoctor.errors import PreflightError
+
+    srv = mariadb_sandbox
+    with pytest.raises(PreflightError) as info:
+        dbdoctor.preflight(url(srv, ssl_mode="DISABLED"), environ=ENV, timeout=10)
+    assert "server_requires_ssl" in str(info.value) and info.value.finding is not None
+    assert_clean(str(info.value) + repr(info.value.__dict__), srv.password.reveal())
+    with pytest.raises(PreflightError) as info:
+        dbdoctor.preflight("mysql://app@localhost:99999/app", environ=ENV, timeout=5)
+    assert "invalid_target" in str(info.value)
+    assert dbdoctor.preflight(srv.url, environ=ENV, timeout=10).ok
+
+
+def test_wait_through_a_profile_switch(mariadb_sandbox: SandboxServer) -> None:
+    """TLS off at first (VERIFY_IDENTITY fails), switched to the managed profile while the preflight waits."""
+    srv = mariadb_sandbox
+    pw = srv.password.reveal()
+    with srv.configured("tls_off"):
+        switch = threading.Timer(2.0, srv.reconfigure, kwargs={"profile": DEFAULT_PROFILE, "cert": DEFAULT_CERT})
+        switch.start()
+        try:
+            started = time.monotonic()
+            proc = cli("--wait", "30", "--timeout", "5", srv.url)
+            took = time.monotonic() - started
+        finally:
+            switch.join()
+    assert proc.returncode == 0, proc.stderr
+    assert "attempts=" in proc.stdout and "ssl-mode=VERIFY_IDENTITY" in proc.stdout
+    retries = [ln for ln in proc.stderr.splitlines() if ln.startswith("preflight: still failing after attempt")]
+    assert retries and "retrying in" in retries[0]
+    assert took < 20
+    clean(proc, pw)
+
+
+def test_wait_gives_up_with_the_diagnosis(mariadb_sandbox: SandboxServer) -> None:
+    srv = mariadb_sandbox
+    started = time.monotonic()
+    proc = cli("--wait", "2", "--timeout", "5", url(srv, ssl_mode="DISABLED"))
+    took = time.monotonic() - started
+    assert "still failing after attempt 1 (password_failed)" in proc.stderr  # the message's word, while waiting
+    fails_line = proc.stderr.strip().splitlines()[-1]
+    assert fails_line.startswith("preflight failed (server_requires_ssl)")  # the diagnosis's, at the end
+    assert proc.returncode == 1 and took < 2 + 5 + 3
+    clean(proc, srv.password.reveal())
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_timeout_held_against_a_silent_listener(as_json: bool) -> None:
+    from fix_listeners import listener, silent
+
+    pw = random_password(7)
+    with listener(silent) as lst:
+        target = f"mysql://app:{quote(pw, safe='')}@127.0.0.1:{lst.port}/app?ssl-mode=REQUIRED"
+        started = time.monotonic()
+        proc = cli(*(["--json"] if as_json else []), "--timeout", "2", target)
+        took = time.monotonic() - started
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert took < 2 + 1, f"took {took:.2f} s"
+    text = json.loads(proc.stdout)["line"] if as_json else proc.stderr
+    assert text.startswith(f"preflight failed (connect_timeout) for 127.0.0.1:{lst.port}: "), text
+    clean(proc, pw)
+
+
+def test_fast_path_declines_mysql_before_libpq() -> None:
+    code = (
+        "import sys, time\n"
+        "from dbdoctor import _gatefast\n"
+        "t = time.monotonic()\n"
+        "r = _gatefast.run(sys.argv[1], as_json=False, timeout=5)\n"
+        "print(r, _gatefast.attempted_at, 'dbdoctor._libpq' in sys.modules, 'psycopg' in sys.modules,"
+        " round(time.monotonic() - t, 3))\n"
+    )
+    for target in ("mysql://u:secret@127.0.0.1:1/x", "mariadb://u@h/x", "jdbc:mysql://h:3306/x",
+                   "mysql+pymysql://u@h/x"):
+        out = subprocess.run([sys.executable, "-c", code, target], capture_output=True, text=True, env=ENV,
+                             check=True, timeout=30).stdout.split()
+        assert out[:4] == ["False", "None", "False", "False"], (target, out)
+        assert float(out[4]) < 0.2
+    out = subprocess.run([sys.executable, "-c", code.replace("sys.argv[1]", "None"), "x"], capture_output=True,
+                         text=True, env={**ENV, "DATABASE_URL": "mysql://u@127.0.0.1:1/x"}, check=True,
+                         timeout=30).stdout.split()
+    assert out[:4] == ["False", "None", "False", "False"], out
