@@ -10,10 +10,11 @@ import click
 from dbdoctor.cli import EXIT_OK
 
 
-def _summary(d: Any) -> dict[str, Any]:
+def _summary(d: Any, engine: str = "postgresql") -> dict[str, Any]:
     default = d.rows[-1]
     return {
         "name": d.name,
+        "engine": engine,
         "title": d.title,
         "language": d.language,
         "versions": d.versions,
@@ -24,8 +25,8 @@ def _summary(d: Any) -> dict[str, Any]:
     }
 
 
-def _detail(d: Any) -> dict[str, Any]:
-    out = _summary(d)
+def _detail(d: Any, engine: str = "postgresql") -> dict[str, Any]:
+    out = _summary(d, engine)
     out["params"] = {k: {"verdict": p.verdict, "libpq": p.libpq, "note": p.note, "source": p.source.where}
                      for k, p in d.params.items()}
     out["unknown_params"] = d.unknown
@@ -58,9 +59,10 @@ def drivers(name: str | None, as_json: bool) -> int:
     from dbdoctor import drivers as knowledge
 
     if name is not None:
-        data: Any = _detail(knowledge.get(name))
+        engine, found = knowledge.get_any(name)
+        data: Any = _detail(found, engine)
     else:
-        data = [_summary(d) for d in knowledge.all_drivers()]
+        data = [_summary(d, engine) for engine, d in knowledge.all_engines()]
     if as_json:
         from dbdoctor.render.json import emit
 
@@ -69,20 +71,22 @@ def drivers(name: str | None, as_json: bool) -> int:
     if name is None:
         for s in data:
             tested = "tested against the real driver" if s["tested_here"] else "from its source and docs"
-            click.echo(f"{s['name']:<15} {s['versions']:<45} {tested}")
-            click.echo(f"{'':<15} nothing set: {s['default']['sslmode']} ({s['default']['meaning']})")
+            click.echo(f"{s['name']:<22} {s['engine']:<10} {s['versions']:<45} {tested}")
+            click.echo(f"{'':<22} nothing set: {s['default']['sslmode']} ({s['default']['meaning']})")
         return EXIT_OK
     d = data
-    click.echo(f"{d['title']}  ({d['language']}; covers {d['versions']})")
+    click.echo(f"{d['title']}  ({d['engine']}; {d['language']}; covers {d['versions']})")
+    terms = "libpq's terms" if d["engine"] == "postgresql" else "the MySQL client's ssl-mode names"
     click.echo("\nParameters:")
     for key, p in d["params"].items():
         libpq = f" -> {p['libpq']}" if p["libpq"] and p["libpq"] != key else ""
         click.echo(f"  {key:<26} {p['verdict']}{libpq}" + (f": {p['note']}" if p["note"] else ""))
     click.echo(f"  {'(any other)':<26} {d['unknown_params']}")
-    click.echo("\nWhat the settings mean, in libpq's terms (first match wins):")
+    click.echo(f"\nWhat the settings mean, in {terms} (first match wins):")
     for r in d["modes"]:
         when = " ".join(f"{k}={'|'.join(v) if isinstance(v, list) else v}" for k, v in r["when"].items()) or "(else)"
-        what = f"refused: {r['error']}" if r["error"] else f"sslmode={r['libpq_sslmode']}, root: {r['root']}"
+        what = f"refused: {r['error']}" if r["error"] else f"{'sslmode' if d['engine'] == 'postgresql' else 'ssl-mode'}="
+        what += "" if r["error"] else f"{r['libpq_sslmode']}, root: {r['root']}"
         vers = f" [versions {r['versions'][0] or ''}..{r['versions'][1] or ''}]" if r["versions"] else ""
         click.echo(f"  {when}{vers}\n      {what}\n      {r['meaning']}  ({r['source']}, {r['status']})")
     if d["messages"]:

@@ -95,6 +95,29 @@ def all_drivers() -> tuple[Driver, ...]:
     return tuple(_load(n) for n in MODULES)
 
 
+def all_engines() -> tuple[tuple[str, Driver], ...]:
+    """Every driver dbdoctor knows, with its engine (``postgresql`` or ``mysql``), for ``dbdoctor drivers``."""
+    from dbdoctor.drivers.mysql_base import all_mysql_drivers
+
+    return tuple(("postgresql", d) for d in all_drivers()) + tuple(("mysql", d) for d in all_mysql_drivers())
+
+
+def get_any(name: str) -> tuple[str, Driver]:
+    """A driver of either engine by name or alias (PostgreSQL names first): (engine, knowledge)."""
+    from dbdoctor.drivers.mysql_base import MYSQL_MODULES, MySQLDriverError, get_mysql
+
+    try:
+        return "postgresql", get(name)
+    except DriverError:
+        try:
+            return "mysql", get_mysql(name)
+        except MySQLDriverError:
+            raise DriverError(
+                f"unknown driver {name!r}",
+                "known drivers: " + ", ".join([*MODULES, *MYSQL_MODULES]) + " (see `dbdoctor drivers`)",
+            ) from None
+
+
 def parse_option(option: str) -> tuple[str, str | None]:
     """``asyncpg==0.29`` → ("asyncpg", "0.29"); ``pgjdbc`` → ("pgjdbc", None). The name is checked."""
     name, sep, version = option.partition("==")
@@ -474,8 +497,10 @@ __all__ = [
     "DriverView",
     "ParamVerdict",
     "all_drivers",
+    "all_engines",
     "choose",
     "get",
+    "get_any",
     "libpq_base",
     "parse_option",
     "translate",
