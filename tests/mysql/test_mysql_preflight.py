@@ -218,3 +218,93 @@ def test_fast_path_declines_mysql_before_libpq() -> None:
                          text=True, env={**ENV, "DATABASE_URL": "mysql://u@127.0.0.1:1/x"}, check=True,
                          timeout=30).stdout.split()
     assert out[:4] == ["False", "None", "False", "False"], out
+
+
+def _forward(client: Any, upstream_port: int) -> None:
+    import contextlib
+    import select
+    import socket
+
+    try:
+        upstream = socket.create_connection(("127.0.0.1", upstream_port), timeout=5)
+    except OSError:
+        client.close()
+        return
+    pair = (client, upstream)
+    try:
+        while True:
+            ready, _, _ = select.select(pair, [], [], 20)
+            if not ready:
+                return
+            for src in ready:
+                data = src.recv(65536)
+                if not data:
+                    return
+                (upstream if src is client else client).sendall(data)
+    except OSError:
+        return
+    finally:
+        for s in pair:
+            with contextlib.suppress(OSError):
+                s.close()
+
+
+def test_wait_for_a_port_that_comes_up_late(mariadb_sandbox: SandboxServer) -> None:
+    """Nothing listens on the port for 2 s (refused), then it forwards to the sandbox."""
+    import socket
+
+    from dbdoctor.sandbox._system import free_port
+
+    srv = mariadb_sandbox
+    port = free_port()
+    stop = threading.Event()
+
+    def serve() -> None:
+        time.sleep(2.0)
+        with socket.socket() as lsock:
+            lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            lsock.bind(("127.0.0.1", port))
+            lsock.listen(8)
+            lsock.settimeout(0.2)
+            while not stop.is_set():
+                try:
+                    conn, _ = lsock.accept()
+                except OSError:
+                    continue
+                threading.Thread(target=_forward, args=(conn, srv.port), daemon=True).start()
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    try:
+        started = time.monotonic()
+        proc = cli("--wait", "20", "--timeout", "5", url(srv, port=port))
+        took = time.monotonic() - started
+    finally:
+        stop.set()
+        server.join(5)
+    assert proc.returncode == 0, proc.stderr
+    assert f"port={port}" in proc.stdout and "tls=TLSv1." in proc.stdout and "attempts=" in proc.stdout
+    retries = [ln for ln in proc.stderr.splitlines() if ln.startswith("preflight: still failing after attempt")]
+    assert retries and all("(connection_refused)" in ln for ln in retries), proc.stderr
+    assert 2.0 <= took < 12
+    clean(proc, srv.password.reveal())
+
+
+def test_jdbc_password_in_the_query_is_never_shown(mariadb_sandbox: SandboxServer) -> None:
+    """JDBC URLs carry the password as ?password=; the target shown in the line and the JSON masks it too."""
+    from dbdoctor.sources.mysql import redact_text
+
+    srv = mariadb_sandbox
+    pw = srv.password.reveal()
+    target = f"jdbc:mysql://localhost:{srv.port}/app?user=app&password={quote(pw, safe='')}&sslMode=REQUIRED"
+    assert redact_text(target).endswith("&password=****&sslMode=REQUIRED")
+    proc = cli("--json", target)
+    d = json.loads(proc.stdout)
+    assert proc.returncode == 0 and d["ok"] and d["settings"]["ssl_mode"] == "REQUIRED", proc.stdout + proc.stderr
+    assert d["tls_version"] is not None and "password=****" in d["target"]
+    clean(proc, pw)
+    wrong = random_password(11)
+    for args in (["--json"], []):
+        proc = cli(*args, target.replace(quote(pw, safe=""), quote(wrong, safe="")))
+        assert proc.returncode == 1 and "password_failed" in proc.stdout + proc.stderr
+        clean(proc, wrong, pw)

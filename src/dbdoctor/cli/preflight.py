@@ -58,6 +58,8 @@ def preflight(
     prints host, port, database, user, sslmode, whether a CA file is set, the TLS version,
     the server version and the time taken, and exits 0. On failure it diagnoses within the
     deadline and prints the cause and the fix on stderr, and exits 1. Nothing secret is shown.
+    A mysql://, mariadb://, mysql+DRIVER:// or jdbc:mysql/jdbc:mariadb target connects
+    through PyMySQL with its ssl-mode, ssl-ca, ~/.my.cnf and MYSQL_HOST settings.
 
     \b
     Examples:

@@ -61,8 +61,13 @@ def wants_mysql(text: str | None, environ: Mapping[str, str]) -> bool:
     return is_mysql_url(environ.get("DATABASE_URL"))
 
 
+_QUERY_PASSWORD = re.compile(r"([?&;]password=)[^&;#]*", re.IGNORECASE)
+
+
 def redact_text(text: str) -> str:
-    """The URL with its password (userinfo after ':') replaced by ****."""
+    """The URL with its password (userinfo after ':', and a ``password=`` query parameter as JDBC and
+    SQLAlchemy URLs carry it) replaced by ****."""
+    text = _QUERY_PASSWORD.sub(lambda q: q.group(1) + REDACTED, text)
     m = re.match(r"^([^:/?#]+(?::[a-z]+)?://)([^@/?#]*)@", text, re.IGNORECASE)
     if not m or ":" not in m.group(2):
         return text
