@@ -363,6 +363,13 @@ def check(inp: CheckInput, *, defaults_file: str | None = None) -> Report:
         target = resolve(inp.text, environ=inp.environ, env_files=inp.env_files, defaults_file=defaults_file)
     except TargetParseError as exc:
         return _invalid_report(exc, started)
+    # driver hook (issue 6, dbdoctor.drivers.mysql_hook): --driver NAME reads the query as that driver does
+    driver_view = None
+    if inp.driver:
+        from dbdoctor.drivers import mysql_hook
+
+        driver_view = mysql_hook.view_for(inp.text, inp.environ, inp.driver)
+        target = mysql_hook.apply(target, driver_view)
     text = inp.text if inp.text is not None else inp.environ.get("DATABASE_URL")
     findings: list[Finding] = list(static_findings(target, text))
     t_static = time.monotonic()
@@ -417,7 +424,7 @@ def check(inp: CheckInput, *, defaults_file: str | None = None) -> Report:
             "total": (ended - started) * 1000,
         }
     )
-    return Report(
+    report = Report(
         engine="mysql",
         target=redact_text(inp.text) if inp.text is not None else render(target),
         effective=effective_dict(target),
@@ -430,3 +437,8 @@ def check(inp: CheckInput, *, defaults_file: str | None = None) -> Report:
         corrected=_corrected(target, modes, cause) if verdict == "fail" else None,
         driver_error=driver.message if driver is not None and not driver.ok else None,
     )
+    if driver_view is not None:  # driver hook (issue 6)
+        from dbdoctor.drivers import mysql_hook
+
+        report = mysql_hook.finish_check(report, driver_view)
+    return report

@@ -52,6 +52,10 @@ def parse(target: str | None, as_json: bool, env_files: tuple[str, ...], default
     environ = dict(os.environ)
     if mysql.wants_mysql(target, environ):
         report = mysql.parse_report(target, environ=environ, env_files=env_files, defaults_file=defaults_file)
+        if driver:  # driver hook (issue 6): the app's MySQL driver reads the query as its own arguments
+            from dbdoctor.drivers import mysql_hook
+
+            report = mysql_hook.parse_report(report, mysql_hook.view_for(target, environ, driver))
         redact_text = mysql.redact_text
     else:
         from dbdoctor.drivers._pipeline import parse_report as driver_parse_report  # issue 4: --driver
