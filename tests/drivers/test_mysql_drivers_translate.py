@@ -1,7 +1,7 @@
 """The MySQL driver knowledge as data: every record is well formed, and the predictions on the recorded facts of
-the drivers that do not run here (mysqlclient, aiomysql, mysql2, Connector/J, go-sql-driver, Prisma) and of the
-PyMySQL 1.1 rows. The drivers that do run here are checked against the real thing in
-test_mysql_drivers_differential.py."""
+the drivers that do not run here (mysqlclient, aiomysql, Connector/J, go-sql-driver, Prisma) and of the PyMySQL
+1.1 rows. The drivers that do run here are checked against the real thing in test_mysql_drivers_differential.py
+(PyMySQL, mysql-connector-python) and test_mysql_drivers_mysql2.py (node mysql2)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def test_every_record_is_well_formed() -> None:
             assert r.source.where and r.source.status in ("verified", "read", "unconfirmed"), (d.name, r)
         for p in d.params.values():
             assert p.source.where, d.name
-        assert d.runs_here == (d.name in ("pymysql", "mysql-connector-python"))
+        assert d.runs_here == (d.name in ("pymysql", "mysql-connector-python", "mysql2"))
         verified = any(r.source.status == "verified" for r in d.rows)
         assert verified == d.runs_here, d.name  # only what ran here is marked verified
 
