@@ -10,8 +10,10 @@ mysql-connector-python, both installed by the test extra) and through dbdoctor's
 The truth of each connection is what the real driver does: connected in plain text, connected over TLS (the
 session's ``Ssl_cipher``), refused the settings (its exact exception text), or failed with a cause read from its
 error (2026: server_ssl_unsupported; certificate verify failed: cert_untrusted; Hostname/IP address mismatch:
-hostname_mismatch). The prediction must be the same for every case in every configuration. The sandbox CA is not
-in the system store, so a driver verifying against the system store fails the chain.
+hostname_mismatch). The prediction must be the same for every case in every configuration. Each configuration
+runs twice: with the system store as it is (the sandbox CA is not in it, so verifying against the system store
+fails the chain), and with ``SSL_CERT_FILE`` naming the sandbox CA (OpenSSL's default store is then that CA), which
+tells "verifies against the system store" apart from "verifies nothing" and shows the host name checks.
 """
 
 from __future__ import annotations
@@ -115,18 +117,26 @@ def real_connector(srv: SandboxServer, kw: dict[str, Any]) -> str:
     return "tls" if row and row[1] else "plain"
 
 
-def predicted(driver: str, case: dict[str, str], profile: str, cert: str) -> str:
+def predicted(driver: str, case: dict[str, str], profile: str, cert: str, system_has_ca: bool) -> str:
     view = translate_mysql(case, driver)
     if view.error is not None:
         return view.error
-    chain_ok = view.ca_source == "given" and cert != "other_ca"
+    chain_ok = (view.ca_source == "given" or (view.ca_source == "system" and system_has_ca)) and cert != "other_ca"
     name_ok = cert != "cn_only"
     return outcome(view, tls_offered=profile != "tls_off", chain_ok=chain_ok, name_ok=name_ok)
 
 
-def test_pymysql_and_connector_match_the_prediction(mariadb_sandbox: SandboxServer) -> None:
+@pytest.mark.parametrize("system_has_ca", [False, True], ids=["system-store", "system-store-is-the-ca"])
+def test_pymysql_and_connector_match_the_prediction(
+    mariadb_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch, system_has_ca: bool
+) -> None:
     pytest.importorskip("mysql.connector")
     srv = mariadb_sandbox
+    if system_has_ca:
+        monkeypatch.setenv("SSL_CERT_FILE", str(srv.ca_file))
+        monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    else:
+        monkeypatch.delenv("SSL_CERT_FILE", raising=False)
     compared = 0
     mismatches: list[str] = []
     outcomes: set[str] = set()
@@ -137,7 +147,7 @@ def test_pymysql_and_connector_match_the_prediction(mariadb_sandbox: SandboxServ
                 for case in cases:
                     filled = _fill(case, str(srv.ca_file))
                     real = run(srv, _typed(filled))
-                    pred = predicted(driver, filled, profile, cert)
+                    pred = predicted(driver, filled, profile, cert, system_has_ca)
                     compared += 1
                     outcomes.add(real if not real.startswith(("TypeError", "AttributeError")) else "refused")
                     if real != pred:
