@@ -23,10 +23,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  # the packages' own services are not wanted: dbdoctor's sandbox starts its own servers on free ports
-  echo 'exit 101' | $sudo_cmd tee /usr/sbin/policy-rc.d >/dev/null; $sudo_cmd chmod +x /usr/sbin/policy-rc.d
+  # the packages' own services are not wanted: dbdoctor's sandbox starts its own servers on free ports. A
+  # policy-rc.d that says so is put in place only for this install, and only if the machine has none of its own.
+  own_policy=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    echo 'exit 101' | $sudo_cmd tee /usr/sbin/policy-rc.d >/dev/null; $sudo_cmd chmod +x /usr/sbin/policy-rc.d
+    own_policy=1
+  fi
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-  $sudo_cmd rm -f /usr/sbin/policy-rc.d
+  if [ $own_policy = 1 ]; then $sudo_cmd rm -f /usr/sbin/policy-rc.d; fi
 fi
 
 python=${PYTHON:-python3}
