@@ -9,6 +9,7 @@ import fcntl
 import hashlib
 import os
 import pwd
+import re
 import socket
 import stat
 import subprocess
@@ -228,3 +229,36 @@ def cmdline(pid: int) -> list[str] | None:
             return [a.decode(errors="replace") for a in f.read().split(b"\0") if a]
     except OSError:
         return None
+
+
+#: a sandbox server's name: also its data directory's name and its state file's stem
+NAME_RE: Final = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
+def write_owned(path: Path, data: str | bytes, user: ServerUser, mode: int = 0o600) -> None:
+    """Write ``path`` with ``mode`` from the start (no moment of wider access), owned by the server's user."""
+    raw = data.encode() if isinstance(data, str) else data
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "wb") as f:
+        f.write(raw)
+    os.chmod(path, mode)
+    if not user.is_self:
+        os.chown(path, user.uid, user.gid)
+
+
+def log_size(log: Path) -> int:
+    try:
+        return log.stat().st_size
+    except OSError:
+        return 0
+
+
+def log_tail(log: Path, offset: int = 0, limit: int = 1500) -> str:
+    """What a server logged after ``offset`` (the last ``limit`` characters), for error messages."""
+    try:
+        with open(log, "rb") as f:
+            f.seek(offset)
+            text = f.read().decode(errors="replace")
+    except OSError:
+        return "(no log)"
+    return text[-limit:].strip()

@@ -34,7 +34,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -69,7 +68,6 @@ NOPASS_USER: Final = "nopass"
 SSL_USER: Final = "app_ssl"
 X509_USER: Final = "app_x509"
 
-_NAME_RE: Final = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -133,16 +131,6 @@ def server_user() -> _system.ServerUser:
     return _system.server_user()
 
 
-def _write_owned(path: Path, data: str | bytes, user: _system.ServerUser, mode: int = 0o600) -> None:
-    raw = data.encode() if isinstance(data, str) else data
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(fd, "wb") as f:
-        f.write(raw)
-    os.chmod(path, mode)
-    if not user.is_self:
-        os.chown(path, user.uid, user.gid)
-
-
 def native_password_hash(password: str) -> str:
     """The ``mysql_native_password`` stored form: ``*`` + upper hex SHA1(SHA1(password))."""
     return "*" + hashlib.sha1(hashlib.sha1(password.encode()).digest()).hexdigest().upper()
@@ -182,9 +170,9 @@ def render_config(data: Path, port: int, profile: MariaProfile) -> str:
 
 def _write_tls(data: Path, cert: str, pki: Pki, user: _system.ServerUser) -> None:
     variant = pki.server(cert)
-    _write_owned(data / "server.crt", variant.cert.read_bytes(), user, 0o644)
-    _write_owned(data / "server.key", variant.key.read_bytes(), user, 0o600)
-    _write_owned(data / "client-ca.crt", pki.client_ca.read_bytes(), user, 0o644)
+    _system.write_owned(data / "server.crt", variant.cert.read_bytes(), user, 0o644)
+    _system.write_owned(data / "server.key", variant.key.read_bytes(), user, 0o600)
+    _system.write_owned(data / "client-ca.crt", pki.client_ca.read_bytes(), user, 0o644)
 
 
 # --- admin connection -----------------------------------------------------------------------------------------
@@ -230,22 +218,6 @@ def _is_ours(pid: int, data: Path) -> bool:
     return any(str(data) in a for a in args)
 
 
-def _log_tail(log: Path, offset: int = 0, limit: int = 1500) -> str:
-    try:
-        with open(log, "rb") as f:
-            f.seek(offset)
-            return f.read().decode(errors="replace")[-limit:].strip()
-    except OSError:
-        return "(no log)"
-
-
-def _log_size(log: Path) -> int:
-    try:
-        return log.stat().st_size
-    except OSError:
-        return 0
-
-
 class _PortTaken(Exception):
     pass
 
@@ -253,7 +225,7 @@ class _PortTaken(Exception):
 def _launch(data: Path, user: _system.ServerUser, timeout: float) -> int:
     """Start mariadbd detached (own session) and wait until it accepts administrative connections."""
     log = data / "mariadb.log"
-    offset = _log_size(log)
+    offset = _system.log_size(log)
     kwargs: dict[str, Any] = {}
     if not user.is_self:
         kwargs = {"user": user.uid, "group": user.gid, "extra_groups": []}
@@ -279,14 +251,14 @@ def _launch(data: Path, user: _system.ServerUser, timeout: float) -> int:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            tail = _log_tail(log, offset)
+            tail = _system.log_tail(log, offset)
             if "Address already in use" in tail or "Can't start server: Bind" in tail:
                 raise _PortTaken(tail)
             raise SandboxError(
                 f"MariaDB did not start (exit {proc.returncode}); its log ({log}) says:\n{tail}\n"
-                + _log_tail(data / "mariadbd.stderr", 0, 500)
+                + _system.log_tail(data / "mariadbd.stderr", 0, 500)
             )
-        if "ready for connections" in _log_tail(log, offset, limit=100_000):
+        if "ready for connections" in _system.log_tail(log, offset, limit=100_000):
             try:
                 _admin(data / "mysqld.sock", timeout=2).close()
                 return proc.pid
@@ -296,7 +268,7 @@ def _launch(data: Path, user: _system.ServerUser, timeout: float) -> int:
     with contextlib.suppress(ProcessLookupError):
         os.kill(proc.pid, signal.SIGKILL)
     raise SandboxError(
-        f"MariaDB was not ready within {timeout:g} s; its log ({log}) says:\n{_log_tail(log, offset)}"
+        f"MariaDB was not ready within {timeout:g} s; its log ({log}) says:\n{_system.log_tail(log, offset)}"
     )
 
 
@@ -367,7 +339,7 @@ def _build_template(tdir: Path, runtime: Path, user: _system.ServerUser) -> None
             user=user,
             timeout=120,
         )
-        _write_owned(
+        _system.write_owned(
             build / "my.cnf",
             render_config(build, 0, get_profile("tls_off")).replace(
                 "bind-address=127.0.0.1", "skip-networking"
@@ -410,7 +382,7 @@ def _build_template(tdir: Path, runtime: Path, user: _system.ServerUser) -> None
         for leftover in ("my.cnf", "mariadb.log", "mariadbd.pid"):
             with contextlib.suppress(FileNotFoundError):
                 (build / leftover).unlink()
-        _write_owned(
+        _system.write_owned(
             build / "dbdoctor_template.json",
             json.dumps(
                 {
@@ -479,7 +451,7 @@ def start(
     runtime = _system.runtime_dir(state, user)
     if name is None:
         name = f"my-{secrets.token_hex(3)}"
-    if not _NAME_RE.match(name):
+    if not _system.NAME_RE.match(name):
         raise SandboxError(f"bad sandbox name {name!r}: use 1-40 lowercase letters, digits, '-' or '_'")
     with _system.locked(state / ".lock"):
         _sweep(state, runtime)
@@ -511,7 +483,7 @@ def start(
         port = 0
         for _attempt in range(6):
             port = _system.free_port()
-            _write_owned(data / "my.cnf", render_config(data, port, prof), user, 0o644)
+            _system.write_owned(data / "my.cnf", render_config(data, port, prof), user, 0o644)
             try:
                 pid = _launch(data, user, timeout)
                 break
@@ -577,7 +549,7 @@ def _sweep(state: Path, runtime: Path) -> None:
         if d.name.startswith(".template-build-my-"):
             shutil.rmtree(d, ignore_errors=True)
             continue
-        if not _NAME_RE.match(d.name) or d.name == "template-mariadb" or not (d / "my.cnf").is_file():
+        if not _system.NAME_RE.match(d.name) or d.name == "template-mariadb" or not (d / "my.cnf").is_file():
             continue
         pid = _pid_of(d)
         if pid is not None:
@@ -628,7 +600,7 @@ def reconfigure(srv: SandboxServer, *, profile: str, cert: str) -> None:
     user = server_user()
     data = srv.data_dir
     _write_tls(data, cert, srv.pki, user)
-    _write_owned(data / "my.cnf", render_config(data, srv.port, new), user, 0o644)
+    _system.write_owned(data / "my.cnf", render_config(data, srv.port, new), user, 0o644)
     if new.tls and old.tls:
         rst = "ON" if new.require_secure_transport else "OFF"
         _admin_sql(data / "mysqld.sock", ["FLUSH SSL", f"SET GLOBAL require_secure_transport={rst}"])

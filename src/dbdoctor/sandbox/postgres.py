@@ -52,7 +52,6 @@ _PIDFILE_LINE_PID: Final = 0
 _PIDFILE_LINE_PM_STATUS: Final = 7
 _PM_STATUS_READY: Final = "ready"
 
-_NAME_RE: Final = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 _SERVER_SETTINGS: Final = """
 # --- dbdoctor sandbox: fast and small, logs in the data dir -------------------------------------------
@@ -144,16 +143,6 @@ def _template_ok(tdir: Path, stamp: str) -> dict[str, str] | None:
     return {str(k): str(v) for k, v in marker.items()}
 
 
-def _write_owned(path: Path, text: str | bytes, user: _system.ServerUser, mode: int = 0o600) -> None:
-    data = text.encode() if isinstance(text, str) else text
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.chmod(path, mode)
-    if not user.is_self:
-        os.chown(path, user.uid, user.gid)
-
-
 @dataclasses.dataclass(frozen=True, slots=True)
 class Template:
     path: Path
@@ -204,7 +193,7 @@ def _build_template(tdir: Path, runtime: Path, user: _system.ServerUser, bindir:
         )
         with open(build / "postgresql.conf", "a", encoding="utf-8") as f:
             f.write(_SERVER_SETTINGS)
-        _write_owned(
+        _system.write_owned(
             build / "dbdoctor_server.conf",
             f"listen_addresses = ''\nport = 5432\nunix_socket_directories = '{build}'\n",
             user,
@@ -252,7 +241,7 @@ def _build_template(tdir: Path, runtime: Path, user: _system.ServerUser, bindir:
         for leftover in ("dbdoctor_server.conf", "template.log", "postmaster.opts"):
             with contextlib.suppress(FileNotFoundError):
                 (build / leftover).unlink()
-        _write_owned(
+        _system.write_owned(
             build / "dbdoctor_template.json",
             json.dumps(
                 {
@@ -348,11 +337,11 @@ def render_access_conf(profile: Profile) -> str:
 def _write_access(data: Path, profile: Profile, cert: str, pki: Pki, app_user: str) -> None:
     user = _system.server_user()
     variant = pki.server(cert)
-    _write_owned(data / "server.crt", variant.cert.read_bytes(), user, 0o644)
-    _write_owned(data / "server.key", variant.key.read_bytes(), user, 0o600)
-    _write_owned(data / "client-ca.crt", pki.client_ca.read_bytes(), user, 0o644)
-    _write_owned(data / "pg_hba.conf", render_hba(profile, app_user), user, 0o600)
-    _write_owned(data / "dbdoctor_access.conf", render_access_conf(profile), user, 0o600)
+    _system.write_owned(data / "server.crt", variant.cert.read_bytes(), user, 0o644)
+    _system.write_owned(data / "server.key", variant.key.read_bytes(), user, 0o600)
+    _system.write_owned(data / "client-ca.crt", pki.client_ca.read_bytes(), user, 0o644)
+    _system.write_owned(data / "pg_hba.conf", render_hba(profile, app_user), user, 0o600)
+    _system.write_owned(data / "dbdoctor_access.conf", render_access_conf(profile), user, 0o600)
 
 
 # --- process control ------------------------------------------------------------------------------------------
@@ -384,30 +373,13 @@ def _is_our_postmaster(pid: int, data: Path) -> bool:
     return str(data) in args
 
 
-def _log_tail(log: Path, offset: int = 0, limit: int = 1500) -> str:
-    try:
-        with open(log, "rb") as f:
-            f.seek(offset)
-            text = f.read().decode(errors="replace")
-    except OSError:
-        return "(no log)"
-    return text[-limit:].strip()
-
-
-def _log_size(log: Path) -> int:
-    try:
-        return log.stat().st_size
-    except OSError:
-        return 0
-
-
 class _PortTaken(Exception):
     pass
 
 
 def _launch(bindir: Path, data: Path, log: Path, user: _system.ServerUser, timeout: float) -> int:
     """Start the postmaster with pg_ctl (which detaches it) and wait for postmaster.pid to say ready."""
-    offset = _log_size(log)
+    offset = _system.log_size(log)
     _system.run(
         [str(bindir / "pg_ctl"), "start", "-W", "-s", "-D", str(data), "-l", str(log)],
         user=user,
@@ -427,19 +399,19 @@ def _launch(bindir: Path, data: Path, log: Path, user: _system.ServerUser, timeo
             )
             if status == _PM_STATUS_READY and _system.pid_alive(pid):
                 return pid
-        tail = _log_tail(log, offset)
+        tail = _system.log_tail(log, offset)
         if "FATAL" in tail or "PANIC" in tail:
             # let the postmaster exit before deciding what happened
             end = time.monotonic() + 5
             while seen_pid and _system.pid_alive(seen_pid) and time.monotonic() < end:
                 time.sleep(0.01)
-            tail = _log_tail(log, offset)
+            tail = _system.log_tail(log, offset)
             if "could not bind" in tail or "could not create any TCP/IP sockets" in tail:
                 raise _PortTaken(tail)
             raise SandboxError(f"PostgreSQL did not start; its log ({log}) says:\n{tail}")
         time.sleep(0.005)
     raise SandboxError(
-        f"PostgreSQL was not ready within {timeout:g} s; its log ({log}) says:\n{_log_tail(log, offset)}"
+        f"PostgreSQL was not ready within {timeout:g} s; its log ({log}) says:\n{_system.log_tail(log, offset)}"
     )
 
 
@@ -513,7 +485,7 @@ def start(
     runtime = _system.runtime_dir(state, user)
     if name is None:
         name = f"pg-{secrets.token_hex(3)}"
-    if not _NAME_RE.match(name):
+    if not _system.NAME_RE.match(name):
         raise SandboxError(f"bad sandbox name {name!r}: use 1-40 lowercase letters, digits, '-' or '_'")
     with _system.locked(state / ".lock"):
         _sweep(state, runtime)
@@ -551,7 +523,7 @@ def start(
         port = 0
         for _attempt in range(6):
             port = _system.free_port()
-            _write_owned(
+            _system.write_owned(
                 data / "dbdoctor_server.conf",
                 f"listen_addresses = '{_system.LOOPBACK}'\nport = {port}\nunix_socket_directories = '{data}'\n",
                 user,
@@ -623,7 +595,7 @@ def _sweep(state: Path, runtime: Path) -> None:
         if d.name.startswith(".template-"):
             shutil.rmtree(d, ignore_errors=True)
             continue
-        if d.name in ("template-postgresql", "spares") or not _NAME_RE.match(d.name):
+        if d.name in ("template-postgresql", "spares") or not _system.NAME_RE.match(d.name):
             continue
         if not (d / "PG_VERSION").exists():
             continue
@@ -664,7 +636,7 @@ def reconfigure(srv: SandboxServer, *, profile: str, cert: str) -> None:
     srv.pki.server(cert)
     if not is_running(srv):
         raise SandboxError(f"sandbox server {srv.name!r} is not running")
-    offset = _log_size(srv.log_file)
+    offset = _system.log_size(srv.log_file)
     _write_access(srv.data_dir, prof, cert, srv.pki, srv.user)
     with psycopg.connect(srv.admin_conninfo(), autocommit=True) as conn:
         row = conn.execute("SELECT pg_conf_load_time(), pg_reload_conf()").fetchone()
@@ -686,7 +658,7 @@ def reconfigure(srv: SandboxServer, *, profile: str, cert: str) -> None:
         time.sleep(0.005)
     problems = [f"pg_hba.conf line {n}: {e}" for n, e in hba_errors]
     problems += [f"{n}: {e}" for n, e in conf_errors]
-    tail = _log_tail(srv.log_file, offset)
+    tail = _system.log_tail(srv.log_file, offset)
     if "was not reloaded" in tail:
         problems.append(tail)
     if problems:
