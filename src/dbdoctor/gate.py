@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from dbdoctor.probe.observations import DriverObservation
-    from dbdoctor.report import Finding
+    from dbdoctor.report import Finding, Report
     from dbdoctor.target import Target
 
 SCHEMA: Final = "dbdoctor.preflight/1"
@@ -246,57 +246,103 @@ def run(
     prepared = driver_hook.prepare(target, env, [str(f) for f in env_files], driver_name)
     view = prepared.view if prepared is not None else None
     resolved = prepared.target if prepared is not None else resolve(target, environ=env, env_files=env_files)
-    settings = shown_settings(resolved, env)
-    shown_target = redact_text(target) if target is not None else None
-    phase_name = _phase(env, phase)
+
+    def attempt(budget: float) -> Any:
+        return driver_hook.preflight_attempt(
+            view, None if view is not None and view.error else attempt_psycopg(resolved, timeout=budget))
+
+    def diagnose(remaining: float) -> Report:
+        from dbdoctor.pipeline import CheckInput
+        from dbdoctor.pipeline import check as run_check
+
+        return run_check(CheckInput(text=target, environ=env, env_files=tuple(str(f) for f in env_files),
+                                    timeout=remaining, phase=phase, driver=driver_name))
+
+    return gate_loop(
+        GateEngine(
+            name="postgresql",
+            attempt=attempt,
+            as_driver=lambda a: a,
+            quick_cause=lambda a: quick_cause(resolved, a, env, phase),
+            diagnose=diagnose,
+        ),
+        settings=shown_settings(resolved, env),
+        shown_target=redact_text(target) if target is not None else None,
+        phase_name=_phase(env, phase),
+        started=started,
+        timeout=timeout,
+        wait=wait,
+        on_retry=on_retry,
+    )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class GateEngine:
+    """What one engine brings to the preflight loop; everything else (deadlines, backoff, retries, the diagnosis
+    after the last failure and how its cause is taken) is :func:`gate_loop`'s, the same for every engine."""
+
+    name: str
+    #: one real connection with the effective settings within ``budget`` seconds (the engine's own attempt)
+    attempt: Callable[[float], Any]
+    as_driver: Callable[[Any], DriverObservation]
+    #: (cause, problem, fix) from an attempt alone, no network
+    quick_cause: Callable[[Any], tuple[str, str, str | None]]
+    #: the full diagnosis within ``remaining`` seconds
+    diagnose: Callable[[float], Report]
+
+
+def gate_loop(
+    engine: GateEngine,
+    *,
+    settings: dict[str, Any],
+    shown_target: str | None,
+    phase_name: str,
+    started: float,
+    timeout: float,
+    wait: float,
+    on_retry: Callable[[Retry], None] | None,
+) -> PreflightResult:
+    """Attempt, retry with backoff while ``wait`` lasts (saying why on each retry), then diagnose the last
+    failure within what is left. Without ``wait`` nothing outlives ``timeout``; with it, each attempt gets at
+    most ``timeout`` and the diagnosis ``timeout`` of its own."""
+
+    def result(ok: bool, attempts: int, raw: Any, **failure: Any) -> PreflightResult:
+        return PreflightResult(
+            ok=ok, settings=settings, phase=phase_name, elapsed_ms=(time.monotonic() - started) * 1000,
+            attempts=attempts, driver=engine.as_driver(raw), target=shown_target, engine=engine.name, **failure,
+        )
+
     wait_until = started + max(0.0, wait)
     attempts = 0
     while True:
         attempts += 1
-        budget = timeout if wait <= 0 else min(timeout, max(1.0, wait_until - time.monotonic()))
-        driver = driver_hook.preflight_attempt(
-            view, None if view is not None and view.error else attempt_psycopg(resolved, timeout=budget))
-        if driver.ok:
-            return PreflightResult(
-                ok=True, settings=settings, phase=phase_name, elapsed_ms=(time.monotonic() - started) * 1000,
-                attempts=attempts, driver=driver, target=shown_target,
-            )
+        if wait <= 0:
+            budget = max(0.1, timeout - (time.monotonic() - started))
+        else:
+            budget = min(timeout, max(1.0, wait_until - time.monotonic()))
+        raw = engine.attempt(budget)
+        if engine.as_driver(raw).ok:
+            return result(True, attempts, raw)
         now = time.monotonic()
         if wait <= 0 or now >= wait_until:
             break
         delay = min(MAX_DELAY, FIRST_DELAY * 2 ** (attempts - 1), wait_until - now)
-        cause, problem, _fix = quick_cause(resolved, driver, env, phase)
+        cause, problem, _fix = engine.quick_cause(raw)
         (on_retry or _log_retry)(Retry(attempts, cause, problem, delay, now - started))
         time.sleep(delay)
 
     diagnosis_until = (time.monotonic() + timeout) if wait > 0 else (started + timeout)
-    cause, problem, fix = quick_cause(resolved, driver, env, phase)
+    cause, problem, fix = engine.quick_cause(raw)
     finding = corrected = None
     remaining = diagnosis_until - time.monotonic()
     if remaining >= MIN_DIAGNOSIS:
-        from dbdoctor.pipeline import CheckInput
-        from dbdoctor.pipeline import check as run_check
-
-        report = run_check(
-            CheckInput(
-                text=target,
-                environ=env,
-                env_files=tuple(str(f) for f in env_files),
-                timeout=remaining,
-                phase=phase,
-                driver=driver_name,
-            )
-        )
+        report = engine.diagnose(remaining)
         left = diagnosis_until - time.monotonic()
         if report.verdict == "ok" and left >= MIN_DIAGNOSIS:
             # it works now (a server that just came up): say so with a real connection of the user's own
-            again = attempt_psycopg(resolved, timeout=left)
-            if again.ok:
-                return PreflightResult(
-                    ok=True, settings=settings, phase=phase_name,
-                    elapsed_ms=(time.monotonic() - started) * 1000, attempts=attempts + 1, driver=again,
-                    target=shown_target,
-                )
+            again = engine.attempt(left)
+            if engine.as_driver(again).ok:
+                return result(True, attempts + 1, again)
         elif report.cause is not None:
             finding = next((f for f in report.findings if f.cause == report.cause), None)
             corrected = report.corrected
@@ -304,14 +350,14 @@ def run(
                 cause = report.cause
                 problem = _one_line(finding.detail)
                 fix = _one_line(finding.fix.replace("the corrected string below", "the corrected string"))
-            elif cause == "unknown":
-                # no rule explains it and the message catalog did not either: the diagnosis' classification
+            elif cause == "unknown" or report.cause != "probe_incomplete":
+                # the diagnosis knows better than the driver's message (a lying MySQL 1045, say) even without a
+                # finding of its own, unless it did not get that far
+                if report.cause != cause:
+                    fix = None
                 cause = report.cause
-    return PreflightResult(
-        ok=False, settings=settings, phase=phase_name, elapsed_ms=(time.monotonic() - started) * 1000,
-        attempts=attempts, driver=driver, cause=cause, problem=problem, fix=fix, finding=finding,
-        corrected=corrected, target=shown_target,
-    )
+    return result(False, attempts, raw, cause=cause, problem=problem, fix=fix, finding=finding,
+                  corrected=corrected)
 
 
 def _log_retry(retry: Retry) -> None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from dbdoctor.gate import PreflightResult, Retry
     from dbdoctor.probe.mysql import MyAttempt
     from dbdoctor.probe.observations import DriverObservation
+    from dbdoctor.report import Report
     from dbdoctor.target import Target
 
 ENGINE: Final = "mysql"
@@ -148,84 +149,39 @@ def run(
 ) -> PreflightResult:
     """The MySQL preflight, as :func:`dbdoctor.gate.run` (same deadlines, retries and result). Raises
     ``errors.TargetParseError`` / ``errors.SourceFileError`` for input that cannot be used."""
-    from dbdoctor.gate import (
-        FIRST_DELAY,
-        MAX_DELAY,
-        MIN_DIAGNOSIS,
-        PreflightResult,
-        Retry,
-        _log_retry,
-        _one_line,
-    )
+    from dbdoctor.gate import GateEngine, gate_loop
     from dbdoctor.gate import _phase as phase_of
     from dbdoctor.probe.mysql import attempt_pymysql
     from dbdoctor.sources.mysql import redact_text, resolve
 
     started = time.monotonic()
     resolved = resolve(target, environ=environ, env_files=env_files, defaults_file=defaults_file)
-    settings = shown_settings(resolved)
-    shown_target = redact_text(target) if target is not None else None
-    phase_name = phase_of(environ, phase)
-    wait_until = started + max(0.0, wait)
-    attempts = 0
-    while True:
-        attempts += 1
-        if wait <= 0:
-            budget = max(0.1, timeout - (time.monotonic() - started))
-        else:
-            budget = min(timeout, max(1.0, wait_until - time.monotonic()))
-        attempt = attempt_pymysql(resolved, timeout=budget)
-        if attempt.ok:
-            return PreflightResult(
-                ok=True, settings=settings, phase=phase_name, elapsed_ms=(time.monotonic() - started) * 1000,
-                attempts=attempts, driver=as_driver(attempt), target=shown_target, engine=ENGINE,
-            )
-        now = time.monotonic()
-        if wait <= 0 or now >= wait_until:
-            break
-        delay = min(MAX_DELAY, FIRST_DELAY * 2 ** (attempts - 1), wait_until - now)
-        cause, problem, _fix = quick_cause(attempt)
-        (on_retry or _log_retry)(Retry(attempts, cause, problem, delay, now - started))
-        time.sleep(delay)
 
-    diagnosis_until = (time.monotonic() + timeout) if wait > 0 else (started + timeout)
-    cause, problem, fix = quick_cause(attempt)
-    finding = corrected = None
-    remaining = diagnosis_until - time.monotonic()
-    if remaining >= MIN_DIAGNOSIS:
+    def diagnose(remaining: float) -> Report:
         from dbdoctor.pipeline import CheckInput
         from dbdoctor.pipeline_mysql import check
 
-        report = check(
+        return check(
             CheckInput(text=target, environ=environ, env_files=tuple(str(f) for f in env_files), timeout=remaining,
                        phase=phase),
             defaults_file=defaults_file,
         )
-        left = diagnosis_until - time.monotonic()
-        if report.verdict == "ok" and left >= MIN_DIAGNOSIS:
-            # it works now (a server that just came up): say so with a real connection of the user's own
-            again = attempt_pymysql(resolved, timeout=left)
-            if again.ok:
-                return PreflightResult(
-                    ok=True, settings=settings, phase=phase_name, elapsed_ms=(time.monotonic() - started) * 1000,
-                    attempts=attempts + 1, driver=as_driver(again), target=shown_target, engine=ENGINE,
-                )
-        elif report.cause is not None:
-            finding = next((f for f in report.findings if f.cause == report.cause), None)
-            corrected = report.corrected
-            if finding is not None:
-                cause = report.cause
-                problem = _one_line(finding.detail)
-                fix = _one_line(finding.fix.replace("the corrected string below", "the corrected string"))
-            elif cause == "unknown" or report.cause != "probe_incomplete":
-                # the diagnosis knows better than the message (a lying 1045, say) even without its own finding
-                if report.cause != cause:
-                    fix = None
-                cause = report.cause
-    return PreflightResult(
-        ok=False, settings=settings, phase=phase_name, elapsed_ms=(time.monotonic() - started) * 1000,
-        attempts=attempts, driver=as_driver(attempt), cause=cause, problem=problem, fix=fix, finding=finding,
-        corrected=corrected, target=shown_target, engine=ENGINE,
+
+    return gate_loop(
+        GateEngine(
+            name=ENGINE,
+            attempt=lambda budget: attempt_pymysql(resolved, timeout=budget),
+            as_driver=as_driver,
+            quick_cause=quick_cause,
+            diagnose=diagnose,
+        ),
+        settings=shown_settings(resolved),
+        shown_target=redact_text(target) if target is not None else None,
+        phase_name=phase_of(environ, phase),
+        started=started,
+        timeout=timeout,
+        wait=wait,
+        on_retry=on_retry,
     )
 
 
