@@ -34,6 +34,21 @@ COMMANDS: dict[str, str] = {
     "drivers": "dbdoctor.cli.drivers:drivers",
 }
 
+#: what ``dbdoctor --help`` lists for each command, so that listing them does not import them all (the command
+#: modules pull in the catalog, psycopg and cryptography; tests/cli/test_help.py keeps this in step with COMMANDS)
+SUMMARIES: dict[str, str] = {
+    "check": "Why a connection fails (or proof that it works), with the fix.",
+    "parse": "The effective settings and where each came from; no network.",
+    "explain": "What a code, a cause or a pasted error means, and the fix.",
+    "preflight": "At app start-up: does the connection work? One line, exit 0 or 1.",
+    "sources": "Where the settings come from, and which one wins at run time.",
+    "drivers": "The drivers dbdoctor knows, or what one makes of a URL.",
+    "env": "The environment variables a platform would set for a database.",
+    "password": "Check a password against a platform's policy, or generate one.",
+    "sandbox": "Local PostgreSQL/MariaDB servers that behave like managed ones.",
+    "demo": "A guided tour: broken settings on a local server, fixed.",
+}
+
 ISSUES_URL = "https://github.com/dbdoctor/dbdoctor/issues"
 
 
@@ -54,7 +69,16 @@ class LazyGroup(click.Group):
             raise
         command = getattr(module, attr)
         assert isinstance(command, click.Command)
+        if command.short_help is None and cmd_name in SUMMARIES:
+            command.short_help = SUMMARIES[cmd_name]
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from SUMMARIES: importing every command to read its docstring cost ~55 ms."""
+        rows = [(name, SUMMARIES.get(name, "")) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
 @click.group(
@@ -63,13 +87,14 @@ class LazyGroup(click.Group):
 )
 @click.version_option(__version__, prog_name="dbdoctor")
 def cli() -> None:
-    """Find out why an app cannot connect to its PostgreSQL database, and prove the fix.
+    """Find out why an app cannot connect to its PostgreSQL or MySQL/MariaDB database, and prove the fix.
 
     \b
-    TARGET is what you would paste: a URL (postgresql://user@host/db?sslmode=verify-full),
-    a libpq keyword string ("host=db port=5432 sslmode=require"), or nothing, in which case
-    the settings come from the environment the way the app's driver reads them
-    (DATABASE_URL, the PG* variables, and dotenv files named with --env-file).
+    TARGET is what you would paste: a URL (postgresql://user@host/db?sslmode=verify-full,
+    mysql://user@host/db?ssl-mode=VERIFY_IDENTITY, SQLAlchemy and JDBC forms too), a libpq
+    keyword string ("host=db port=5432 sslmode=require"), or nothing, in which case the
+    settings come from the environment the way the app's driver reads them (DATABASE_URL,
+    the PG* or MYSQL_* variables, option files, and dotenv files named with --env-file).
 
     \b
     Start here:
