@@ -97,6 +97,7 @@ def _password(d: MyDiagnosis) -> tuple[str, str]:
     if dec is not None and not dec.ok and dec.errno == 1045:
         extra = f" The same credentials over TLS (ssl-mode {dec.mode}) were refused too, so this is not TLS."
     x509 = ""
+    user_q = f"'{d.target.settings.get('user') or '?'}'@'<host>'"
     h = d.host
     if (
         h is not None
@@ -106,16 +107,20 @@ def _password(d: MyDiagnosis) -> tuple[str, str]:
     ):
         x509 = (
             " (MariaDB gives the same answer to an account created REQUIRE X509 when no client certificate is "
-            "sent: if this account has one, set ssl-cert and ssl-key.)"
+            "sent, and nothing outside the server tells the two apart: if the password is right, ask an "
+            f"administrator for SHOW CREATE USER {user_q}; with REQUIRE X509, set ssl-cert and ssl-key.)"
         )
     if not d.transport.tls_offered and d.transport.unreachable_cause is None:
         x509 = (
             " (MariaDB gives the same answer to an account created REQUIRE SSL or REQUIRE X509, which can never log "
-            "in to a server that offers no TLS: if this account has such a clause, enable TLS on the server.)"
+            "in to a server that offers no TLS, and nothing outside the server tells the two apart: if the password "
+            f"is right, ask an administrator for SHOW CREATE USER {user_q}; with such a clause, enable TLS on the "
+            "server.)"
         )
     return (
         f"{_where(d)} refused the user {d.target.settings.get('user')!r} with these credentials.{extra}{x509}{_said(d)}",
-        "Check the password (and its source: see provenance); URL-encode special characters.",
+        "Check the password (and its source: see provenance); URL-encode special characters."
+        + (" If it is right, the account's REQUIRE clause is the cause (see above)." if x509 else ""),
     )
 
 
