@@ -7,8 +7,10 @@ For every server configuration and client identity (account, host name, password
   the account's REQUIRE clause, written down here without looking at dbdoctor);
 - the real clients must agree with it: PyMySQL through its own documented options in all five modes, and the
   ``mariadb`` command-line client in the three modes it can express (``--skip-ssl``; default; ``--ssl-ca
-  --ssl-verify-server-cert``), and mysql-connector-python in the four it can express for the password accounts.
-  A disagreement here means the scenario is wrong, not dbdoctor;
+  --ssl-verify-server-cert``), mysql-connector-python in the four it can express for the password accounts, and
+  mysqlclient built against MariaDB Connector/C with each of its five ``ssl_mode`` values, compared with the mode
+  each really gives there (PREFERRED is no TLS, REQUIRED falls back to plain text, VERIFY_CA checks the host
+  name: see MYSQLCLIENT_SSL_MODES). A disagreement here means the scenario is wrong, not dbdoctor;
 - dbdoctor, run once per user ssl-mode, must predict every mode's outcome and cause as built, give the verdict the
   real clients give in that mode, and name the built root cause. ``unknown`` is accepted only where dbdoctor may
   not send the password (its own connection never reached authentication and no TLS attempt at least as safe as
@@ -47,6 +49,19 @@ CLI_MODES = ("DISABLED", "PREFERRED", "VERIFY_IDENTITY")
 #: what mysql-connector-python can express: ssl_disabled; default (TLS when offered, unverified, plain otherwise,
 #: even with ssl_ca); ssl_verify_cert; ssl_verify_identity. It has no REQUIRED without verification.
 CONNECTOR_MODES = ("DISABLED", "PREFERRED", "VERIFY_CA", "VERIFY_IDENTITY")
+#: mysqlclient built against MariaDB Connector/C (libmariadb 3.3), which has no MYSQL_OPT_SSL_MODE: mysqlclient
+#: emulates ssl_mode with MYSQL_OPT_SSL_ENFORCE (from REQUIRED) and MYSQL_OPT_SSL_VERIFY_SERVER_CERT (from
+#: VERIFY_CA), and that gives other modes than the names say. Each ssl_mode is run, against the mode it really is:
+#: PREFERRED attempts no TLS at all (DISABLED); REQUIRED uses TLS when offered, unverified, and plain text when
+#: not (PREFERRED); VERIFY_CA checks the host name too (VERIFY_IDENTITY). No mysqlclient setting gives REQUIRED or
+#: VERIFY_CA here (tests/drivers/test_mysql_drivers_c.py covers the ssl dict).
+MYSQLCLIENT_SSL_MODES = (
+    ("DISABLED", "DISABLED"),
+    ("PREFERRED", "DISABLED"),
+    ("REQUIRED", "PREFERRED"),
+    ("VERIFY_CA", "VERIFY_IDENTITY"),
+    ("VERIFY_IDENTITY", "VERIFY_IDENTITY"),
+)
 PROTECTION = {m: i for i, m in enumerate(MODES)}
 
 CHAIN = {
@@ -259,6 +274,48 @@ def real_connector(srv: SandboxServer, ident: Identity, mode: str) -> bool:
     return True
 
 
+def real_mysqlclient(srv: SandboxServer, ident: Identity, ssl_mode: str, tcp_file: Path) -> bool:
+    """mysqlclient (MySQLdb) through its own documented options: ``ssl_mode`` as given, the sandbox CA in the
+    ``ssl`` dict for the verifying modes, the client certificate in it for +cert identities. With libmariadb,
+    host ``localhost`` means the Unix socket; ``tcp_file`` (an option file, ``protocol=1``: TCP) keeps the
+    connection on the sandbox's TCP port while the host name checked stays ``localhost``."""
+    import MySQLdb
+
+    ssl: dict[str, str] = {}
+    if ssl_mode in ("VERIFY_CA", "VERIFY_IDENTITY"):
+        ssl["ca"] = str(srv.ca_file)
+    if ident.client_cert and ssl_mode not in ("DISABLED", "PREFERRED"):  # any ssl dict entry turns TLS on
+        ssl.update(cert=str(srv.pki.client_cert), key=str(srv.pki.client_key))
+    kw: dict[str, Any] = {"ssl": ssl} if ssl else {}
+    try:
+        conn = MySQLdb.connect(
+            host=ident.host,
+            port=srv.port,
+            user=ident.user,
+            password=password(srv, ident),
+            database="app",
+            connect_timeout=5,
+            read_default_file=str(tcp_file),
+            read_default_group="client",
+            ssl_mode=ssl_mode,
+            **kw,
+        )
+    except MySQLdb.MySQLError:
+        return False
+    conn.close()
+    return True
+
+
+def mysqlclient_available() -> bool:
+    try:
+        import MySQLdb  # noqa: F401
+    except ImportError:
+        if os.environ.get("CI"):
+            raise
+        return False
+    return True
+
+
 def connector_identities() -> tuple[Identity, ...]:
     """The connector is slow (about 90 ms a TLS connection): the password accounts by name and by address."""
     try:
@@ -292,8 +349,18 @@ def defaults_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield tmp_path_factory.mktemp("mariadb-cli") / "client.cnf"
 
 
+@pytest.fixture(scope="module")
+def tcp_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An option file for libmariadb (mysqlclient) that makes ``localhost`` a TCP connection (protocol=1)."""
+    path = tmp_path_factory.mktemp("mysqlclient") / "tcp.cnf"
+    path.write_text("[client]\nprotocol=1\n")
+    return path
+
+
 @pytest.mark.parametrize(("profile", "cert"), CONFIGS, ids=[f"{p}-{c}" for p, c in CONFIGS])
-def test_configuration(mariadb_sandbox: SandboxServer, defaults_file: Path, profile: str, cert: str) -> None:
+def test_configuration(
+    mariadb_sandbox: SandboxServer, defaults_file: Path, tcp_file: Path, profile: str, cert: str
+) -> None:
     srv = mariadb_sandbox
     problems: list[str] = []
     n = 0
@@ -317,6 +384,13 @@ def test_configuration(mariadb_sandbox: SandboxServer, defaults_file: Path, prof
                     problems.append(
                         f"{ident.label} {m}: mariadb CLI {'ok' if cli[m] else 'fails'}, built {built[m]}"
                     )
+            if mysqlclient_available():
+                for ssl_mode, m in MYSQLCLIENT_SSL_MODES:
+                    n += 1
+                    if real_mysqlclient(srv, ident, ssl_mode, tcp_file) != (built[m] is None):
+                        problems.append(
+                            f"{ident.label} ssl_mode={ssl_mode} (really {m}): mysqlclient disagrees, built {built[m]}"
+                        )
             if ident in connector_identities():
                 for m in CONNECTOR_MODES:
                     n += 1
@@ -353,13 +427,16 @@ def test_configuration(mariadb_sandbox: SandboxServer, defaults_file: Path, prof
 
 
 def test_enough_comparisons() -> None:
-    """Comparisons per configuration, counted statically: real clients 8 per identity, dbdoctor 7 per check."""
+    """Comparisons per configuration, counted statically: real clients 13 per identity (PyMySQL 5, the mariadb
+    CLI 3, mysqlclient 5) and mysql-connector-python 4 for the password accounts, dbdoctor 7 per check."""
     total = 0
     for profile, _cert in CONFIGS:
         for ident in IDENTITIES:
             if profile == "tls_off" and ident.user != "app":
                 continue
             total += len(MODES) + len(CLI_MODES) + len(user_modes(ident)) * (2 + len(MODES))
+            if mysqlclient_available():
+                total += len(MYSQLCLIENT_SSL_MODES)
             if ident in connector_identities():
                 total += len(CONNECTOR_MODES)
     assert total >= 200, total
