@@ -31,6 +31,8 @@ from dbdoctor.sandbox.server import SandboxServer
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from dbdoctor.sandbox.pgbouncer import PgBouncerServer
+
 __all__ = [
     "CERT_VARIANTS",
     "ENGINES",
@@ -42,6 +44,7 @@ __all__ = [
     "list_servers",
     "purge",
     "start",
+    "start_pgbouncer",
     "stop",
     "stop_all",
 ]
@@ -103,6 +106,25 @@ def start(
             state_dir
         )  # reaps dead servers and those whose starting process died without stopping them
     return eng.start(profile=profile, cert=cert, name=name, state_dir=state_dir, keep=keep, timeout=timeout)
+
+
+def start_pgbouncer(
+    backend: SandboxServer,
+    *,
+    cert: str = DEFAULT_CERT,
+    client_sslmode: str = "require",
+    name: str | None = None,
+    timeout: float = 15.0,
+) -> PgBouncerServer:
+    """Start PgBouncer in front of the running PostgreSQL sandbox ``backend``, presenting the PKI certificate
+    variant ``cert`` to its clients (independently of the backend's), with client_tls_sslmode
+    ``client_sslmode``. Stopped when this process exits, or with ``.stop()``.
+
+    PgBouncer needs a backend, so it is not an ``engine`` of :func:`start` (whose servers stand alone).
+    """
+    from dbdoctor.sandbox import pgbouncer
+
+    return pgbouncer.start(backend, cert=cert, client_sslmode=client_sslmode, name=name, timeout=timeout)
 
 
 def list_servers(state_dir: str | os.PathLike[str] | None = None) -> list[SandboxServer]:
