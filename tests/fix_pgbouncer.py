@@ -33,7 +33,8 @@ from fix_scenarios import RIGHT, S, Scenario
 SSL_REQUEST: bytes = struct.pack("!ii", 8, 80877103)
 
 #: scenarios (tests/fix_scenarios.py's shape) that need the servers of this module; ``listener="rotating"`` is
-#: the port of ``rotating_endpoint``
+#: the port of ``rotating_endpoint``. Their verdict depends on which server a connection reaches, so they are
+#: not differential scenarios (the cause is the one of a failed connection: with a working one, none)
 POOLER_SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (

@@ -24,6 +24,10 @@ HBA_REJECTS: Final = re.compile(r"pg_hba\.conf rejects connection", re.IGNORECAS
 ROLE_MISSING: Final = re.compile(r'role ".*" does not exist', re.IGNORECASE)
 CLIENT_CERT_REQUIRED: Final = re.compile(r"requires a valid client certificate", re.IGNORECASE)
 CLIENT_CERT_FAILED: Final = re.compile(r"certificate authentication failed", re.IGNORECASE)
+#: PgBouncer's refusal of a SCRAM exchange: a wrong password, or a user its auth_file lacks (it then runs a
+#: fake exchange, as PostgreSQL does). Verified with PgBouncer 1.18 through libpq 18: "FATAL:  SASL
+#: authentication failed", no SQLSTATE passed on (PostgreSQL says "password authentication failed", 28P01)
+PGBOUNCER_SASL_FAILED: Final = re.compile(r"SASL authentication failed")
 
 #: SQLSTATEs (src/backend/utils/errcodes.txt)
 SQLSTATE_INVALID_AUTHORIZATION: Final = "28000"
@@ -168,7 +172,8 @@ def auth_knowledge(has_password: bool, attempts: Sequence[DriverObservation]) ->
         if att.ok:
             return AuthKnowledge(has_password, password="right", after_auth="ok")
         if att.sqlstate == SQLSTATE_INVALID_PASSWORD or (
-            att.message and "password authentication failed" in att.message
+            att.message
+            and ("password authentication failed" in att.message or PGBOUNCER_SASL_FAILED.search(att.message))
         ):
             return AuthKnowledge(has_password, password="wrong")
         if att.sqlstate == SQLSTATE_INVALID_CATALOG_NAME:

@@ -11,15 +11,17 @@ plain text.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import pwd
+import re
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from dbdoctor import conninfo
-from dbdoctor.diagnosis import Diagnosis, Fix
+from dbdoctor.diagnosis import CERT_CAUSES, CertVariant, Diagnosis, Fix
 from dbdoctor.errors import TargetParseError
 from dbdoctor.facts import address_facts, auth_knowledge, is_ip_literal
 from dbdoctor.modes import (
@@ -33,7 +35,10 @@ from dbdoctor.modes import (
 from dbdoctor.probe.observations import DriverObservation, HostObservations, Observations
 from dbdoctor.report import Finding, ModeResult, Report, sort_findings
 from dbdoctor.rules._base import Context
-from dbdoctor.target import Secret, Target
+from dbdoctor.target import HostAttempt, Secret, Target
+
+if TYPE_CHECKING:
+    from dbdoctor.probe.postgres import EndpointSample
 
 #: how strongly each mode protects the password, for deciding which extra connections may carry it
 PROTECTION: Final[Mapping[str, int]] = {
@@ -88,22 +93,30 @@ def root_file(target: Target, environ: Mapping[str, str]) -> tuple[RootFile, str
 
 
 def _tls_facts(host: HostObservations, root: RootFile, root_path: str | None) -> tuple[TlsFacts | None, Any]:
-    from dbdoctor import tls
-
     t = host.tls
     if t is None:
         return None, None
     if not t.completed:
         cause = "client_cert_required" if t.client_cert_requested else "tls_handshake_failed"
         return TlsFacts(completed=False, failure_cause=cause), None
-    verify_host = host.attempt.host if host.attempt.host and not host.attempt.is_unix_socket else None
+    return _judge_chain(t.chain_der, host.attempt, root, root_path)
+
+
+def _judge_chain(
+    chain_der: Sequence[bytes], attempt: HostAttempt, root: RootFile, root_path: str | None
+) -> tuple[TlsFacts, Any]:
+    """A completed handshake's chain judged the way libpq would: against the root file, and the name against
+    ``host`` (the verify-full check)."""
+    from dbdoctor import tls
+
+    verify_host = attempt.host if attempt.host and not attempt.is_unix_socket else None
     if root.state == "system":
         ca_path, source = None, "system"
     elif root.state == "file" and root_path:
         ca_path, source = Path(root_path), "file"
     else:
         ca_path, source = None, "none"
-    analysis = tls.analyze_chain(t.chain_der, ca_file=ca_path, ca_source=source, host=verify_host)
+    analysis = tls.analyze_chain(chain_der, ca_file=ca_path, ca_source=source, host=verify_host)
     chain_cause = None
     if source != "none" and not analysis.trusted:
         chain_cause = CHAIN_CAUSES.get(analysis.problem or "", "cert_untrusted")
@@ -111,6 +124,100 @@ def _tls_facts(host: HostObservations, root: RootFile, root_path: str | None) ->
     if not analysis.name_matched:
         name_cause = "ip_address_mismatch" if is_ip_literal(verify_host) else "hostname_mismatch"
     return TlsFacts(completed=True, chain_cause=chain_cause, name_cause=name_cause), analysis
+
+
+# --- certificates that vary between connections, and a pooler in the path ------------------------------------
+
+#: libpq's words when the server's certificate failed verification (fe-secure-openssl.c, fe-secure-common.c)
+_DRIVER_CERT_FAILURE: Final = re.compile(
+    r"certificate verify failed|does not match host name|could not get server's host name from server certificate"
+)
+#: the share of what is left of the check's deadline that the extra handshakes may use, and a cap in seconds
+SAMPLE_SHARE: Final = 0.5
+SAMPLE_CAP: Final = 2.0
+
+
+def _cert_in_question(driver: DriverObservation | None, predicted: ModeResult | None,
+                      addresses: Sequence[AddressFacts]) -> bool:
+    """Is the certificate verdict in question, so that extra handshakes are worth their time? When the user's
+    mode fails on the certificate the probe saw (is it always that certificate, and whose is it?), or when the
+    real driver's outcome on the certificate contradicts the certificate the probe saw. A working connection
+    whose certificate the probe also accepts costs nothing extra."""
+    if not any(a.tls is not None and a.tls.completed for a in addresses):
+        return False
+    if predicted is not None and predicted.outcome == "fail" and predicted.cause in CERT_CAUSES:
+        return True
+    return _failed_on_cert(driver)
+
+
+def _failed_on_cert(driver: DriverObservation | None) -> bool:
+    """The real driver refused the server's certificate (its own words say so)."""
+    return driver is not None and not driver.ok and bool(
+        driver.message and _DRIVER_CERT_FAILURE.search(driver.message))
+
+
+def _cert_variants(
+    obs: Observations,
+    samples: Sequence[EndpointSample],
+    addresses: Sequence[AddressFacts],
+    root: RootFile,
+    root_path: str | None,
+    auth: AuthKnowledge,
+) -> tuple[CertVariant, ...]:
+    """Group every completed handshake (the probe's own and the extra ones) by leaf certificate, and say what
+    each sslmode would do with each certificate, everything else the probe saw unchanged."""
+    from dbdoctor.modes import predict_address
+
+    base_index = next((i for i, a in enumerate(addresses) if a.tls is not None and a.tls.completed), None)
+    if base_index is None:
+        return ()
+    base = addresses[base_index]
+    attempt = obs.hosts[base_index].attempt
+    seen: dict[str, dict[str, Any]] = {}
+
+    def add(chain: tuple[bytes, ...], address: str | None, kind: str | None) -> None:
+        if not chain:
+            return
+        fp = hashlib.sha256(chain[0]).hexdigest()
+        entry = seen.setdefault(fp, {"chain": chain, "seen": 0, "addresses": [], "by": []})
+        entry["seen"] += 1
+        if address and address not in entry["addresses"]:
+            entry["addresses"].append(address)
+        if kind and kind != "unknown" and kind not in entry["by"]:
+            entry["by"].append(kind)
+
+    for h in obs.hosts:
+        if h.tls is not None and h.tls.completed:
+            add(h.tls.chain_der, h.address, None)
+    for smp in samples:
+        if smp.tls is not None and smp.tls.completed:
+            add(smp.tls.chain_der, smp.address, smp.answered_by)
+    out = []
+    for fp, e in seen.items():
+        facts, analysis = _judge_chain(e["chain"], attempt, root, root_path)
+        variant_facts = dataclasses.replace(base, tls=facts)
+        modes = {m: predict_address(m, variant_facts, root, auth) for m in PG_MODES}
+        out.append(CertVariant(fp, e["chain"], e["seen"], tuple(e["addresses"]), tuple(e["by"]), analysis, modes))
+    return tuple(sorted(out, key=lambda v: -v.seen))
+
+
+def _pooler(samples: Sequence[EndpointSample]) -> str | None:
+    """"pgbouncer" when every extra connection that got an answer was answered by PgBouncer."""
+    kinds = {s.answered_by for s in samples if s.answered_by != "unknown"}
+    return "pgbouncer" if kinds == {"pgbouncer"} else None
+
+
+def _modes_with_variants(modes: Mapping[str, ModeResult], variants: Sequence[CertVariant]) -> dict[str, ModeResult]:
+    """A mode whose outcome depends on which certificate the connection gets is neither ok nor fail: it is
+    unknown, because the certificates vary (cert_varies)."""
+    out = dict(modes)
+    if len(variants) < 2:
+        return out
+    for m in PG_MODES:
+        refused = {v.refused(m) for v in variants}
+        if refused == {True, False}:
+            out[m] = ModeResult("unknown", "cert_varies")
+    return out
 
 
 def _proof_allowed(user_mode: str, root: RootFile, mode: str, chain_ok: bool) -> bool:
@@ -304,6 +411,47 @@ def evidence(obs: Observations, analysis: Any) -> tuple[dict[str, str], ...]:
     return tuple(out)
 
 
+def fingerprint_short(fp: str) -> str:
+    """The first 8 bytes of a SHA-256 fingerprint, colon-separated: enough to tell certificates apart."""
+    return "SHA256 " + ":".join(fp[i:i + 2].upper() for i in range(0, 16, 2))
+
+
+POOLER_NAMES: Final[Mapping[str, str]] = {"pgbouncer": "PgBouncer", "postgresql": "PostgreSQL"}
+
+
+def describe_variant(v: CertVariant) -> str:
+    """``SHA256 AB:..., subject CN=..., issued by ..., names ...``: one certificate of several."""
+    leaf = getattr(v.analysis, "leaf", None)
+    fp = fingerprint_short(v.fingerprint)
+    if leaf is None:
+        return fp
+    names = ", ".join([*leaf.dns_names, *leaf.ip_addresses]) or "none"
+    return f"{fp}, subject {leaf.subject!r}, issued by {leaf.issuer!r}, names: {names}"
+
+
+def variant_evidence(variants: Sequence[CertVariant], pooler: str | None, user_mode: str) -> tuple[
+    dict[str, str], ...
+]:
+    out: list[dict[str, str]] = []
+    if len(variants) > 1:
+        total = sum(v.seen for v in variants)
+        out.append({"layer": "certificates", "text": f"{total} TLS handshakes presented {len(variants)} "
+                    "different certificates"})
+    for v in variants if len(variants) > 1 else ():
+        by = " and ".join(POOLER_NAMES.get(k, k) for k in v.answered_by)
+        mode = v.modes.get(user_mode)
+        verdict = "" if mode is None else (
+            f"; sslmode={user_mode}: {mode.outcome}" + (f" ({mode.cause})" if mode.cause else ""))
+        out.append({"layer": "certificates", "text": f"{describe_variant(v)}: seen {v.seen} time"
+                    f"{'s' if v.seen != 1 else ''} at {', '.join(v.addresses)}"
+                    + (f", presented by {by}" if by else "") + verdict})
+    if pooler is not None:
+        out.append({"layer": "pooler", "text": f"{POOLER_NAMES.get(pooler, pooler)} answers on this port (it "
+                    "refused the start-up parameter dbdoctor.probe before authentication, as only PgBouncer "
+                    "does): the certificate is the pooler's (client_tls_cert_file), not the database's"})
+    return tuple(out)
+
+
 def check(inp: CheckInput) -> Report:
     from dbdoctor.probe.postgres import probe_target
     from dbdoctor.rules.registry import rules_for
@@ -353,6 +501,21 @@ def check(inp: CheckInput) -> Report:
     modes = predict_all(addresses, root, auth)
 
     driver = obs.driver
+    # a certificate verdict in question: a few extra password-free handshakes (every resolved address), to see
+    # whether successive connections get the same certificate and whether PgBouncer presents it
+    variants: tuple[CertVariant, ...] = ()
+    pooler: str | None = None
+    remaining = deadline - time.monotonic()
+    if remaining > 0.5 and _cert_in_question(driver, modes.get(user_mode), addresses):
+        from dbdoctor.probe.postgres import sample_endpoints
+
+        t_sample = time.monotonic()
+        samples = sample_endpoints(target, obs.hosts, timeout=min(SAMPLE_CAP, remaining * SAMPLE_SHARE))
+        obs = dataclasses.replace(obs, timings_ms={**obs.timings_ms,
+                                                   "cert_samples": (time.monotonic() - t_sample) * 1000})
+        variants = _cert_variants(obs, samples, addresses, root, root_path, auth)
+        pooler = _pooler(samples)
+        modes = _modes_with_variants(modes, variants)
     verdict = "ok" if driver is not None and driver.ok else "fail"
     cause: str | None = None
     if verdict == "fail":
@@ -368,6 +531,11 @@ def check(inp: CheckInput) -> Report:
             cause = static_errors[0].cause
         else:
             cause = _classify_driver_message(driver)
+        # some certificates behind this name pass the user's settings and some do not, and the connection
+        # failed on one: which endpoint a connection gets decides, so that is the root cause
+        varies_for_user = {v.refused(user_mode) for v in variants} == {True, False}
+        if varies_for_user and not settings_wrong and (cause in CERT_CAUSES or _failed_on_cert(driver)):
+            cause = "cert_varies"
         # a build step cannot reach the platform's private network: that is the root cause (phase.py, DD601)
         from dbdoctor.phase import build_time_cause
 
@@ -406,6 +574,8 @@ def check(inp: CheckInput) -> Report:
         fell_back_to_plain=fell_back,
         password_check=password_check,
         fix=fix,
+        cert_variants=variants,
+        pooler=pooler,
     )
     check_ctx = Context(target=target, raw=raw, environ=inp.environ, observations=diagnosis)
     for rule in rules_for("check"):
@@ -428,7 +598,7 @@ def check(inp: CheckInput) -> Report:
         modes=modes,
         findings=sort_findings(findings),
         timings_ms=timings,
-        evidence=evidence(obs, analysis),
+        evidence=evidence(obs, analysis) + variant_evidence(variants, pooler, user_mode),
         corrected=fix.text if fix is not None else None,
         driver_error=driver.message if driver is not None and not driver.ok else None,
         chain_analysis=analysis,

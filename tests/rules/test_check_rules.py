@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from dbdoctor.rules.registry import rules_for
+from fix_pgbouncer import POOLER_SCENARIOS
 from fix_scenarios import SCENARIOS, S, Scenario, run_scenario
 
 pytestmark = pytest.mark.server
@@ -48,6 +49,7 @@ CASES: Mapping[str, tuple[str, str]] = {
     "DD310": ("system roots, empty store", "system roots holding the CA"),
     "DD311": ("certificate expiring in 10 days", "verify-full by name"),
     "DD312": ("client cert required, none given", "client cert given"),
+    "DD313": ("certificates vary behind one address", "verify-full wrong CA"),
     "DD401": ("allowlist verify-full", "plain_only require"),
     "DD402": ("verify-full wrong password", "verify-full no password"),
     "DD403": ("verify-full no password", "verify-full wrong password"),
@@ -100,6 +102,8 @@ def _scenario(name: str, expiring: Mapping[str, str]) -> Scenario:
                         f"ALTER SYSTEM SET ssl_key_file = '{d}/server.key'"),
             undo_sql=("ALTER SYSTEM RESET ssl_cert_file", "ALTER SYSTEM RESET ssl_key_file"),
         )
+    if name in POOLER_SCENARIOS:  # PgBouncer and the rotating endpoint (tests/fix_pgbouncer.py)
+        return POOLER_SCENARIOS[name]
     return BY_NAME[name]
 
 
@@ -111,7 +115,7 @@ def test_every_check_rule_has_cases() -> None:
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_rule_fires_and_stays_quiet(code: str, pg_sandbox: Any, pki: Any, clean_env: Path, tmp_path: Path,
                                     listeners: Mapping[str, int], monkeypatch: pytest.MonkeyPatch,
-                                    expiring_cert: Mapping[str, str]) -> None:
+                                    expiring_cert: Mapping[str, str], rotating_endpoint: Mapping[str, int]) -> None:
     positive, negative = CASES[code]
     for name, want in ((positive, True), (negative, False)):
         sc = _scenario(name, expiring_cert)
@@ -119,7 +123,8 @@ def test_rule_fires_and_stays_quiet(code: str, pg_sandbox: Any, pki: Any, clean_
         home.mkdir()
         with monkeypatch.context() as mp:  # each run's environment is its own
             mp.setenv("HOME", str(home))
-            out = run_scenario(sc, pg_sandbox, pki, home, tmp_path, listeners, mp, real=False)
+            out = run_scenario(sc, pg_sandbox, pki, home, tmp_path, {**listeners, **rotating_endpoint}, mp,
+                               real=False)
         codes = {f.code for f in out.report.findings}
         assert (code in codes) is want, f"{code} {'missing from' if want else 'wrongly in'} {name!r}: {codes}"
 

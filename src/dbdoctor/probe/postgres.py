@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import dataclasses
 import getpass
 import os
 import re
 import socket
+import struct
 import threading
 import time
-from collections.abc import Mapping
-from typing import Any, Final
+from collections.abc import Mapping, Sequence
+from typing import Any, Final, Literal
 from urllib.parse import quote, quote_plus
 
 from dbdoctor.errors import ProtocolError
@@ -537,6 +539,167 @@ def _ssl_attributes(conn: Any) -> tuple[str | None, str | None]:
     return (str(row[0]) if row[0] else None), (str(row[1]) if row[1] else None)
 
 
+# --- who presents the certificate: extra handshakes when a certificate verdict is in question ---------------
+
+#: a start-up parameter no PostgreSQL release defines. PostgreSQL takes a dotted name as a custom (placeholder)
+#: setting and looks at start-up settings only after authentication, so it asks for the password as usual;
+#: PgBouncer refuses every start-up parameter it does not know before authentication, with
+#: ``FATAL 08P01 unsupported startup parameter: dbdoctor.probe`` (verified: PgBouncer 1.18, PostgreSQL 15)
+POOLER_PROBE_PARAMETER: Final = "dbdoctor.probe"
+#: PgBouncer's answer to it (client.c, "unsupported startup parameter: %s")
+PGBOUNCER_UNSUPPORTED: Final = re.compile(r"^unsupported startup parameter: ")
+#: extra handshakes per address, and in all, when a certificate verdict is in question
+SAMPLES_PER_ADDRESS: Final = 3
+MAX_SAMPLES: Final = 8
+
+EndpointKind = Literal["pgbouncer", "postgresql", "unknown"]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EndpointSample:
+    """One extra, password-free connection: the TLS handshake (chain captured) and who answered the start-up
+    that followed (:data:`POOLER_PROBE_PARAMETER`). Stops at the first answer; never authenticates."""
+
+    address: str
+    port: int
+    #: None when no TLS handshake was attempted (no connection, or the SSLRequest was not answered ``S``)
+    tls: TlsObservation | None
+    #: "pgbouncer" (it refused the parameter the way PgBouncer does), "postgresql" (it asked for
+    #: authentication or let us in: no PgBouncer checks start-up parameters after that), "unknown"
+    answered_by: EndpointKind = "unknown"
+    #: the server's refusal, when it refused (password-free: it is about a parameter dbdoctor chose)
+    message: str | None = None
+    error: str | None = None
+
+
+def pooler_startup_message(user: str, dbname: str | None) -> bytes:
+    """The probe's StartupMessage with :data:`POOLER_PROBE_PARAMETER` added (still no password)."""
+    base = _pgwire.startup_message(user, dbname)
+    # a StartupMessage is Int32 length, Int32 protocol, name/value pairs, and a final NUL
+    body = base[4:-1] + POOLER_PROBE_PARAMETER.encode() + b"\x00" + b"1\x00" + b"\x00"
+    return struct.pack("!i", len(body) + 4) + body
+
+
+def identify_endpoint(
+    sock: socket.socket, deadline: Deadline, *, user: str, dbname: str | None
+) -> tuple[EndpointKind, str | None]:
+    """Send :func:`pooler_startup_message` and read the first answer: PgBouncer refuses the parameter before
+    authentication, PostgreSQL asks for authentication (or, under trust, lets the client in)."""
+    try:
+        message = pooler_startup_message(user, dbname)
+    except ValueError:
+        return "unknown", None
+    reader = _pgwire.MessageReader()
+    total = 0
+    try:
+        _net.send_all(sock, message, deadline)
+        while total < MAX_STARTUP_BYTES:
+            data = _net.recv_some(sock, deadline, MAX_STARTUP_BYTES - total)
+            total += len(data)
+            for msg in reader.feed(data):
+                if isinstance(msg, _pgwire.AuthenticationRequest):
+                    return "postgresql", None
+                if isinstance(msg, _pgwire.ErrorResponse):
+                    text = msg.fields.message or ""
+                    if PGBOUNCER_UNSUPPORTED.match(text):
+                        return "pgbouncer", text[:200]
+                    return "unknown", text[:200]
+                if isinstance(msg, _pgwire.NoticeResponse):
+                    continue
+                return "unknown", None
+    except (ProtocolError, TimedOut, Closed):
+        return "unknown", None
+    return "unknown", None
+
+
+def _family(address: str) -> int:
+    return socket.AF_INET6 if ":" in address else socket.AF_INET
+
+
+def sample_endpoint(
+    address: str, port: int, deadline: Deadline, *, sni: str | None, settings: Mapping[str, str], user: str,
+    dbname: str | None,
+) -> EndpointSample:
+    """One new connection to ``address``: SSLRequest (or direct TLS), a handshake that captures the chain, then
+    :func:`identify_endpoint`."""
+    _tcp, sock = _net.connect(_family(address), address, port, deadline)
+    if sock is None:
+        return EndpointSample(address, port, None, error=_tcp.error or _tcp.outcome)
+    try:
+        if settings.get("sslnegotiation") != "direct":
+            try:
+                _net.send_all(sock, _pgwire.ssl_request(), deadline)
+            except (TimedOut, Closed):
+                return EndpointSample(address, port, None, error="no answer to the SSLRequest")
+            answer = read_ssl_answer(sock, deadline)
+            if answer.answer != "S":
+                return EndpointSample(address, port, None, error=f"SSLRequest answered {answer.answer}")
+        tls, tls_sock = _net.tls_handshake(
+            sock,
+            deadline,
+            sni=sni,
+            alpn=(ALPN_POSTGRESQL,),
+            min_version=settings.get("ssl_min_protocol_version") or "TLSv1.2",
+            max_version=settings.get("ssl_max_protocol_version") or None,
+            client_cert=client_cert_files(settings),
+        )
+        if tls_sock is None:
+            return EndpointSample(address, port, tls)
+        try:
+            kind, message = identify_endpoint(tls_sock, deadline, user=user, dbname=dbname)
+        finally:
+            _net.close_quietly(tls_sock)
+        return EndpointSample(address, port, tls, kind, message)
+    finally:
+        _net.close_quietly(sock)
+
+
+def sample_endpoints(
+    target: Target,
+    hosts: Sequence[HostObservations],
+    *,
+    timeout: float,
+    per_address: int = SAMPLES_PER_ADDRESS,
+) -> tuple[EndpointSample, ...]:
+    """A few extra password-free TLS handshakes to every address of every host the probe reached (all resolved
+    addresses, not only the first), concurrently, within ``timeout``: do successive connections see the same
+    certificate, and is it PgBouncer that presents it? At most :data:`MAX_SAMPLES` connections."""
+    deadline = Deadline.after(timeout)
+    settings = target.settings
+    user = settings.get("user") or default_user()
+    dbname = settings.get("dbname") or user
+    jobs: list[tuple[str, int, str | None]] = []
+    for h in hosts:
+        if h.tcp is None or h.tcp.outcome != "connected" or h.address is None or h.attempt.port is None:
+            continue
+        if h.address.startswith("/"):
+            continue  # a Unix-domain socket: libpq never uses TLS there
+        addresses = h.dns.addresses if h.dns is not None and h.dns.addresses else (h.address,)
+        sni = _net.libpq_sni(h.attempt.host, settings.get("sslsni"))
+        for addr in addresses:
+            jobs.extend([(addr, h.attempt.port, sni)] * per_address)
+    jobs = jobs[:MAX_SAMPLES]
+    if not jobs:
+        return ()
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_HOSTS, len(jobs)),
+                                                 thread_name_prefix="dbdoctor-sample")
+    out: list[EndpointSample] = []
+    try:
+        futures = [
+            pool.submit(sample_endpoint, addr, port, deadline, sni=sni, settings=settings, user=user,
+                        dbname=dbname)
+            for addr, port, sni in jobs
+        ]
+        for f in futures:
+            try:
+                out.append(f.result(timeout=deadline.remaining() + 2 * GRACE))
+            except concurrent.futures.TimeoutError:
+                continue
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    return tuple(out)
+
+
 # --- the whole target ------------------------------------------------------------------------------------
 
 
@@ -583,12 +746,18 @@ def probe_target(target: Target, *, timeout: float) -> Observations:
 
 
 __all__ = [
+    "POOLER_PROBE_PARAMETER",
+    "EndpointSample",
     "attempt_psycopg",
     "build_params",
     "client_cert_files",
+    "identify_endpoint",
+    "pooler_startup_message",
     "probe_host",
     "probe_target",
     "read_ssl_answer",
+    "sample_endpoint",
+    "sample_endpoints",
     "scrub",
     "sqlstate_from_message",
     "startup_probe",

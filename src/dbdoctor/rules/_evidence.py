@@ -30,7 +30,9 @@ def where(d: Diagnosis) -> str:
     addr = h.address
     port = h.attempt.port
     shown = f"{name} ({addr})" if addr and addr != name else name
-    return f"{shown}, port {port}" if port else shown
+    shown = f"{shown}, port {port}" if port else shown
+    # a pooler identified in the path (pipeline._pooler): the certificate and the answers are its own
+    return f"PgBouncer at {shown}" if getattr(d, "pooler", None) == "pgbouncer" else shown
 
 
 def driver_said(d: Diagnosis) -> str:
@@ -61,6 +63,7 @@ def cert_summary(d: Diagnosis) -> str:
 
 def fix_text(d: Diagnosis, default: str) -> str:
     """``default``, plus what dbdoctor knows about the corrected string shown with the report."""
+    default = pooler_fix(d) + default
     f = d.fix
     if f is None:
         return default
@@ -70,6 +73,20 @@ def fix_text(d: Diagnosis, default: str) -> str:
         return f"{default} dbdoctor connected with the corrected string below: it works."
     note = f" ({f.note})" if f.note else ""
     return f"{default} The corrected string below shows where{note}."
+
+
+def pooler_fix(d: Diagnosis) -> str:
+    """When PgBouncer presents the certificate that fails: the change belongs in pgbouncer.ini, not on the
+    database server (whose ssl_cert_file clients never see through the pooler)."""
+    if getattr(d, "pooler", None) != "pgbouncer":
+        return ""
+    if not (d.cause or "").startswith("cert_") and d.cause not in ("hostname_mismatch", "ip_address_mismatch"):
+        return ""
+    return (
+        "This certificate is PgBouncer's own, not the database's: change client_tls_cert_file and "
+        "client_tls_key_file in pgbouncer.ini (leaf first, then its intermediates) and reload PgBouncer; the "
+        "database server's ssl_cert_file is not what clients see through the pooler. "
+    )
 
 
 def cause_rule(

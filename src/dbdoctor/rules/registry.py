@@ -17,6 +17,7 @@ RULE_MODULES: tuple[str, ...] = (
     "network",
     "encryption",
     "certificates",
+    "pooler",
     "access",
     "static_target",
     "static_password",
