@@ -163,3 +163,16 @@ def test_the_extra_handshakes_stay_within_the_deadline(pg_sandbox: SandboxServer
     report = check(CheckInput(text=conninfo, environ=dict(os.environ), timeout=3))
     assert time.monotonic() - t < 3.5
     assert report.timings_ms.get("cert_samples", 0) < 2000
+
+
+def test_the_hosts_of_a_multi_host_list_are_not_one_endpoint(pg_sandbox: SandboxServer,
+                                                             pgbouncer_other_ca: PgBouncerServer) -> None:
+    """Two hosts with two certificates, both refused (a root neither chains to): each host is its own server,
+    so that is not cert_varies."""
+    conninfo = pg_sandbox.conninfo(host="localhost,localhost", port=f"{pgbouncer_other_ca.port},{pg_sandbox.port}",
+                                   sslrootcert=str(pg_sandbox.pki.client_ca))
+    report = run_check(conninfo)
+    assert report.verdict == psycopg_verdict(conninfo) == "fail"
+    assert report.cause == "cert_untrusted"
+    assert "DD313" not in {f.code for f in report.findings}
+    assert not layers(report, "certificates")

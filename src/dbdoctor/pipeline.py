@@ -186,9 +186,9 @@ def _cert_variants(
         if kind and kind != "unknown" and kind not in entry["by"]:
             entry["by"].append(kind)
 
-    for h in obs.hosts:
-        if h.tls is not None and h.tls.completed:
-            add(h.tls.chain_der, h.address, None)
+    h = obs.hosts[base_index]
+    if h.tls is not None and h.tls.completed:
+        add(h.tls.chain_der, h.address, None)
     for smp in samples:
         if smp.tls is not None and smp.tls.completed:
             add(smp.tls.chain_der, smp.address, smp.answered_by)
@@ -510,7 +510,10 @@ def check(inp: CheckInput) -> Report:
         from dbdoctor.probe.postgres import sample_endpoints
 
         t_sample = time.monotonic()
-        samples = sample_endpoints(target, obs.hosts, timeout=min(SAMPLE_CAP, remaining * SAMPLE_SHARE))
+        # the host attempt whose certificate is in question (the first that completed TLS): the hosts of a
+        # multi-host list are different servers, whose certificates may differ without anything being wrong
+        questioned = [h for h, a in zip(obs.hosts, addresses, strict=True) if a.tls is not None and a.tls.completed]
+        samples = sample_endpoints(target, questioned[:1], timeout=min(SAMPLE_CAP, remaining * SAMPLE_SHARE))
         obs = dataclasses.replace(obs, timings_ms={**obs.timings_ms,
                                                    "cert_samples": (time.monotonic() - t_sample) * 1000})
         variants = _cert_variants(obs, samples, addresses, root, root_path, auth)
