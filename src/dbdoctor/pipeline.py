@@ -439,9 +439,8 @@ def variant_evidence(variants: Sequence[CertVariant], pooler: str | None, user_m
                     "different certificates"})
     for v in variants if len(variants) > 1 else ():
         by = " and ".join(POOLER_NAMES.get(k, k) for k in v.answered_by)
-        mode = v.modes.get(user_mode)
-        verdict = "" if mode is None else (
-            f"; sslmode={user_mode}: {mode.outcome}" + (f" ({mode.cause})" if mode.cause else ""))
+        verdict = (f"; sslmode={user_mode} refuses it ({v.modes[user_mode].cause})" if v.refused(user_mode)
+                   else f"; sslmode={user_mode} accepts it")
         out.append({"layer": "certificates", "text": f"{describe_variant(v)}: seen {v.seen} time"
                     f"{'s' if v.seen != 1 else ''} at {', '.join(v.addresses)}"
                     + (f", presented by {by}" if by else "") + verdict})
