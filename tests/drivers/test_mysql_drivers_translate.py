@@ -1,7 +1,8 @@
 """The MySQL driver knowledge as data: every record is well formed, and the predictions on the recorded facts of
-the drivers that do not run here (mysqlclient, aiomysql, Connector/J, go-sql-driver, Prisma) and of the PyMySQL
-1.1 rows. The drivers that do run here are checked against the real thing in test_mysql_drivers_differential.py
-(PyMySQL, mysql-connector-python) and test_mysql_drivers_mysql2.py (node mysql2)."""
+the drivers that do not run here (Connector/J, go-sql-driver, Prisma), of the PyMySQL 1.1 rows, and of the
+mysqlclient and aiomysql rows as the real drivers showed them. The drivers that do run here are checked against the
+real thing in test_mysql_drivers_differential.py (PyMySQL, mysql-connector-python), test_mysql_drivers_c.py
+(mysqlclient built against libmariadb, aiomysql) and test_mysql_drivers_mysql2.py (node mysql2)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def test_every_record_is_well_formed() -> None:
             assert r.source.where and r.source.status in ("verified", "read", "unconfirmed"), (d.name, r)
         for p in d.params.values():
             assert p.source.where, d.name
-        assert d.runs_here == (d.name in ("pymysql", "mysql-connector-python", "mysql2"))
+        assert d.runs_here == (d.name in ("pymysql", "mysqlclient", "mysql-connector-python", "aiomysql", "mysql2"))
         verified = any(r.source.status == "verified" for r in d.rows)
         assert verified == d.runs_here, d.name  # only what ran here is marked verified
 
@@ -56,10 +57,28 @@ def test_names_and_aliases() -> None:
         # PyMySQL 1.2: PREFERRED by default; ssl_ca alone is REQUIRED without verification
         ("pymysql", None, {}, "PREFERRED", "PREFERRED", True, "none", False),
         ("pymysql", "1.2.0", {"ssl_ca": "/ca.pem"}, "REQUIRED", "REQUIRED", False, "none", False),
+        # mysqlclient built against libmariadb (reproduced in test_mysql_drivers_c.py; read from the source these
+        # were REQUIRED for ssl=true, VERIFY_CA for ssl_ca alone and PREFERRED for nothing, libmysqlclient's
+        # meanings): ssl_mode is emulated, so VERIFY_CA checks the host, REQUIRED falls back, PREFERRED is no TLS
         ("mysqlclient", None, {"ssl_mode": "VERIFY_IDENTITY", "ssl_ca": "/ca.pem"}, "VERIFY_IDENTITY",
          "VERIFY_IDENTITY", False, "given", True),
-        ("mysqlclient", "2.2.4", {"ssl": "true"}, "REQUIRED", "REQUIRED", False, "none", False),
+        ("mysqlclient", None, {"ssl_mode": "VERIFY_CA", "ssl_ca": "/ca.pem"}, "VERIFY_IDENTITY",
+         "VERIFY_IDENTITY", False, "given", True),
+        ("mysqlclient", None, {"ssl_mode": "VERIFY_CA"}, "VERIFY_IDENTITY", "VERIFY_IDENTITY", False, "system",
+         True),
+        ("mysqlclient", None, {"ssl_mode": "REQUIRED"}, "PREFERRED", "PREFERRED", True, "none", False),
+        ("mysqlclient", None, {"ssl_mode": "PREFERRED"}, "DISABLED", "DISABLED", False, "none", False),
+        ("mysqlclient", None, {}, "DISABLED", "DISABLED", False, "none", False),
+        ("mysqlclient", None, {"ssl_ca": "/ca.pem"}, "PREFERRED", "VERIFY_CA", True, "given", False),
+        ("mysqlclient", None, {"ssl_mode": "DISABLED", "ssl_ca": "/ca.pem"}, "PREFERRED", "VERIFY_CA", True,
+         "given", False),
+        ("mysqlclient", None, {"ssl_cert": "/c.pem", "ssl_key": "/k.pem"}, "PREFERRED", "PREFERRED", True, "none",
+         False),
+        # in a URL ssl=true is a string: no effect (ssl=True in code is REQUIRED, i.e. PREFERRED here)
+        ("mysqlclient", "2.2.4", {"ssl": "true"}, "DISABLED", "DISABLED", False, "none", False),
         ("aiomysql", None, {}, "DISABLED", "DISABLED", False, "none", False),
+        ("aiomysql", None, {"ssl": "false"}, "DISABLED", "DISABLED", False, "none", False),
+        ("aiomysql", None, {"ssl": "true"}, "PREFERRED", "VERIFY_IDENTITY", True, "system", True),
         ("mysql2", None, {}, "DISABLED", "DISABLED", False, "none", False),
         ("mysql2", None, {"sslmode": "REQUIRED"}, "DISABLED", "DISABLED", False, "none", False),
         ("mysql2", None, {"ssl": '{"rejectUnauthorized":false}'}, "REQUIRED", "REQUIRED", False, "none", False),
@@ -94,9 +113,13 @@ def test_recorded_facts(driver: str, version: str | None, params: dict[str, str]
         ("mysql-connector-python", {"ssl_mode": "REQUIRED"}, "AttributeError: Unsupported argument 'ssl_mode'",
          "DD502"),
         ("mysqlclient", {"ssl_mode": "required"}, "NotSupportedError: Unknown ssl_mode specification", "DD503"),
+        ("mysqlclient", {"sslmode": "require"}, "TypeError: 'sslmode' is an invalid keyword argument for connect()",
+         "DD502"),
         ("mysql2", {"ssl": "true"}, "SSL profile must be an object, instead it's a boolean", "DD503"),
         ("aiomysql", {"ssl_ca": "/ca.pem"}, "TypeError: connect() got an unexpected keyword argument 'ssl_ca'",
          "DD502"),
+        ("aiomysql", {"ssl_mode": "REQUIRED"},
+         "TypeError: connect() got an unexpected keyword argument 'ssl_mode'", "DD502"),
     ],
 )
 def test_refusals_give_the_exact_text(driver: str, params: dict[str, str], error: str, code: str) -> None:
@@ -117,6 +140,19 @@ def test_findings_for_a_ca_that_is_not_used_and_for_ignored_keys() -> None:
     v = translate_mysql({"tls": "true", "sslmode": "REQUIRED"}, "go-sql-driver")
     assert [f.code for f in v.findings] == ["DD502"]
     assert translate_mysql({"ssl_ca": "/ca.pem", "ssl_verify_identity": "true"}, "pymysql").findings == ()
+    # mysqlclient: a CA alone verifies the chain but stays plain without TLS; SQLAlchemy's ssl_check_hostname and a
+    # URL's ssl=true are read by nobody
+    v = translate_mysql({"ssl_ca": "/ca.pem", "ssl_check_hostname": "true"}, "mysqlclient")
+    assert [f.code for f in v.findings] == ["DD501", "DD501"]
+    assert "ssl_check_hostname" in v.findings[0].detail and "plain text" in v.findings[1].title
+    assert "ssl_mode=VERIFY_IDENTITY&ssl_ca=" in v.findings[1].fix
+    assert [f.code for f in translate_mysql({"ssl": "true"}, "mysqlclient").findings] == ["DD501"]
+
+
+def test_mysqlclient_before_2_2_refuses_ssl_mode_with_libmariadb() -> None:
+    v = translate_mysql({"ssl_mode": "VERIFY_IDENTITY"}, "mysqlclient", "2.1.1")
+    assert v.error == "NotSupportedError: MySQL client library does not support ssl_mode specification"
+    assert translate_mysql({"ssl_mode": "VERIFY_IDENTITY"}, "mysqlclient", "2.2.0").mode == "VERIFY_IDENTITY"
 
 
 def test_outcome_follows_the_mode() -> None:
