@@ -55,7 +55,9 @@ def test_added_causes_equal_contract_additions() -> None:
 def test_entry_ids_unique_and_causes_known() -> None:
     assert len(ENTRY_IDS) == len(set(ENTRY_IDS))
     for e in catalog.ENTRIES:
-        assert e.cause in causes.CONTRACT_CAUSES, (e.id, e.cause)
+        # the contract's causes, or one of dbdoctor's documented additions (host_blocked: the check pipeline names
+        # MySQL's 1129 so, and explain must agree with it)
+        assert e.cause in causes.CAUSES, (e.id, e.cause)
         assert e.examples, e.id
         assert e.meaning and e.fix and e.source and e.note, e.id
 

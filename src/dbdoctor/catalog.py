@@ -90,6 +90,12 @@ _KNOWLEDGE_V = "From the knowledge files, marked reproduced there [V]; not re-ru
 _KNOWLEDGE = "From the knowledge files, not marked as reproduced there: unconfirmed."
 _DOCS = "Not in the knowledge files: from the product's documentation; unconfirmed."
 
+#: MySQL/MariaDB 1045 (and what MariaDB words the same); not 1044's "... to database 'x'", a different error
+_ACCESS_DENIED = (
+    r"Access denied for user '(?P<user>[^']*)'@'(?P<address>[^']*)'(?! to database)"
+    r"(?: \(using password: (?P<using_password>YES|NO)\))?"
+)
+
 _PREFER_NOTE = (
     " If the same paste also shows an SSL or certificate error from an earlier attempt (sslmode=prefer tries "
     "SSL first, then plain), that earlier error is the real cause."
@@ -1458,7 +1464,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mysql.access_denied",
         source="MySQL/MariaDB server",
         engine="mysql",
-        pattern=_p(r"Access denied for user '(?P<user>[^']*)'@'(?P<address>[^']*)'(?: \(using password: (?P<using_password>YES|NO)\))?"),
+        pattern=_p(_ACCESS_DENIED),
         cause="password_failed",
         meaning=(
             "The server refused {user} from {address}: the password is wrong, or no account matches "
@@ -1475,7 +1481,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mariadb.access_denied_secure_transport",
         source="MariaDB server",
         engine="mysql",
-        pattern=_p(r"Access denied for user '(?P<user>[^']*)'@'(?P<address>[^']*)'(?: \(using password: (?P<using_password>YES|NO)\))?"),
+        pattern=_p(_ACCESS_DENIED),
         cause="server_requires_ssl",
         meaning=(
             "MariaDB 10.11 with require_secure_transport=ON answers a login without TLS with this same 'Access "
@@ -1493,7 +1499,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mariadb.access_denied_x509",
         source="MariaDB/MySQL server",
         engine="mysql",
-        pattern=_p(r"Access denied for user '(?P<user>[^']*)'@'(?P<address>[^']*)'(?: \(using password: (?P<using_password>YES|NO)\))?"),
+        pattern=_p(_ACCESS_DENIED),
         cause="client_cert_required",
         meaning="An account created with REQUIRE X509 (or REQUIRE SUBJECT/ISSUER) logging in without a client certificate gets the same 'Access denied'.",
         fix="Connect with the client certificate and key (--ssl-cert, --ssl-key) over TLS.",
@@ -1501,6 +1507,71 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         confirmed=True,
         note=_CONFIRMED_MARIADB + " (a REQUIRE X509 account over TLS without a client certificate)",
         sqlstate="28000",
+        priority=60,
+    ),
+    Entry(
+        id="mysql.db_access_denied",
+        source="MySQL/MariaDB server",
+        engine="mysql",
+        pattern=_p(r"Access denied for user '(?P<user>[^']*)'@'(?P<address>[^']*)' to database '(?P<database>[^']*)'"),
+        cause="database_missing",
+        meaning=(
+            "The login worked, but {user} has no privilege on the database {database} (error 1044): it is not this "
+            "user's database, or it is misspelt (the server says the same for a database that does not exist)."
+        ),
+        fix="Set the database the account was granted (SHOW GRANTS as that user lists them), or GRANT it access.",
+        examples=("ERROR 1044 (42000): Access denied for user 'app'@'localhost' to database 'mysql'",
+                  "(1044, \"Access denied for user 'app'@'localhost' to database 'mysql'\")"),
+        confirmed=True,
+        note=_CONFIRMED_MARIADB + " (a database the account has no grant on; tests/test_explain.py re-captures it)",
+        sqlstate="42000",
+        priority=70,
+    ),
+    Entry(
+        id="mysql.max_user_connections",
+        source="MySQL/MariaDB server",
+        engine="mysql",
+        pattern=_p(r"User '?(?P<user>[^'\s]+)'? (?:already )?has (?:more than|exceeded the) "
+                   r"'?max_user_connections'?"),
+        cause="too_many_connections",
+        meaning="The account {user} already holds as many connections as max_user_connections allows (error 1203).",
+        fix="Close idle connections or size the app's pool below the limit, or raise the account's "
+            "MAX_USER_CONNECTIONS (or the global max_user_connections).",
+        examples=("ERROR 1203 (42000): User app already has more than 'max_user_connections' active connections",
+                  "(1203, \"User app already has more than 'max_user_connections' active connections\")"),
+        confirmed=True,
+        note=_CONFIRMED_MARIADB + " (max_user_connections reached; tests/test_explain.py re-captures it)",
+        sqlstate="42000",
+    ),
+    Entry(
+        id="pymysql.unknown_host",
+        source="PyMySQL",
+        engine="mysql",
+        pattern=_p(r"Can't connect to (?:MySQL |MariaDB )?server on '(?P<host>[^']*)' \(\[Errno -(?:2|3|5)\]"),
+        cause="dns_unresolved",
+        meaning="The host name {host} does not resolve here: PyMySQL reports the resolver's error as its 2003.",
+        fix="Check the host name and where the app resolves it.",
+        examples=("(2003, \"Can't connect to MySQL server on 'nope.invalid' ([Errno -2] Name or service not known)\")",),
+        confirmed=True,
+        note=_CONFIRMED_MARIADB + " (tests/test_explain.py re-captures it)",
+        priority=60,
+    ),
+    Entry(
+        id="pymysql.lost_connection_timeout",
+        source="PyMySQL",
+        engine="mysql",
+        pattern=_p(r"Lost connection to (?:MySQL |MariaDB )?server[^\n]*?\(timed out\)"),
+        cause="connect_timeout",
+        meaning=(
+            "The server accepted the connection and then did not answer in time (its greeting, the TLS handshake "
+            "or the login): an overloaded or hung server, or something in between that holds the connection."
+        ),
+        fix="Check that the host and port are the MySQL/MariaDB server's and that it answers (a proxy or "
+            "firewall may hold connections open), or give the connection longer (connect_timeout).",
+        examples=("(2013, 'Lost connection to MySQL server during query (timed out)')",),
+        confirmed=True,
+        note=_CONFIRMED_MARIADB + " (a proxy that forwards the greeting and then stalls; tests/test_explain.py "
+             "re-captures it)",
         priority=60,
     ),
     Entry(
@@ -1519,7 +1590,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         source="MySQL/MariaDB server",
         engine="mysql",
         pattern=_p(r"Host '(?P<address>[^']*)' is blocked because of many connection errors"),
-        cause="hba_rejected",
+        cause="host_blocked",
         meaning="The server blocked {address} after too many failed connection attempts (max_connect_errors), error 1129.",
         fix="On the server: FLUSH HOSTS (or mariadb-admin flush-hosts); then fix what made the attempts fail.",
         examples=("ERROR 1129 (HY000): Host '10.0.0.7' is blocked because of many connection errors; unblock with 'mysqladmin flush-hosts'",),
