@@ -78,6 +78,8 @@ def preflight(
     timeout: float = 10.0,
     wait: float = 0.0,
     phase: str | None = None,
+    driver: str | None = None,
+    defaults_file: str | Path | None = None,
 ) -> PreflightResult:
     """The app start-up gate: one real connection with exactly the effective settings.
 
@@ -85,9 +87,13 @@ def preflight(
     ``tls_version``, ``elapsed_ms``). When it fails, runs the diagnosis within what is left of ``timeout`` and
     raises :class:`dbdoctor.errors.PreflightError` carrying the root-cause finding; its message names the
     cause and the fix, never a password. ``wait`` seconds: retry with backoff until it works or time is up.
-    ``phase``: "build" or "run" (default: DBDOCTOR_PHASE, else the builders' markers). See
-    :mod:`dbdoctor.gate`.
+    ``phase``: "build" or "run" (default: DBDOCTOR_PHASE, else the builders' markers). ``driver``
+    (``NAME[==VERSION]``, see ``dbdoctor drivers``): the connection uses the settings as the app's driver reads
+    them; an unknown name raises :class:`dbdoctor.errors.InputError`. ``defaults_file``: for a MySQL/MariaDB
+    target, the option file whose ``[client]`` group is read instead of ``~/.my.cnf`` (with a PostgreSQL target,
+    :class:`dbdoctor.errors.UsageError`). See :mod:`dbdoctor.gate`.
     """
     from dbdoctor.gate import preflight as _preflight
 
-    return _preflight(target, environ=environ, env_files=env_files, timeout=timeout, wait=wait, phase=phase)
+    return _preflight(target, environ=environ, env_files=env_files, timeout=timeout, wait=wait, phase=phase,
+                      driver=driver, defaults_file=defaults_file)

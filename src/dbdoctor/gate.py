@@ -112,6 +112,8 @@ class PreflightResult:
 
             return ok_line(s, self.tls_version, self.server_version, self.elapsed_ms, self.attempts)
         where = f"{s.get('host')}:{s.get('port')}"
+        if s.get("driver"):  # the app's driver, when one was named (gate_mysql with --driver)
+            where += f" with {s['driver']}" + (f"=={s['driver_version']}" if s.get("driver_version") else "")
         text = f"preflight failed ({self.cause}) for {where}: {self.problem}"
         if self.fix:
             text += f" Fix: {self.fix}"
@@ -219,6 +221,7 @@ def run(
     phase: str | None = None,
     on_retry: Callable[[Retry], None] | None = None,
     app_driver: str | None = None,
+    defaults_file: str | Path | None = None,
 ) -> PreflightResult:
     """The preflight, returning its result whatever the connection does. ``on_retry`` is called before each
     retry; without it each retry is logged as a warning on the ``dbdoctor.preflight`` logger.
@@ -226,14 +229,17 @@ def run(
     Raises only for input that cannot be used: ``errors.TargetParseError`` (libpq rejects the target) and
     ``errors.SourceFileError`` (an unreadable dotenv or service file). Without ``wait`` nothing outlives
     ``timeout``. With ``wait`` seconds, attempts (each within ``timeout``) repeat with backoff for ``wait``
-    seconds, and the diagnosis after the last failure gets ``timeout`` of its own.
+    seconds, and the diagnosis after the last failure gets ``timeout`` of its own. ``defaults_file`` (a MySQL
+    option file) is for MySQL/MariaDB targets only: with a PostgreSQL one it raises ``errors.UsageError``.
     """
     env = dict(os.environ) if environ is None else environ
     from dbdoctor import gate_mysql
 
     if gate_mysql.wanted(target, env, env_files):  # MySQL/MariaDB (issue 6): the same gate through PyMySQL
         return gate_mysql.run(target, environ=env, env_files=env_files, timeout=timeout, wait=wait, phase=phase,
-                              on_retry=on_retry)
+                              on_retry=on_retry, defaults_file=defaults_file, driver=app_driver)
+    if defaults_file is not None:
+        raise gate_mysql.defaults_file_error(defaults_file)
     from dbdoctor.probe.postgres import attempt_psycopg
     from dbdoctor.sources.postgres import redact_text, resolve
 
@@ -382,8 +388,10 @@ def preflight(
     wait: float = 0.0,
     phase: str | None = None,
     on_retry: Callable[[Retry], None] | None = None,
+    driver: str | None = None,
+    defaults_file: str | Path | None = None,
 ) -> PreflightResult:
-    """Like :func:`run`, but a failure raises :class:`dbdoctor.errors.PreflightError` whose message is the one
+    """Like :func:`run` (``driver`` is its ``app_driver``), but a failure raises :class:`dbdoctor.errors.PreflightError` whose message is the one
     line (cause and fix) and whose ``finding`` is the diagnosis' root-cause finding (None when the diagnosis
     could not name one in time; ``error.result`` is the whole :class:`PreflightResult`). A target libpq cannot
     parse raises PreflightError too, with the ``invalid_target`` finding, since the app cannot connect."""
@@ -391,7 +399,7 @@ def preflight(
 
     try:
         result = run(target, environ=environ, env_files=env_files, timeout=timeout, wait=wait, phase=phase,
-                     on_retry=on_retry)
+                     on_retry=on_retry, app_driver=driver, defaults_file=defaults_file)
     except TargetParseError as exc:
         from dbdoctor.gate_mysql import wanted
 

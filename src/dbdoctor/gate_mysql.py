@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Final
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from dbdoctor.drivers.mysql_base import MySQLDriverView
+    from dbdoctor.errors import UsageError
     from dbdoctor.gate import PreflightResult, Retry
     from dbdoctor.probe.mysql import MyAttempt
     from dbdoctor.probe.observations import DriverObservation
@@ -44,23 +46,41 @@ def is_mysql_text(text: str | None) -> bool:
 def wanted(target: str | None, environ: Mapping[str, str], env_files: Sequence[str | Path] = ()) -> bool:
     """Whether the preflight is a MySQL one: the target, else DATABASE_URL (the environment first, then the
     dotenv files, as the sources read it)."""
+    return is_mysql_text(source_text(target, environ, env_files))
+
+
+def defaults_file_error(path: str | Path) -> UsageError:
+    """``--defaults-file`` with a PostgreSQL target: a usage error (libpq reads no MySQL option file), for
+    preflight, check and parse alike."""
+    from dbdoctor.errors import UsageError
+
+    return UsageError(
+        f"--defaults-file {path} is a MySQL/MariaDB option file, and the target is a PostgreSQL one",
+        "drop --defaults-file: PostgreSQL settings come from the target, the PG* variables, the service file "
+        "and ~/.pgpass (and dotenv files with --env-file)",
+    )
+
+
+def source_text(target: str | None, environ: Mapping[str, str], env_files: Sequence[str | Path] = ()) -> str | None:
+    """The connection string the settings come from: the target, else DATABASE_URL (the environment first, then
+    the dotenv files, a later file winning, as :func:`wanted` and the sources read it)."""
     if target is not None:
-        return is_mysql_text(target)
+        return target
     if "DATABASE_URL" in environ:
-        return is_mysql_text(environ["DATABASE_URL"])
-    if not env_files:
-        return False
-    from dbdoctor.sources._files import dotenv_layers
-
+        return environ["DATABASE_URL"]
     url: str | None = None
-    for _label, values in dotenv_layers(environ, env_files):
-        if "DATABASE_URL" in values:
-            url = values["DATABASE_URL"]
-    return is_mysql_text(url)
+    if env_files:
+        from dbdoctor.sources._files import dotenv_layers
+
+        for _label, values in dotenv_layers(environ, env_files):
+            if "DATABASE_URL" in values:
+                url = values["DATABASE_URL"]
+    return url
 
 
-def shown_settings(target: Target) -> dict[str, Any]:
-    """The effective settings worth a log line, none of them secret."""
+def shown_settings(target: Target, view: MySQLDriverView | None = None) -> dict[str, Any]:
+    """The effective settings worth a log line, none of them secret; with the app's driver (``--driver``),
+    which one (``driver``, ``driver_version``) and the ssl-mode as that driver applies it."""
     s = target.settings
     port: Any = int(s["port"]) if s.get("port", "").isdigit() else s.get("port")
     shown: dict[str, Any] = {
@@ -72,6 +92,9 @@ def shown_settings(target: Target) -> dict[str, Any]:
         "ssl_mode": (s.get("ssl_mode") or "PREFERRED").upper(),
         "ca_file": "set" if s.get("ssl_ca") else "unset",
     }
+    if view is not None:
+        shown["driver"] = view.driver
+        shown["driver_version"] = view.version
     return shown
 
 
@@ -85,6 +108,8 @@ def ok_line(s: Mapping[str, object], tls_version: str | None, server_version: st
         f"user={s.get('user')}",
         f"ssl-mode={s.get('ssl_mode')}",
         f"ca_file={s.get('ca_file')}",
+        *([f"driver={s['driver']}" + (f"=={s['driver_version']}" if s.get("driver_version") else "")]
+          if s.get("driver") else []),
         f"tls={tls_version or 'none'}",
         f"server={server_version or '?'}",
         f"time={elapsed_ms:.0f}ms",
@@ -112,28 +137,45 @@ def quick_cause(a: MyAttempt) -> tuple[str, str, str | None]:
     plain-text 1045 is taken at its word here (only the diagnosis can tell a lying one apart)."""
     from dbdoctor.explain import match_message
     from dbdoctor.gate import MAX_MESSAGE, _one_line
-    from dbdoctor.pipeline_mysql import ERRNO_CAUSES
+    from dbdoctor.modes_mysql import UNKNOWN
+    from dbdoctor.pipeline_mysql import attempt_cause
 
     message = _one_line(a.message or "no message from the driver")
     if len(message) > MAX_MESSAGE:
         message = message[: MAX_MESSAGE - 3] + "..."
     matches = match_message(a.message or "")
     fix = _one_line(matches[0].fix) if matches else None
-    if a.timed_out:
-        # PyMySQL says 2003 (TCP connect) or 2013 (no greeting, a stalled TLS handshake) for both a timeout and
-        # a refusal or a broken handshake: its "timed out" is what tells them apart
-        cause = "connect_timeout"
-        if not matches or matches[0].cause != cause:
-            fix = TIMEOUT_FIX
-    elif a.errno is not None and a.errno in ERRNO_CAUSES:
-        cause = ERRNO_CAUSES[a.errno]
-        if matches and matches[0].cause != cause:
-            fix = None
-    elif matches:
+    # the check pipeline's own reading: a timeout first (PyMySQL numbers it 2003 or 2013 like a refusal or a
+    # broken handshake), then the error number and the error it wraps
+    cause = attempt_cause(a) or UNKNOWN
+    if cause == UNKNOWN and matches:
         cause = matches[0].cause
-    else:
-        cause = "unknown"
+    elif matches and matches[0].cause != cause:
+        fix = None
+    if cause == "connect_timeout" and fix is None:
+        fix = TIMEOUT_FIX
     return cause, message, fix
+
+
+def refusal(view: MySQLDriverView, mode: str) -> MyAttempt:
+    """The attempt the app never makes: its driver refuses the settings before connecting (its own words)."""
+    from dbdoctor.probe.mysql import MyAttempt
+
+    return MyAttempt(mode, False, None, message=view.error, driver=view.driver)
+
+
+def refusal_report(view: MySQLDriverView, target: Target, shown: str | None, started: float) -> Report:
+    """The diagnosis of a refusal, without a connection (the app would make none): the driver's finding."""
+    from dbdoctor.modes_mysql import MYSQL_MODES
+    from dbdoctor.pipeline_mysql import effective_dict
+    from dbdoctor.report import ModeResult, Report
+
+    cause = view.error_cause or "param_invalid"
+    return Report(
+        engine=ENGINE, target=shown, effective={**effective_dict(target), **view.effective()}, verdict="fail",
+        cause=cause, modes={m: ModeResult("unknown", cause) for m in MYSQL_MODES}, findings=view.findings,
+        timings_ms={"total": (time.monotonic() - started) * 1000}, driver_error=view.error,
+    )
 
 
 def run(
@@ -145,38 +187,74 @@ def run(
     wait: float = 0.0,
     phase: str | None = None,
     on_retry: Callable[[Retry], None] | None = None,
-    defaults_file: str | None = None,
+    defaults_file: str | Path | None = None,
+    driver: str | None = None,
 ) -> PreflightResult:
-    """The MySQL preflight, as :func:`dbdoctor.gate.run` (same deadlines, retries and result). Raises
-    ``errors.TargetParseError`` / ``errors.SourceFileError`` for input that cannot be used."""
+    """The MySQL preflight, as :func:`dbdoctor.gate.run` (same deadlines, retries and result).
+
+    ``defaults_file``: the MySQL option file whose ``[client]`` group is read instead of ``~/.my.cnf``.
+    ``driver`` (``NAME`` or ``NAME==VERSION``, see ``dbdoctor drivers``): the one connection uses the settings as
+    that driver reads them (its ssl-mode and CA; PyMySQL 1.1's "verified TLS when offered, plain otherwise"
+    too); when the driver refuses the settings no connection is made and the result is the driver's refusal.
+
+    Raises ``errors.TargetParseError`` / ``errors.SourceFileError`` for input that cannot be used, and
+    ``drivers.mysql_base.MySQLDriverError`` (an ``InputError``: exit 2) for a driver name it does not know."""
     from dbdoctor.gate import GateEngine, gate_loop
     from dbdoctor.gate import _phase as phase_of
-    from dbdoctor.probe.mysql import attempt_pymysql
-    from dbdoctor.sources.mysql import redact_text, resolve
+    from dbdoctor.pipeline_mysql import shown_target
+    from dbdoctor.probe.mysql import attempt_as_driver
+    from dbdoctor.sources.mysql import resolve
 
     started = time.monotonic()
-    resolved = resolve(target, environ=environ, env_files=env_files, defaults_file=defaults_file)
+    text = source_text(target, environ, env_files)
+    view: MySQLDriverView | None = None
+    if driver:  # the name first: an unknown one is a usage error whatever the target
+        from dbdoctor.drivers import mysql_hook
+
+        view = mysql_hook.view_for(text, environ, driver)
+    resolved = resolve(target, environ=environ, env_files=env_files,
+                       defaults_file=str(defaults_file) if defaults_file is not None else None)
+    if view is not None:
+        from dbdoctor.drivers import mysql_hook
+
+        resolved = mysql_hook.apply(resolved, view)
+    shown = shown_target(target) if target is not None else None
+
+    def attempt(budget: float) -> MyAttempt:
+        if view is not None and view.error is not None:
+            return refusal(view, resolved.settings.get("ssl_mode", "PREFERRED"))
+        return attempt_as_driver(resolved, view, timeout=budget)
+
+    def quick(a: MyAttempt) -> tuple[str, str, str | None]:
+        if view is not None and view.error is not None:
+            from dbdoctor.gate import _one_line
+
+            fix = _one_line(view.findings[0].fix) if view.findings else None
+            return view.error_cause or "param_invalid", _one_line(view.error), fix
+        return quick_cause(a)
 
     def diagnose(remaining: float) -> Report:
+        if view is not None and view.error is not None:
+            return refusal_report(view, resolved, shown, started)
         from dbdoctor.pipeline import CheckInput
         from dbdoctor.pipeline_mysql import check
 
         return check(
             CheckInput(text=target, environ=environ, env_files=tuple(str(f) for f in env_files), timeout=remaining,
-                       phase=phase),
-            defaults_file=defaults_file,
+                       phase=phase, driver=driver),
+            defaults_file=str(defaults_file) if defaults_file is not None else None,
         )
 
     return gate_loop(
         GateEngine(
             name=ENGINE,
-            attempt=lambda budget: attempt_pymysql(resolved, timeout=budget),
+            attempt=attempt,
             as_driver=as_driver,
-            quick_cause=quick_cause,
+            quick_cause=quick,
             diagnose=diagnose,
         ),
-        settings=shown_settings(resolved),
-        shown_target=redact_text(target) if target is not None else None,
+        settings=shown_settings(resolved, view),
+        shown_target=shown,
         phase_name=phase_of(environ, phase),
         started=started,
         timeout=timeout,
@@ -185,4 +263,7 @@ def run(
     )
 
 
-__all__ = ["ENGINE", "is_mysql_text", "ok_line", "quick_cause", "run", "shown_settings", "wanted"]
+__all__ = [
+    "ENGINE", "defaults_file_error", "is_mysql_text", "ok_line", "quick_cause", "refusal", "refusal_report", "run", "shown_settings",
+    "source_text", "wanted",
+]

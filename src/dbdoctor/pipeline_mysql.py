@@ -18,6 +18,7 @@ without ever sending the password in plain text.
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -32,7 +33,10 @@ if TYPE_CHECKING:
     from dbdoctor.pipeline import CheckInput
     from dbdoctor.probe.mysql import MyAttempt, MyHostObservations, MyObservations
 
-#: MySQL/MariaDB error numbers → cause ids
+#: MySQL/MariaDB error numbers → cause ids. The client's own numbers (2003, 2013) are what PyMySQL says when the
+#: error was not a timeout: a timeout gets the same numbers with "(timed out)" (MyAttempt.timed_out), and
+#: :func:`attempt_cause` looks at that first. dbdoctor.catalog's MySQL entries name the same causes (a test
+#: keeps the two in step).
 ERRNO_CAUSES: Final[Mapping[int, str]] = {
     1045: "password_failed",
     1044: "database_missing",  # access denied to that database: it is not this user's
@@ -123,6 +127,8 @@ def transport_facts(host: MyHostObservations | None, target: Target) -> tuple[Tr
             cause = "client_cert_problem"
         elif t is not None and t.client_cert_requested and not t.client_cert_loaded:
             cause = "client_cert_required"
+        elif t is not None and tls_timed_out(t):
+            cause = "connect_timeout"  # it greeted and offered TLS, then never answered the handshake
         else:
             cause = "tls_handshake_failed"
         return TransportFacts(None, tls_offered=True, tls_failure_cause=cause), None
@@ -141,15 +147,47 @@ def transport_facts(host: MyHostObservations | None, target: Target) -> tuple[Tr
     return TransportFacts(None, True, None, chain_cause, name_cause), analysis
 
 
-def _attempt_cause(a: MyAttempt) -> str | None:
-    """What a failed login attempt says, taken at its word (the caller decides whether a 1045 lies)."""
+#: what _net.tls_handshake says when its deadline passed mid-handshake
+_TLS_TIMEOUT_REASON: Final = "timed out"
+
+
+def tls_timed_out(t: Any) -> bool:
+    """Whether the probe's TLS handshake (a TlsObservation) failed for want of an answer in time."""
+    return not t.completed and (t.error or "").startswith(_TLS_TIMEOUT_REASON)
+
+
+#: PyMySQL numbers every OSError of its connect 2003 ("Can't connect to MySQL server on ..."): the class of the
+#: wrapped error says which layer failed
+OS_ERROR_CAUSES: Final[Mapping[str, str]] = {
+    "ConnectionRefusedError": "connection_refused",
+    "gaierror": "dns_unresolved",
+    "TimeoutError": "connect_timeout",
+}
+#: ... and these are the TLS handshake (the certificate, most often: the message says which problem)
+_TLS_OS_ERRORS: Final = frozenset({"SSLError", "SSLCertVerificationError", "SSLEOFError", "SSLZeroReturnError"})
+
+
+def attempt_cause(a: MyAttempt) -> str | None:
+    """What a failed attempt says, taken at its word (the caller decides whether a 1045 lies): a timeout first
+    (PyMySQL numbers it 2003 or 2013 like a refusal or a lost connection), then the error number, where a 2003
+    that wraps a TLS error is the handshake, not a refusal."""
     if a.ok:
         return None
-    if a.errno is not None and a.errno in ERRNO_CAUSES:
-        return ERRNO_CAUSES[a.errno]
     if a.timed_out:
         return "connect_timeout"
+    if a.errno == 2003 and a.os_error is not None and a.os_error in OS_ERROR_CAUSES:
+        return OS_ERROR_CAUSES[a.os_error]
+    if a.errno == 2003 and a.os_error in _TLS_OS_ERRORS:
+        from dbdoctor.explain import match_message
+
+        matches = match_message(a.message or "")
+        return matches[0].cause if matches else "tls_handshake_failed"
+    if a.errno is not None and a.errno in ERRNO_CAUSES:
+        return ERRNO_CAUSES[a.errno]
     return UNKNOWN
+
+
+_attempt_cause = attempt_cause
 
 
 def _reached_auth(a: MyAttempt) -> bool:
@@ -230,13 +268,47 @@ def login_facts(
 # --- the report ------------------------------------------------------------------------------------------------
 
 
-def _invalid_report(exc: TargetParseError, started: float) -> Report:
+_SCHEME_HEAD: Final = re.compile(r"^\s*[^:/?#@]+(?::[a-z]+)?://", re.IGNORECASE)
+
+
+def shown_target(text: str) -> str:
+    """The target as it may be shown: :func:`dbdoctor.sources.mysql.redact_text`, and then the user info masked
+    up to its last ``@`` when the password bends the URL (an un-encoded ``@``, ``/``, ``?`` or ``#`` in it:
+    ``mysql://app:p/w@db/app`` is exactly the kind of target that fails to parse). Where the text is ambiguous
+    (an ``@`` in the query) it masks too much rather than too little."""
+    from dbdoctor.sources.mysql import redact_text
+    from dbdoctor.target import REDACTED
+
+    shown = redact_text(text)
+    head = _SCHEME_HEAD.match(shown)
+    if head is None:
+        return shown
+    rest = shown[head.end():]
+    if rest.startswith(f"{rest.split(':', 1)[0]}:{REDACTED}@"):
+        # redact_text masked up to the first "@"; the password may hold more of them inside the authority
+        end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+        at = rest.rfind("@", 0, end)
+    else:
+        at = rest.rfind("@")
+    if at < 0:
+        return shown
+    user, colon, secret = rest[:at].partition(":")
+    if not colon or secret == REDACTED:
+        return shown
+    return f"{head.group(0)}{user}:{REDACTED}{rest[at:]}"
+
+
+def _invalid_report(exc: TargetParseError, started: float, text: str | None) -> Report:
+    """The report for a target that cannot be parsed: as PostgreSQL's, the input shown redacted (the URL's
+    password and a ``password=`` parameter as ``****``), never as written; None when it came from the
+    environment."""
     from dbdoctor.sources.mysql import parse_error_finding
 
     finding = parse_error_finding(exc)
+    shown = shown_target(text) if text is not None else None
     return Report(
         engine="mysql",
-        target=None,
+        target=shown,
         effective={},
         verdict="fail",
         cause=finding.cause,
@@ -355,30 +427,36 @@ def check(inp: CheckInput, *, defaults_file: str | None = None) -> Report:
     from dbdoctor.probe.mysql import probe_target
     from dbdoctor.rules._base import Context
     from dbdoctor.rules.registry import rules_for
-    from dbdoctor.sources.mysql import redact_text, render, resolve, static_findings
+    from dbdoctor.sources.mysql import render, resolve, static_findings
 
     started = time.monotonic()
     deadline = started + inp.timeout
     try:
         target = resolve(inp.text, environ=inp.environ, env_files=inp.env_files, defaults_file=defaults_file)
     except TargetParseError as exc:
-        return _invalid_report(exc, started)
+        return _invalid_report(exc, started, inp.text)
     # driver hook (issue 6, dbdoctor.drivers.mysql_hook): --driver NAME reads the query as that driver does
     driver_view = None
     if inp.driver:
         from dbdoctor.drivers import mysql_hook
+        from dbdoctor.gate_mysql import source_text
 
-        driver_view = mysql_hook.view_for(inp.text, inp.environ, inp.driver)
+        driver_view = mysql_hook.view_for(source_text(inp.text, inp.environ, inp.env_files), inp.environ,
+                                          inp.driver)
         target = mysql_hook.apply(target, driver_view)
     text = inp.text if inp.text is not None else inp.environ.get("DATABASE_URL")
     findings: list[Finding] = list(static_findings(target, text))
     t_static = time.monotonic()
 
-    obs = probe_target(target, timeout=max(0.2, (deadline - time.monotonic()) * 0.7))
+    obs = probe_target(target, timeout=max(0.2, (deadline - time.monotonic()) * 0.7), view=driver_view)
     t_probe = time.monotonic()
     host = obs.hosts[0] if obs.hosts else None
     transport, analysis = transport_facts(host, target)
     user_mode = target.settings.get("ssl_mode", "PREFERRED")
+    if (driver_view is not None and driver_view.falls_back and transport.tls_offered
+            and driver_view.tls_mode in ("VERIFY_CA", "VERIFY_IDENTITY")):
+        # the app's driver verifies when TLS is offered (PyMySQL 1.1 with SSL options): that is its mode here
+        user_mode = driver_view.tls_mode
     login, decider = login_facts(target, user_mode, obs.driver, transport, deadline - time.monotonic())
     modes = predict_all(transport, login)
 
@@ -426,7 +504,7 @@ def check(inp: CheckInput, *, defaults_file: str | None = None) -> Report:
     )
     report = Report(
         engine="mysql",
-        target=redact_text(inp.text) if inp.text is not None else render(target),
+        target=shown_target(inp.text) if inp.text is not None else render(target),
         effective=effective_dict(target),
         verdict=verdict,  # type: ignore[arg-type]
         cause=cause,

@@ -317,3 +317,86 @@ def test_cli_check_with_an_option_file(mariadb_sandbox: SandboxServer, tmp_path:
         and d["effective"]["ssl_mode"] == "VERIFY_IDENTITY"
     )
     assert srv.password.reveal() not in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("profile", "mode", "stalls_at"),
+    [
+        ("managed", "REQUIRED", "the TLS handshake"),  # greeting offers TLS; the server's answer never arrives
+        ("tls_off", "DISABLED", "the login"),  # no TLS offered; the answer to the login never arrives
+        ("tls_offered", "DISABLED", "the login"),  # the probe's TLS handshake stalls too; the user's login does
+    ],
+)
+def test_a_server_that_stalls_after_its_greeting_is_a_timeout(
+    mariadb_sandbox: SandboxServer, profile: str, mode: str, stalls_at: str
+) -> None:
+    """The real greeting, then nothing (a proxy in front of the sandbox swallows the rest): PyMySQL says 2003
+    "Can't connect ... (timed out)" or 2013 "Lost connection ... (timed out)", which are a timeout, not
+    connection_refused or tls_handshake_failed (issue 6)."""
+    import time
+
+    from fix_mysql_stall import stalling_mysql
+
+    srv = mariadb_sandbox
+    with srv.configured(profile), stalling_mysql(srv.port) as lst:
+        t0 = time.monotonic()
+        d = check(
+            CheckInput(
+                text=f"mysql://app:{srv.password.reveal()}@127.0.0.1:{lst.port}/app?ssl-mode={mode}",
+                environ=ENV,
+                timeout=4,
+            )
+        ).to_dict()
+        elapsed = time.monotonic() - t0
+    assert (d["verdict"], d["cause"]) == ("fail", "connect_timeout"), (stalls_at, d["evidence"])
+    assert "timed out" in d["driver_error"], d["driver_error"]
+    assert any(e["layer"] == "greeting" and "MariaDB" in e["text"] for e in d["evidence"]), d["evidence"]
+    assert elapsed < 4 + 1.5, elapsed
+    assert srv.password.reveal() not in json.dumps(d)
+
+
+def test_a_refusal_and_an_unknown_host_keep_their_causes() -> None:
+    """PyMySQL numbers a refusal, a DNS failure and a timeout all 2003: the wrapped error tells them apart."""
+    import socket
+
+    from dbdoctor.probe.mysql import attempt_pymysql
+    from dbdoctor.sources.mysql import resolve
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    a = attempt_pymysql(resolve(f"mysql://app:x@127.0.0.1:{port}/app", environ=ENV), timeout=3)
+    assert (a.errno, a.os_error, a.timed_out) == (2003, "ConnectionRefusedError", False), a
+    d = run(f"mysql://app:x@nope.invalid:{port}/app")
+    assert (d["verdict"], d["cause"]) == ("fail", "dns_unresolved"), d["evidence"]
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "mysql://app:{pw}@localhost:99999/app",  # port out of range
+        "mysql://app:{pw}@localhost/app?ssl-mode=SOMETIMES",  # no such mode
+        "mysql+pymysql://app:{pw}@localhost/app?ssl_mode=REQUIRED",  # PyMySQL has no ssl_mode
+        "mysql://app:{raw}@localhost/app",  # an un-encoded / or ? in the password bends the URL (port "Pf")
+    ],
+)
+def test_an_invalid_target_is_shown_redacted(target: str) -> None:
+    """Like PostgreSQL's: the report's target is the input with the password masked, never None nor the input
+    as written (issue 6)."""
+    from urllib.parse import quote
+
+    from fix_preflight import assert_clean
+
+    for seed in range(8):
+        raw = "Pf/" + "".join(chr(ord("a") + (seed * 7 + i) % 26) for i in range(12)) + "?x#y@z"
+        pw = quote(raw, safe="")
+        text = target.format(pw=pw, raw=raw)
+        d = check(CheckInput(text=text, environ=ENV, timeout=2)).to_dict()
+        assert (d["verdict"], d["cause"]) in {("fail", "invalid_target"), ("fail", "param_invalid"),
+                                              ("fail", "param_unknown")}, d
+        assert d["target"] is not None and "****" in d["target"], d["target"]
+        assert d["target"].startswith(text.split("://")[0] + "://app:****@"), d["target"]
+        assert_clean(json.dumps(d), raw)
+    # from the environment: nothing written to show, as for PostgreSQL
+    d = check(CheckInput(text=None, environ={**ENV, "DATABASE_URL": "mysql://app:x@h:0/app"}, timeout=2)).to_dict()
+    assert d["cause"] == "invalid_target" and d["target"] is None

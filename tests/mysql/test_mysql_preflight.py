@@ -308,3 +308,164 @@ def test_jdbc_password_in_the_query_is_never_shown(mariadb_sandbox: SandboxServe
         proc = cli(*args, target.replace(quote(pw, safe=""), quote(wrong, safe="")))
         assert proc.returncode == 1 and "password_failed" in proc.stdout + proc.stderr
         clean(proc, wrong, pw)
+
+
+def _connections(srv: SandboxServer) -> int:
+    """The server's own count of connection attempts (over its Unix socket as root, which counts one itself)."""
+    import pymysql
+
+    admin = pymysql.connect(unix_socket=str(srv.socket_dir / "mysqld.sock"), user="root", autocommit=True)
+    try:
+        with admin.cursor() as cur:
+            cur.execute("SHOW GLOBAL STATUS LIKE 'Connections'")
+            row = cur.fetchone()
+            return int(row[1]) if row else -1
+    finally:
+        admin.close()
+
+
+def plain_url(srv: SandboxServer, query: str, password: str | None = None) -> str:
+    pw = srv.password.reveal() if password is None else password
+    return f"mysql://app:{quote(pw, safe='')}@localhost:{srv.port}/app?{query}"
+
+
+def test_driver_refusing_the_settings_fails_without_a_connection(mariadb_sandbox: SandboxServer) -> None:
+    """--driver pymysql reads ?ssl_mode=REQUIRED as PyMySQL does (a keyword it does not have: TypeError before any
+    connection), where dbdoctor's own mysql:// reading takes it as the client's ssl-mode (issue 6)."""
+    srv = mariadb_sandbox
+    pw = srv.password.reveal()
+    target = plain_url(srv, "ssl_mode=REQUIRED")
+    proc = cli(target)  # the MySQL client's reading: it works
+    assert proc.returncode == 0 and "ssl-mode=REQUIRED" in proc.stdout and "driver=" not in proc.stdout, proc.stderr
+    before = _connections(srv)
+    proc = cli("--json", "--driver", "pymysql", target)
+    made = _connections(srv) - before - 1  # the count includes this query's own connection
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    d = json.loads(proc.stdout)
+    assert (d["ok"], d["cause"], d["engine"]) == (False, "param_unknown", "mysql")
+    assert d["driver_error"] == "TypeError: Connection.__init__() got an unexpected keyword argument 'ssl_mode'"
+    assert (d["settings"]["driver"], d["settings"]["driver_version"]) == ("pymysql", "1.2.4")
+    assert d["finding"]["code"] == "DD502" and "ssl_mode" in d["fix"]
+    assert f"for localhost:{srv.port} with pymysql==1.2.4: " in d["line"], d["line"]
+    assert made == 0, f"{made} connection(s) made for settings the driver refuses"
+    clean(proc, pw)
+    proc = cli("--driver", "pymysql", target)
+    line = fails(proc, "param_unknown")
+    assert "with pymysql==1.2.4" in line and "unexpected keyword argument 'ssl_mode'" in line
+    # the library entry takes the driver too
+    import dbdoctor
+    from dbdoctor.errors import PreflightError
+
+    with pytest.raises(PreflightError) as info:
+        dbdoctor.preflight(target, environ=ENV, timeout=10, driver="pymysql")
+    assert "param_unknown" in str(info.value) and info.value.finding is not None
+    assert dbdoctor.preflight(target, environ=ENV, timeout=10).ok
+    assert_clean(str(info.value), pw)
+
+
+def test_driver_modes_are_the_ones_the_connection_uses(mariadb_sandbox: SandboxServer) -> None:
+    """The one connection uses what the driver applies: PyMySQL 1.1 verifies when TLS is offered and falls back
+    to plain text when not; mysql2 reads ?ssl= as JSON (true: refused; an object: TLS); mysql-connector-python
+    with ssl_disabled and ssl_verify_cert fails on a server without TLS (2026) whatever its mode."""
+    srv = mariadb_sandbox
+    pw = srv.password.reveal()
+    ident = f"ssl_verify_identity=true&ssl_ca={srv.ca_file}"
+    wrong = f"ssl_verify_identity=true&ssl_ca={srv.pki.other_ca}"
+    d = json.loads(cli("--json", "--driver", "pymysql==1.1", plain_url(srv, ident)).stdout)
+    assert d["ok"] and d["tls_version"].startswith("TLSv1.") and d["settings"]["driver_version"] == "1.1", d
+    assert d["settings"]["ssl_mode"] == "PREFERRED" and d["settings"]["ca_file"] == "set"
+    proc = cli("--json", "--driver", "pymysql==1.1", plain_url(srv, wrong))
+    d = json.loads(proc.stdout)
+    assert proc.returncode == 1 and d["cause"] == "cert_untrusted", d  # verified, though "PREFERRED"
+    clean(proc, pw)
+    with srv.configured("tls_off"):
+        d = json.loads(cli("--json", "--driver", "pymysql==1.1", plain_url(srv, wrong)).stdout)
+        assert d["ok"] and d["tls_version"] is None, d  # no TLS offered: plain text, as PyMySQL 1.1 does
+        proc = cli("--json", "--driver", "mysql-connector-python",
+                   plain_url(srv, "ssl_disabled=True&ssl_verify_cert=True"))
+        d = json.loads(proc.stdout)
+        assert proc.returncode == 1 and d["cause"] == "server_ssl_unsupported", d
+        assert "2026" in d["driver_error"] and d["settings"]["driver"] == "mysql-connector-python"
+    with srv.configured("tls_offered"):  # TLS offered: the same settings connect in plain text
+        d = json.loads(cli("--json", "--driver", "mysql-connector-python",
+                           plain_url(srv, "ssl_disabled=True&ssl_verify_cert=True")).stdout)
+        assert d["ok"] and d["tls_version"] is None and d["settings"]["ssl_mode"] == "DISABLED", d
+    proc = cli("--driver", "mysql2", plain_url(srv, "ssl=true"))
+    assert "SSL profile must be an object, instead it's a boolean" in fails(proc, "param_invalid")
+    proc = cli("--driver", "mysql2", plain_url(srv, "ssl=" + quote('{"rejectUnauthorized":false}', safe="")))
+    assert proc.returncode == 0 and "ssl-mode=REQUIRED" in proc.stdout and "driver=mysql2==" in proc.stdout
+    assert "tls=TLSv1." in proc.stdout, proc.stdout
+    # mysql2 ignores ssl-mode: no TLS at all, which this server (require_secure_transport) refuses
+    fails(cli("--driver", "mysql2", url(srv)), "server_requires_ssl")
+    clean(proc, pw)
+
+
+def test_unknown_driver_is_a_usage_error() -> None:
+    for driver in ("nosuch", "libpq", "pymysql==x.y"):
+        proc = cli("--driver", driver, "mysql://app:secret-pw@127.0.0.1:1/app")
+        assert proc.returncode == 2 and proc.stdout == "", (driver, proc.stdout, proc.stderr)
+        assert proc.stderr.startswith("error: ") and ("MySQL driver" in proc.stderr or "version" in proc.stderr)
+        assert "secret-pw" not in proc.stderr
+    from dbdoctor.errors import InputError
+
+    with pytest.raises(InputError, match="unknown MySQL driver 'nosuch'"):
+        gate.run("mysql://app@127.0.0.1:1/app", environ=ENV, timeout=2, app_driver="nosuch")
+
+
+def test_defaults_file(mariadb_sandbox: SandboxServer, tmp_path: Any) -> None:
+    """--defaults-file: the [client] group of that option file (password, TLS) instead of ~/.my.cnf, in the
+    command and the library; with --driver the URL's query is still the driver's."""
+    import dbdoctor
+
+    srv = mariadb_sandbox
+    pw = srv.password.reveal()
+    cnf = tmp_path / "app.cnf"
+    cnf.write_text(f"[client]\nuser=app\npassword={pw}\nssl-mode=VERIFY_IDENTITY\nssl-ca={srv.ca_file}\n")
+    cnf.chmod(0o600)
+    target = f"mysql://localhost:{srv.port}/app"
+    proc = cli("--json", "--defaults-file", str(cnf), target)
+    d = json.loads(proc.stdout)
+    assert proc.returncode == 0 and d["ok"], proc.stdout + proc.stderr
+    assert d["settings"]["password"] == "set" and d["settings"]["ssl_mode"] == "VERIFY_IDENTITY"
+    assert d["settings"]["user"] == "app" and d["tls_version"].startswith("TLSv1.")
+    clean(proc, pw)
+    fails(cli(target), "password_failed")  # without it: no password (HOME has no .my.cnf)
+    assert dbdoctor.preflight(target, environ=ENV, timeout=10, defaults_file=cnf).ok
+    # the option file's settings, the driver's reading of the URL: mysql2 ignores ssl-mode, and a
+    # require_secure_transport server refuses its plain text
+    proc = cli("--defaults-file", str(cnf), "--driver", "mysql2", target + "?ssl-mode=VERIFY_IDENTITY")
+    fails(proc, "server_requires_ssl")
+    clean(proc, pw)
+    missing = tmp_path / "nope.cnf"
+    proc = cli("--defaults-file", str(missing), target)
+    assert proc.returncode == 2 and proc.stdout == "" and "nope.cnf" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("driver", ["pymysql", None])
+def test_timeout_when_the_server_stalls_after_its_greeting(mariadb_sandbox: SandboxServer, driver: str | None
+                                                            ) -> None:
+    """A real greeting, then nothing: the TLS handshake (managed) or the login (tls_off) never gets its answer.
+    preflight says connect_timeout (not connection_refused / tls_handshake_failed), within --timeout, also when
+    the diagnosis has time to run (issue 6)."""
+    from fix_mysql_stall import stalling_mysql
+
+    srv = mariadb_sandbox
+    pw = srv.password.reveal()
+    for profile, mode in (("managed", "REQUIRED"), ("tls_off", "DISABLED")):
+        # the same modes in PyMySQL's own keywords (1.2: ssl_ca alone is REQUIRED)
+        query = {"REQUIRED": f"ssl_ca={srv.ca_file}", "DISABLED": "ssl_disabled=true"}[mode] if driver else (
+            f"ssl-mode={mode}")
+        with srv.configured(profile), stalling_mysql(srv.port) as lst:
+            target = f"mysql://app:{quote(pw, safe='')}@127.0.0.1:{lst.port}/app?{query}"
+            # the library with a long deadline: the attempt times out (PyMySQL's own timeouts are >= 1 s) and
+            # the diagnosis runs in what is left; its cause must agree
+            started = time.monotonic()
+            result = gate.run(target, environ=ENV, timeout=6, app_driver=driver)
+            took = time.monotonic() - started
+            assert (result.ok, result.cause) == (False, "connect_timeout"), (profile, result.line())
+            assert result.driver is not None and result.driver.timed_out
+            assert took < 6 + 1.5, took
+            proc = cli("--timeout", "3", *(["--driver", driver] if driver else []), target)
+            line = proc.stderr.strip()
+            assert proc.returncode == 1 and line.startswith("preflight failed (connect_timeout) for 127.0.0.1:"), line
+            clean(proc, pw)

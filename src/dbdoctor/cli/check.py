@@ -72,6 +72,10 @@ def check(
         from dbdoctor import pipeline_mysql
 
         run_check = functools.partial(pipeline_mysql.check, defaults_file=defaults_file)
+    elif defaults_file is not None:  # a MySQL option file says nothing to libpq: a usage error, as in preflight
+        from dbdoctor.gate_mysql import defaults_file_error
+
+        raise defaults_file_error(defaults_file)
 
     report = run_check(
         CheckInput(

@@ -57,6 +57,10 @@ def parse(target: str | None, as_json: bool, env_files: tuple[str, ...], default
 
             report = mysql_hook.parse_report(report, mysql_hook.view_for(target, environ, driver))
         redact_text = mysql.redact_text
+    elif defaults_file is not None:  # a MySQL option file says nothing to libpq: a usage error, as in preflight
+        from dbdoctor.gate_mysql import defaults_file_error
+
+        raise defaults_file_error(defaults_file)
     else:
         from dbdoctor.drivers._pipeline import parse_report as driver_parse_report  # issue 4: --driver
         from dbdoctor.sources.postgres import parse_report

@@ -45,10 +45,13 @@ MIN_DIAGNOSIS_SECONDS = 0.5
     help="Whether this runs in a build step or at run time (default: DBDOCTOR_PHASE, else builder markers).",
 )
 @click.option("--driver", default=None, metavar="NAME[==VERSION]",
-              help="The driver the app uses (see `dbdoctor drivers`); default: libpq, or what the URL scheme names.")
+              help="The driver the app uses (see `dbdoctor drivers`): the connection uses the settings as it reads "
+                   "them; default: libpq (MySQL: the mysql client's reading), or what the URL scheme names.")
+@click.option("--defaults-file", type=click.Path(dir_okay=False), default=None,
+              help="MySQL/MariaDB: the option file whose [client] group the app's client reads (default ~/.my.cnf).")
 def preflight(
     target: str | None, as_json: bool, timeout: float, env_files: tuple[str, ...], wait: float, phase: str | None,
-    driver: str | None = None,
+    driver: str | None = None, defaults_file: str | None = None,
 ) -> int:
     """Check at app start-up that the database connection works, in one line.
 
@@ -59,7 +62,8 @@ def preflight(
     the server version and the time taken, and exits 0. On failure it diagnoses within the
     deadline and prints the cause and the fix on stderr, and exits 1. Nothing secret is shown.
     A mysql://, mariadb://, mysql+DRIVER:// or jdbc:mysql/jdbc:mariadb target connects
-    through PyMySQL with its ssl-mode, ssl-ca, ~/.my.cnf and MYSQL_HOST settings.
+    through PyMySQL with its ssl-mode, ssl-ca, ~/.my.cnf (or --defaults-file) and
+    MYSQL_HOST settings; with --driver, as that driver reads them (pymysql==1.1, mysql2...).
 
     \b
     Examples:
@@ -67,6 +71,7 @@ def preflight(
       dbdoctor preflight --wait 60 "$DATABASE_URL"    wait for a database that is starting
       dbdoctor preflight --json | jq .tls_version
       dbdoctor preflight --phase build                 in a build step: internal hosts are unreachable
+      dbdoctor preflight --driver pymysql==1.1 --defaults-file app.cnf "mysql://db.internal/app"
 
     \b
     Exit codes: 0 the connection works; 1 it does not; 2 the input cannot be used;
@@ -74,9 +79,11 @@ def preflight(
     """
     from dbdoctor import _gatefast
 
-    # the success path without psycopg (issue 5); anything but a working connection runs the full preflight
+    # the success path without psycopg (issue 5); anything but a working connection runs the full preflight.
+    # --defaults-file is MySQL's (gate_mysql; a usage error with a PostgreSQL target): never the libpq path
     if (
-        wait <= 0
+        defaults_file is None
+        and wait <= 0
         and _gatefast.attempted_at is None
         and _gatefast.run(target, as_json=as_json, timeout=timeout, env_files=env_files, phase=phase, driver=driver)
     ):
@@ -100,6 +107,7 @@ def preflight(
         phase=phase,
         on_retry=say_retry,
         app_driver=driver,
+        defaults_file=defaults_file,
     )
     if as_json:
         from dbdoctor.render.json import emit

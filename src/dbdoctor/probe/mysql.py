@@ -80,8 +80,15 @@ class MyAttempt:
     tls_cipher: str | None = None
     session: SessionFacts | None = None
     elapsed_ms: float = 0.0
+    #: no answer in time: PyMySQL says 2003 ("Can't connect ... (timed out)") or 2013 ("Lost connection ...
+    #: (timed out)") for a timeout just as for a refusal or a broken handshake; this tells them apart
     timed_out: bool = False
     driver: str = "pymysql"
+    #: the class of the OSError PyMySQL wrapped in its 2003/2013 (ConnectionRefusedError, TimeoutError,
+    #: SSLCertVerificationError ...), None when none
+    os_error: str | None = None
+    #: on success: whether the server's greeting offered TLS (CLIENT_SSL), None when not known
+    server_offers_tls: bool | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -255,11 +262,40 @@ def _session_facts(conn: Any) -> SessionFacts:
     return SessionFacts(rst, requires)
 
 
+def _wrapped(exc: BaseException) -> BaseException | None:
+    """The exception PyMySQL turned into its OperationalError: ``original_exception`` for 2003, the one being
+    handled for 2013 (raised inside its ``except OSError``)."""
+    inner = getattr(exc, "original_exception", None)
+    if isinstance(inner, BaseException):
+        return inner
+    return exc.__cause__ or exc.__context__
+
+
+def is_timeout(exc: BaseException | None, text: str = "") -> bool:
+    """Whether a failure is a timeout: the wrapped error is one (socket.timeout is TimeoutError; so is the ssl
+    module's "handshake operation timed out"), else PyMySQL's text ends in "(timed out)"."""
+    seen = 0
+    while exc is not None and seen < 8:
+        if isinstance(exc, TimeoutError):
+            return True
+        exc, seen = _wrapped(exc), seen + 1
+    return "timed out" in text
+
+
 def attempt_pymysql(
-    target: Target, *, timeout: float, mode: str | None = None, greeting_offers_tls: bool | None = None
+    target: Target,
+    *,
+    timeout: float,
+    mode: str | None = None,
+    greeting_offers_tls: bool | None = None,
+    tls_mode: str | None = None,
 ) -> MyAttempt:
     """One real connection through PyMySQL with the effective settings (``mode`` overrides ssl_mode), the
-    password included. Bounded by ``timeout`` (a worker thread; PyMySQL's own timeouts bound it as well)."""
+    password included. Bounded by ``timeout`` (a worker thread; PyMySQL's own timeouts bound it as well).
+
+    ``tls_mode`` (with PREFERRED only): TLS verified as that mode when the server offers it, plain text when it
+    does not: what PyMySQL 1.1 does with SSL options (the app's driver, ``--driver pymysql==1.1``), which no
+    MySQL client mode expresses."""
     import pymysql
 
     start = time.monotonic()
@@ -299,13 +335,14 @@ def attempt_pymysql(
                 kwargs["ssl"] = tls_context(mode, settings)
             conn = pymysql.connect(**kwargs)
             if mode == "PREFERRED":
-                # PyMySQL's own PREFERRED (TLS when offered, unverified, plain otherwise) with the client
-                # certificate, when one is set, offered as the MySQL client does
-                conn.ctx = tls_context(mode, settings)
+                # PyMySQL's own PREFERRED (TLS when offered, unverified unless ``tls_mode`` verifies, plain
+                # otherwise) with the client certificate, when one is set, offered as the MySQL client does
+                conn.ctx = tls_context(tls_mode or mode, settings)
             conn.connect()
         except pymysql.err.MySQLError as exc:
             errno = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
             text = str(exc.args[1]) if len(exc.args) > 1 else str(exc)
+            inner = _wrapped(exc)
             result.append(
                 MyAttempt(
                     mode,
@@ -314,7 +351,8 @@ def attempt_pymysql(
                     errno=errno,
                     message=scrub(f"({errno}, {text!r})", password),
                     elapsed_ms=_ms(start),
-                    timed_out="timed out" in text,
+                    timed_out=is_timeout(exc, text),
+                    os_error=type(inner).__name__ if isinstance(inner, OSError) else None,
                 )
             )
             return
@@ -326,6 +364,8 @@ def attempt_pymysql(
                     encrypted,
                     message=scrub(f"{type(exc).__name__}: {exc}", password),
                     elapsed_ms=_ms(start),
+                    timed_out=is_timeout(exc),
+                    os_error=type(exc).__name__ if isinstance(exc, OSError) else None,
                 )
             )
             return
@@ -349,6 +389,7 @@ def attempt_pymysql(
                     tls_cipher=tls_cipher,
                     session=facts,
                     elapsed_ms=elapsed,
+                    server_offers_tls=bool(getattr(conn, "server_capabilities", 0) & _mywire.CLIENT_SSL),
                 )
             )
         finally:
@@ -364,8 +405,33 @@ def attempt_pymysql(
     return result[0]
 
 
-def probe_target(target: Target, *, timeout: float) -> MyObservations:
-    """The pre-authentication probe of the first host, then the real connection with the effective settings."""
+def attempt_as_driver(
+    target: Target, view: Any, *, timeout: float, greeting_offers_tls: bool | None = None
+) -> MyAttempt:
+    """The one real connection as the app's driver makes it (``view``: a drivers.mysql_base.MySQLDriverView, or
+    None for the MySQL client's reading; ``target`` already carries the driver's ssl-mode and CA, see
+    drivers.mysql_hook.apply): a driver that falls back to plain text but verifies when TLS is offered (PyMySQL
+    1.1 with SSL options) gets that verification, and a driver that fails on a server without TLS whatever its
+    mode (mysql-connector-python with ssl_disabled and ssl_verify_cert) fails so, in its own words."""
+    if view is None:
+        return attempt_pymysql(target, timeout=timeout, greeting_offers_tls=greeting_offers_tls)
+    tls_mode = view.tls_mode if view.falls_back and view.tls_mode in ("VERIFY_CA", "VERIFY_IDENTITY") else None
+    a = attempt_pymysql(target, timeout=timeout, greeting_offers_tls=greeting_offers_tls, tls_mode=tls_mode)
+    if a.ok and view.fails_without_tls and a.server_offers_tls is False:
+        from dbdoctor.drivers.mysql_base import get_mysql
+
+        said = get_mysql(view.driver).messages.get("server_ssl_unsupported", SSL_UNSUPPORTED)
+        return dataclasses.replace(a, ok=False, errno=2026, message=said, session=None, server_version=None)
+    return a
+
+
+#: PyMySQL's text for error 2026 (CR_SSL_CONNECTION_ERROR)
+SSL_UNSUPPORTED: Final = "(2026, \"SSL is required but the server doesn't support it\")"
+
+
+def probe_target(target: Target, *, timeout: float, view: Any = None) -> MyObservations:
+    """The pre-authentication probe of the first host, then the real connection with the effective settings
+    (as the app's driver makes it, with ``view``: :func:`attempt_as_driver`)."""
     start = time.monotonic()
     deadline = Deadline.after(timeout)
     hosts: list[MyHostObservations] = []
@@ -376,7 +442,7 @@ def probe_target(target: Target, *, timeout: float) -> MyObservations:
     first = hosts[0].first if hosts else None
     if first is not None and first.greeting is not None:
         offers = first.greeting.offers_tls
-    driver = attempt_pymysql(target, timeout=max(0.5, deadline.remaining()), greeting_offers_tls=offers)
+    driver = attempt_as_driver(target, view, timeout=max(0.5, deadline.remaining()), greeting_offers_tls=offers)
     return MyObservations(
         tuple(hosts),
         driver,
