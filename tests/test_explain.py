@@ -384,3 +384,104 @@ def test_public_api_is_callable_before_and_after_the_module_is_imported() -> Non
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["unknown", "password_missing", "cause"]
+
+
+# --- MySQL/MariaDB: what PyMySQL really says, and the check pipeline's reading of the same attempt ---------------
+def _mysql_attempt(url: str, timeout: float = 3.0) -> object:
+    from dbdoctor.probe.mysql import attempt_pymysql
+    from dbdoctor.sources.mysql import resolve
+
+    a = attempt_pymysql(resolve(url, environ={"HOME": "/nonexistent"}), timeout=timeout)
+    assert not a.ok, f"the connection worked; the scenario expects a failure ({url.split('@')[-1]})"
+    return a
+
+
+def _assert_explain_agrees_with_check(a: object, cause: str, entry_id: str) -> None:
+    """The catalog entry explains the text PyMySQL really raised, with the cause the check pipeline gives the
+    very same attempt (pipeline_mysql.attempt_cause): explain and check cannot disagree."""
+    from dbdoctor.pipeline_mysql import attempt_cause
+    from dbdoctor.probe.mysql import MyAttempt
+
+    assert isinstance(a, MyAttempt)
+    assert attempt_cause(a) == cause, a
+    _assert_explains(a.message or "", cause, entry_id)
+
+
+@pytest.mark.server
+def test_real_mysql_messages_agree_with_check(mariadb_sandbox: object) -> None:
+    import pymysql
+
+    from dbdoctor.sandbox import SandboxServer
+    from fix_mysql_stall import stalling_mysql
+
+    assert isinstance(mariadb_sandbox, SandboxServer)
+    srv = mariadb_sandbox
+    pw = quote(srv.password.reveal(), safe="")
+    ca = f"ssl-mode=VERIFY_IDENTITY&ssl-ca={srv.ca_file}"
+    base = f"mysql://app:{pw}@localhost:{srv.port}"
+    cases = [
+        (f"{base}/mysql?{ca}", "database_missing", "mysql.db_access_denied"),  # 1044: no grant on it
+        (f"mysql://app:wrong-{pw}@localhost:{srv.port}/app?{ca}", "password_failed", "mysql.access_denied"),
+        (f"mysql://app:{pw}@nope.invalid:{srv.port}/app", "dns_unresolved", "pymysql.unknown_host"),
+    ]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        free = s.getsockname()[1]
+    cases.append((f"mysql://app:{pw}@127.0.0.1:{free}/app", "connection_refused", "mysql.cant_connect_refused"))
+    for url, cause, entry_id in cases:
+        _assert_explain_agrees_with_check(_mysql_attempt(url), cause, entry_id)
+    with srv.configured("tls_off"):
+        _assert_explain_agrees_with_check(_mysql_attempt(f"{base}/app?ssl-mode=REQUIRED"), "server_ssl_unsupported",
+                                          "mysql.ssl_required_unsupported")
+        with stalling_mysql(srv.port) as lst:  # greets, then never answers the login
+            a = _mysql_attempt(f"mysql://app:{pw}@127.0.0.1:{lst.port}/app?ssl-mode=DISABLED", timeout=1.5)
+        _assert_explain_agrees_with_check(a, "connect_timeout", "pymysql.lost_connection_timeout")
+    with stalling_mysql(srv.port) as lst:  # greets, offers TLS, then never answers the handshake
+        a = _mysql_attempt(f"mysql://app:{pw}@127.0.0.1:{lst.port}/app?ssl-mode=REQUIRED", timeout=1.5)
+    _assert_explain_agrees_with_check(a, "connect_timeout", "mysql.cant_connect_timeout")
+    # 1226: an account's MAX_USER_CONNECTIONS reached (one held, the next refused at login); a throwaway account,
+    # since MariaDB cannot change the global max_user_connections when it started with 0
+    admin = pymysql.connect(unix_socket=str(srv.socket_dir / "mysqld.sock"), user="root", autocommit=True)
+    limit_pw = "".join(random.choice(string.ascii_letters) for _ in range(16))
+    held = None
+    try:
+        with admin.cursor() as cur:
+            cur.execute("DROP USER IF EXISTS 'dd_limited'@'%'")
+            cur.execute("CREATE USER 'dd_limited'@'%%' IDENTIFIED BY %s WITH MAX_USER_CONNECTIONS 1", (limit_pw,))
+        held = pymysql.connect(host="127.0.0.1", port=srv.port, user="dd_limited", password=limit_pw,
+                               ssl={"ca": str(srv.ca_file)})
+        a = _mysql_attempt(f"mysql://dd_limited:{limit_pw}@localhost:{srv.port}/?{ca}")
+    finally:
+        if held is not None:
+            held.close()
+        with admin.cursor() as cur:
+            cur.execute("DROP USER IF EXISTS 'dd_limited'@'%'")
+        admin.close()
+    _assert_explain_agrees_with_check(a, "too_many_connections", "mysql.max_user_connections")
+
+
+def test_catalog_and_check_name_mysql_server_errors_alike() -> None:
+    """Every catalog example that carries a server error number (1xxx, 3xxx) has the cause the check pipeline
+    gives that number (ERRNO_CAUSES); for MariaDB's ambiguous 1045, one of the declared alternatives does. The
+    client's numbers (2003, 2013) depend on the error PyMySQL wraps: the test above reads them on a real server."""
+    import re
+
+    from dbdoctor import catalog
+    from dbdoctor.pipeline_mysql import ERRNO_CAUSES
+
+    seen: set[int] = set()
+    for entry in catalog.ENTRIES:
+        if entry.engine != "mysql":
+            continue
+        for example in entry.examples:
+            m = re.search(r"(?:ERROR |\()(\d{4})\b", example)
+            if m is None or not (1000 <= int(m.group(1)) < 2000 or int(m.group(1)) >= 3000):
+                continue
+            errno = int(m.group(1))
+            if errno not in ERRNO_CAUSES:
+                continue
+            seen.add(errno)
+            causes_found = {x.cause for x in explain(example).matches}
+            assert ERRNO_CAUSES[errno] in causes_found, (entry.id, example, ERRNO_CAUSES[errno], causes_found)
+            assert explain(example).matches[0].cause == ERRNO_CAUSES[errno] or errno == 1045, (entry.id, example)
+    assert {1044, 1045, 1049, 1040, 1129, 1130, 1203, 1226} <= seen, seen

@@ -1534,14 +1534,17 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         pattern=_p(r"User '?(?P<user>[^'\s]+)'? (?:already )?has (?:more than|exceeded the) "
                    r"'?max_user_connections'?"),
         cause="too_many_connections",
-        meaning="The account {user} already holds as many connections as max_user_connections allows (error 1203).",
+        meaning=(
+            "The account {user} already holds as many connections as it may: the account's "
+            "MAX_USER_CONNECTIONS (error 1226) or the server's max_user_connections (error 1203)."
+        ),
         fix="Close idle connections or size the app's pool below the limit, or raise the account's "
-            "MAX_USER_CONNECTIONS (or the global max_user_connections).",
+            "MAX_USER_CONNECTIONS (ALTER USER ... WITH MAX_USER_CONNECTIONS n) or the global max_user_connections.",
         examples=("ERROR 1203 (42000): User app already has more than 'max_user_connections' active connections",
-                  "(1203, \"User app already has more than 'max_user_connections' active connections\")"),
+                  "(1226, \"User 'app' has exceeded the 'max_user_connections' resource (current value: 1)\")"),
         confirmed=True,
-        note=_CONFIRMED_MARIADB + " (max_user_connections reached; tests/test_explain.py re-captures it)",
-        sqlstate="42000",
+        note=_CONFIRMED_MARIADB + " (1226: an account WITH MAX_USER_CONNECTIONS 1, reached; tests/test_explain.py "
+             "re-captures it). 1203's text is from the MySQL manual: unconfirmed.",
     ),
     Entry(
         id="pymysql.unknown_host",
@@ -1650,8 +1653,12 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         cause="connect_timeout",
         meaning="No answer from {host} in time: a firewall, an allowlist without your address, or an unreachable address.",
         fix="Check that the database accepts connections from where the app runs, and the host and port.",
-        examples=("(2003, \"Can't connect to MySQL server on 'db.example.com' (timed out)\")",),
-        note=_DOCS,
+        examples=("(2003, \"Can't connect to MySQL server on 'db.example.com' (timed out)\")",
+                  "(2003, \"Can't connect to MySQL server on '127.0.0.1' (_ssl.c:989: The handshake operation "
+                  "timed out)\")"),
+        confirmed=True,
+        note=_CONFIRMED_MARIADB + " (a server that greets and then never answers the TLS handshake; "
+             "tests/test_explain.py re-captures it)",
         priority=60,
     ),
     Entry(

@@ -43,7 +43,8 @@ ERRNO_CAUSES: Final[Mapping[int, str]] = {
     1049: "database_missing",
     1130: "hba_rejected",
     1040: "too_many_connections",
-    1203: "too_many_connections",  # max_user_connections
+    1203: "too_many_connections",  # max_user_connections (global)
+    1226: "too_many_connections",  # an account's MAX_USER_CONNECTIONS (ER_USER_LIMIT_REACHED)
     1129: "host_blocked",
     3159: "server_requires_ssl",
     2026: "server_ssl_unsupported",
