@@ -400,3 +400,31 @@ def test_an_invalid_target_is_shown_redacted(target: str) -> None:
     # from the environment: nothing written to show, as for PostgreSQL
     d = check(CheckInput(text=None, environ={**ENV, "DATABASE_URL": "mysql://app:x@h:0/app"}, timeout=2)).to_dict()
     assert d["cause"] == "invalid_target" and d["target"] is None
+
+
+def test_check_with_a_driver_that_verifies_only_when_tls_is_offered(mariadb_sandbox: SandboxServer) -> None:
+    """PyMySQL 1.1 with ssl_verify_identity and ssl_ca: TLS verified when the server offers it, plain text when it
+    does not. check's one connection makes it that way (not PREFERRED's unverified TLS), so a wrong CA fails
+    with the certificate's cause; mysql-connector-python with ssl_disabled and ssl_verify_cert fails (2026) on a
+    server without TLS though it would connect in plain text to one that offers TLS."""
+    srv = mariadb_sandbox
+
+    def checked(query: str, driver: str) -> dict[str, Any]:
+        text = f"mysql://app:{srv.password.reveal()}@localhost:{srv.port}/app?{query}"
+        out: dict[str, Any] = check(CheckInput(text=text, environ=ENV, timeout=10, driver=driver)).to_dict()
+        assert srv.password.reveal() not in json.dumps(out)
+        return out
+
+    d = checked(f"ssl_verify_identity=true&ssl_ca={srv.pki.other_ca}", "pymysql==1.1")
+    assert (d["verdict"], d["cause"]) == ("fail", "cert_untrusted"), (d["driver_error"], d["evidence"])
+    d = checked(f"ssl_verify_identity=true&ssl_ca={srv.ca_file}", "pymysql==1.1")
+    assert d["verdict"] == "ok", d["driver_error"]
+    with srv.configured("tls_off"):
+        d = checked(f"ssl_verify_identity=true&ssl_ca={srv.pki.other_ca}", "pymysql==1.1")
+        assert d["verdict"] == "ok" and d["effective"]["falls_back_to_plain"] is True, d["driver_error"]
+        d = checked("ssl_disabled=True&ssl_verify_cert=True", "mysql-connector-python")
+        assert (d["verdict"], d["cause"]) == ("fail", "server_ssl_unsupported"), d["evidence"]
+        assert "2026" in d["driver_error"]
+    with srv.configured("tls_offered"):
+        d = checked("ssl_disabled=True&ssl_verify_cert=True", "mysql-connector-python")
+        assert d["verdict"] == "ok", d["driver_error"]
