@@ -15,6 +15,10 @@ them with ``keep=True``. ``PROFILES`` and ``CERT_VARIANTS`` say what a client se
 Engines: ``postgresql`` now; ``mariadb`` and ``pgbouncer`` will be sibling modules (``mariadb.py``,
 ``pgbouncer.py``) offering the same four functions as ``postgres.py``: start, reconfigure, stop_server,
 is_running.
+
+PgBouncer needs a running PostgreSQL sandbox behind it, so it is not an engine of ``start``:
+``start_pgbouncer(backend, cert="other_ca")`` puts a real PgBouncer in front of ``backend``, presenting a
+certificate variant of its own (dbdoctor.sandbox.pgbouncer).
 """
 
 from __future__ import annotations
