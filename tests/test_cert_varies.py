@@ -80,6 +80,23 @@ def test_pgbouncer_and_postgresql_tell_themselves_apart_before_authentication(
     assert s.message == f"unsupported startup parameter: {POOLER_PROBE_PARAMETER}"
 
 
+def test_a_sample_of_a_misbehaving_endpoint_is_bounded_and_says_what_happened() -> None:
+    import time
+
+    from fix_listeners import fake_postgres, listener, silent
+
+    with listener(silent) as quiet:
+        t = time.monotonic()
+        s = sample_endpoint("127.0.0.1", quiet.port, Deadline.after(0.5), sni=None, settings={}, user="app",
+                            dbname="app")
+        assert time.monotonic() - t < 1.0
+        assert s.tls is None and s.answered_by == "unknown" and s.error
+    with listener(fake_postgres(b"N")) as no_tls:
+        s = sample_endpoint("127.0.0.1", no_tls.port, Deadline.after(2), sni=None, settings={}, user="app",
+                            dbname="app")
+        assert s.tls is None and s.error == "SSLRequest answered N"
+
+
 # --- a pooler in the path -----------------------------------------------------------------------------------
 
 
