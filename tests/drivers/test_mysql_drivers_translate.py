@@ -164,3 +164,22 @@ def test_outcome_follows_the_mode() -> None:
     v = translate_mysql({"tls": "preferred"}, "go-sql-driver")
     assert outcome(v, tls_offered=False, chain_ok=False, name_ok=False) == "plain"
     assert v.effective()["falls_back_to_plain"] is True
+
+
+@pytest.mark.parametrize(
+    ("written", "applied"),
+    [("REQUIRED", "PREFERRED"), ("PREFERRED", "DISABLED"), ("VERIFY_CA", "VERIFY_IDENTITY")],
+)
+def test_a_mode_the_driver_reads_as_another_is_a_finding(written: str, applied: str) -> None:
+    """mysqlclient on libmariadb (runs here, tests/drivers/test_mysql_drivers_c.py): the mode written is not the
+    mode applied, and the app's author has no way to see it but this finding."""
+    settings = {"ssl_mode": written} | ({"ssl_ca": "/ca.pem"} if written == "VERIFY_CA" else {})
+    v = translate_mysql(settings, "mysqlclient")
+    assert [f.code for f in v.findings] == ["DD501"]
+    assert f"reads ssl-mode {written} but does what {applied} does" in v.findings[0].detail
+
+
+def test_a_mode_read_as_written_is_no_finding() -> None:
+    assert translate_mysql({"ssl_mode": "VERIFY_IDENTITY", "ssl_ca": "/ca.pem"}, "mysqlclient").findings == ()
+    assert translate_mysql({"sslMode": "VERIFY_CA"}, "mysql-connector-j").findings == ()
+    assert translate_mysql({"ssl_mode": "DISABLED"}, "mysqlclient").findings == ()

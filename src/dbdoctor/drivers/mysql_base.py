@@ -226,14 +226,19 @@ def translate_mysql(
         findings=(), error=error, error_cause=error_cause, approximate=row.approximate,
         fails_without_tls=error is None and row.error_cause == "server_ssl_unsupported",
     )
-    return dataclasses.replace(view, findings=tuple(_findings(view, d, given)))
+    return dataclasses.replace(view, findings=tuple(_findings(view, d, given, seen)))
 
 
 def _corrected(d: Driver, mode: str) -> str:
     return d.syntax.get(mode, d.syntax.get("any", "")).replace("{{", "{").replace("}}", "}")
 
 
-def _findings(view: MySQLDriverView, d: Driver, given_ca: str | None) -> list[Finding]:
+_MODE_ORDER: Final = ("DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY")
+
+
+def _findings(
+    view: MySQLDriverView, d: Driver, given_ca: str | None, seen: Mapping[str, str] | None = None
+) -> list[Finding]:
     from dbdoctor.rules.driver_params import IGNORED, INVALID, UNKNOWN
 
     out: list[Finding] = []
@@ -267,6 +272,21 @@ def _findings(view: MySQLDriverView, d: Driver, given_ca: str | None) -> list[Fi
                    f"({view.meaning}): the server's certificate is not checked against it.",
             fix=f"write {_corrected(d, 'VERIFY_IDENTITY')}" if _corrected(d, "VERIFY_IDENTITY") else
             "turn certificate verification on",
+        ))
+    seen = seen or {}
+    written = next((w for k, p in d.params.items() if p.libpq == "ssl-mode" and (w := seen.get(k))), None)
+    applied = "DISABLED" if view.mode == "DISABLED" else "PREFERRED" if view.falls_back else view.tls_mode
+    if (
+        written is not None
+        and written.upper() in _MODE_ORDER
+        and written.upper() != applied
+        and not (view.falls_back and view.tls_mode != "PREFERRED")  # said just below, in other words
+    ):
+        out.append(IGNORED.finding(
+            title="The app's driver gives the ssl-mode written another meaning",
+            detail=f"{name} reads ssl-mode {written} but does what {applied} does: {view.meaning}.",
+            fix=f"write {_corrected(d, 'VERIFY_IDENTITY')}" if _corrected(d, "VERIFY_IDENTITY") else
+            "use the driver's own way to make TLS mandatory and verified",
         ))
     if view.falls_back and view.tls_mode != "PREFERRED":
         out.append(IGNORED.finding(
