@@ -15,6 +15,7 @@ import hashlib
 import os
 import pwd
 import re
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -135,6 +136,8 @@ _DRIVER_CERT_FAILURE: Final = re.compile(
 #: the share of what is left of the check's deadline that the extra handshakes may use, and a cap in seconds
 SAMPLE_SHARE: Final = 0.5
 SAMPLE_CAP: Final = 2.0
+#: what the sampling thread is given beyond its deadline to return (its connections are bounded by it)
+SAMPLE_GRACE: Final = 0.6
 
 
 def _cert_in_question(driver: DriverObservation | None, predicted: ModeResult | None,
@@ -199,6 +202,28 @@ def _cert_variants(
         modes = {m: predict_address(m, variant_facts, root, auth) for m in PG_MODES}
         out.append(CertVariant(fp, e["chain"], e["seen"], tuple(e["addresses"]), tuple(e["by"]), analysis, modes))
     return tuple(sorted(out, key=lambda v: -v.seen))
+
+
+class _Sampler:
+    """:func:`dbdoctor.probe.postgres.sample_endpoints` in a background thread, bounded by its own deadline."""
+
+    def __init__(self, target: Target, hosts: Sequence[HostObservations], timeout: float) -> None:
+        from dbdoctor.probe.postgres import sample_endpoints
+
+        self._box: list[tuple[EndpointSample, ...]] = []
+        self._timeout = timeout
+        self._started = time.monotonic()
+
+        def work() -> None:
+            self._box.append(sample_endpoints(target, hosts, timeout=timeout))
+
+        self._thread = threading.Thread(target=work, name="dbdoctor-samples", daemon=True)
+        self._thread.start()
+
+    def join(self) -> tuple[tuple[EndpointSample, ...], float]:
+        """The samples (none when they did not finish in time) and how long they took, in ms."""
+        self._thread.join(max(0.0, self._started + self._timeout - time.monotonic()) + SAMPLE_GRACE)
+        return (self._box[0] if self._box else ()), (time.monotonic() - self._started) * 1000
 
 
 def _pooler(samples: Sequence[EndpointSample]) -> str | None:
@@ -501,25 +526,19 @@ def check(inp: CheckInput) -> Report:
 
     driver = obs.driver
     # a certificate verdict in question: a few extra password-free handshakes (every resolved address), to see
-    # whether successive connections get the same certificate and whether PgBouncer presents it
-    variants: tuple[CertVariant, ...] = ()
-    pooler: str | None = None
+    # whether successive connections get the same certificate and whether PgBouncer presents it. They run in
+    # the background while the cause is worked out and a fix is proved, and are joined before the verdict's
+    # cause is final.
+    sampler: _Sampler | None = None
     remaining = deadline - time.monotonic()
     if remaining > 0.5 and _cert_in_question(driver, modes.get(user_mode), addresses):
-        from dbdoctor.probe.postgres import sample_endpoints
-
-        t_sample = time.monotonic()
         # the host attempt whose certificate is in question (the first that completed TLS): the hosts of a
         # multi-host list are different servers, whose certificates may differ without anything being wrong
         questioned = [h for h, a in zip(obs.hosts, addresses, strict=True) if a.tls is not None and a.tls.completed]
-        samples = sample_endpoints(target, questioned[:1], timeout=min(SAMPLE_CAP, remaining * SAMPLE_SHARE))
-        obs = dataclasses.replace(obs, timings_ms={**obs.timings_ms,
-                                                   "cert_samples": (time.monotonic() - t_sample) * 1000})
-        variants = _cert_variants(obs, samples, addresses, root, root_path, auth)
-        pooler = _pooler(samples)
-        modes = _modes_with_variants(modes, variants)
+        sampler = _Sampler(target, questioned[:1], min(SAMPLE_CAP, remaining * SAMPLE_SHARE))
     verdict = "ok" if driver is not None and driver.ok else "fail"
     cause: str | None = None
+    settings_wrong: list[Finding] = []
     if verdict == "fail":
         predicted = modes.get(user_mode)
         static_errors = [f for f in findings if f.severity == "error"]
@@ -533,11 +552,6 @@ def check(inp: CheckInput) -> Report:
             cause = static_errors[0].cause
         else:
             cause = _classify_driver_message(driver)
-        # some certificates behind this name pass the user's settings and some do not, and the connection
-        # failed on one: which endpoint a connection gets decides, so that is the root cause
-        varies_for_user = {v.refused(user_mode) for v in variants} == {True, False}
-        if varies_for_user and not settings_wrong and (cause in CERT_CAUSES or _failed_on_cert(driver)):
-            cause = "cert_varies"
         # a build step cannot reach the platform's private network: that is the root cause (phase.py, DD601)
         from dbdoctor.phase import build_time_cause
 
@@ -545,22 +559,35 @@ def check(inp: CheckInput) -> Report:
             cause = "build_time_internal_host"
     # prefer tries TLS first: a working plain connection means it fell back (allow prefers plain by design)
     fell_back = verdict == "ok" and driver is not None and driver.tls_version is None and user_mode == "prefer"
-    remaining = deadline - time.monotonic()
-    fix = (
-        propose_fix(
-            target,
-            modes,
-            cause,
-            user_mode,
-            analysis,
-            root,
-            any(a.tls is not None and a.tls.completed and a.tls.chain_cause is None for a in addresses)
-            and root.state in ("file", "system"),
-            max(0.5, remaining),
-        )
-        if verdict == "fail" and remaining > 0.5
-        else None
-    )
+    chain_ok = any(
+        a.tls is not None and a.tls.completed and a.tls.chain_cause is None for a in addresses
+    ) and root.state in ("file", "system")
+
+    def fix_for(modes: Mapping[str, ModeResult], cause: str | None) -> Fix | None:
+        remaining = deadline - time.monotonic()
+        if verdict != "fail" or remaining <= 0.5:
+            return None
+        return propose_fix(target, modes, cause, user_mode, analysis, root, chain_ok, max(0.5, remaining))
+
+    fix = fix_for(modes, cause)
+    variants: tuple[CertVariant, ...] = ()
+    pooler: str | None = None
+    if sampler is not None:
+        samples, sample_ms = sampler.join()
+        obs = dataclasses.replace(obs, timings_ms={**obs.timings_ms, "cert_samples": sample_ms})
+        variants = _cert_variants(obs, samples, addresses, root, root_path, auth)
+        pooler = _pooler(samples)
+        varied = _modes_with_variants(modes, variants)
+        # some certificates behind this name pass the user's settings and some do not, and the connection
+        # failed on one: which endpoint a connection gets decides, so that is the root cause (and no single
+        # corrected string fixes it)
+        varies_for_user = {v.refused(user_mode) for v in variants} == {True, False}
+        if (verdict == "fail" and varies_for_user and not settings_wrong
+                and (cause in CERT_CAUSES or _failed_on_cert(driver))):
+            cause, fix = "cert_varies", None
+        elif varied != modes and fix is not None:
+            fix = fix_for(varied, cause)  # the fix was chosen from modes the certificates have since changed
+        modes = varied
     diagnosis = Diagnosis(
         target=target,
         observations=obs,
