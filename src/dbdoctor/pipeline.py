@@ -6,6 +6,13 @@ cannot expose the password more than the user's own settings would: to test the 
 connection did not get that far, and to prove a corrected connection string; both over TLS verified against the
 user's own CA, or over TLS at all when the user's own sslmode would have sent the password unverified or in
 plain text.
+
+When the certificate verdict is in question (the user's sslmode fails on the certificate the probe saw, or the
+real driver's outcome on the certificate contradicts it), a few more connections are made, never with a
+password: TLS handshakes to the same host attempt (each of its addresses) that capture the chain, each followed
+by a start-up packet with a parameter only PgBouncer refuses before authentication. They tell whether successive
+connections get different certificates (cert_varies, DD313) and whether the certificate is a pooler's. They run
+in the background while the cause is worked out and a fix is proved, within the check's deadline.
 """
 
 from __future__ import annotations
