@@ -12,6 +12,7 @@ The result is a :class:`dbdoctor.gate.PreflightResult` with ``engine="mysql"``; 
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
@@ -59,6 +60,36 @@ def defaults_file_error(path: str | Path) -> UsageError:
         "drop --defaults-file: PostgreSQL settings come from the target, the PG* variables, the service file "
         "and ~/.pgpass (and dotenv files with --env-file)",
     )
+
+
+_SCHEME_HEAD: Final = re.compile(r"^\s*[^:/?#@]+(?::[a-z]+)?://", re.IGNORECASE)
+
+
+def shown_target(text: str) -> str:
+    """The target as it may be shown: :func:`dbdoctor.sources.mysql.redact_text`, and then the user info masked
+    up to its last ``@`` when the password bends the URL (an un-encoded ``@``, ``/``, ``?`` or ``#`` in it:
+    ``mysql://app:p/w@db/app`` is exactly the kind of target that fails to parse). Where the text is ambiguous
+    (an ``@`` in the query) it masks too much rather than too little."""
+    from dbdoctor.sources.mysql import redact_text
+    from dbdoctor.target import REDACTED
+
+    shown = redact_text(text)
+    head = _SCHEME_HEAD.match(shown)
+    if head is None:
+        return shown
+    rest = shown[head.end():]
+    if rest.startswith(f"{rest.split(':', 1)[0]}:{REDACTED}@"):
+        # redact_text masked up to the first "@"; the password may hold more of them inside the authority
+        end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+        at = rest.rfind("@", 0, end)
+    else:
+        at = rest.rfind("@")
+    if at < 0:
+        return shown
+    user, colon, secret = rest[:at].partition(":")
+    if not colon or secret == REDACTED:
+        return shown
+    return f"{head.group(0)}{user}:{REDACTED}{rest[at:]}"
 
 
 def source_text(target: str | None, environ: Mapping[str, str], env_files: Sequence[str | Path] = ()) -> str | None:
@@ -201,7 +232,6 @@ def run(
     ``drivers.mysql_base.MySQLDriverError`` (an ``InputError``: exit 2) for a driver name it does not know."""
     from dbdoctor.gate import GateEngine, gate_loop
     from dbdoctor.gate import _phase as phase_of
-    from dbdoctor.pipeline_mysql import shown_target
     from dbdoctor.probe.mysql import attempt_as_driver
     from dbdoctor.sources.mysql import resolve
 
@@ -264,6 +294,16 @@ def run(
 
 
 __all__ = [
-    "ENGINE", "defaults_file_error", "is_mysql_text", "ok_line", "quick_cause", "refusal", "refusal_report", "run", "shown_settings",
-    "source_text", "wanted",
+    "ENGINE",
+    "defaults_file_error",
+    "is_mysql_text",
+    "ok_line",
+    "quick_cause",
+    "refusal",
+    "refusal_report",
+    "run",
+    "shown_settings",
+    "shown_target",
+    "source_text",
+    "wanted",
 ]

@@ -18,7 +18,6 @@ without ever sending the password in plain text.
 from __future__ import annotations
 
 import dataclasses
-import re
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -269,40 +268,11 @@ def login_facts(
 # --- the report ------------------------------------------------------------------------------------------------
 
 
-_SCHEME_HEAD: Final = re.compile(r"^\s*[^:/?#@]+(?::[a-z]+)?://", re.IGNORECASE)
-
-
-def shown_target(text: str) -> str:
-    """The target as it may be shown: :func:`dbdoctor.sources.mysql.redact_text`, and then the user info masked
-    up to its last ``@`` when the password bends the URL (an un-encoded ``@``, ``/``, ``?`` or ``#`` in it:
-    ``mysql://app:p/w@db/app`` is exactly the kind of target that fails to parse). Where the text is ambiguous
-    (an ``@`` in the query) it masks too much rather than too little."""
-    from dbdoctor.sources.mysql import redact_text
-    from dbdoctor.target import REDACTED
-
-    shown = redact_text(text)
-    head = _SCHEME_HEAD.match(shown)
-    if head is None:
-        return shown
-    rest = shown[head.end():]
-    if rest.startswith(f"{rest.split(':', 1)[0]}:{REDACTED}@"):
-        # redact_text masked up to the first "@"; the password may hold more of them inside the authority
-        end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
-        at = rest.rfind("@", 0, end)
-    else:
-        at = rest.rfind("@")
-    if at < 0:
-        return shown
-    user, colon, secret = rest[:at].partition(":")
-    if not colon or secret == REDACTED:
-        return shown
-    return f"{head.group(0)}{user}:{REDACTED}{rest[at:]}"
-
-
 def _invalid_report(exc: TargetParseError, started: float, text: str | None) -> Report:
     """The report for a target that cannot be parsed: as PostgreSQL's, the input shown redacted (the URL's
     password and a ``password=`` parameter as ``****``), never as written; None when it came from the
     environment."""
+    from dbdoctor.gate_mysql import shown_target
     from dbdoctor.sources.mysql import parse_error_finding
 
     finding = parse_error_finding(exc)
@@ -425,6 +395,7 @@ def _corrected(target: Target, modes: Mapping[str, ModeResult], cause: str | Non
 
 
 def check(inp: CheckInput, *, defaults_file: str | None = None) -> Report:
+    from dbdoctor.gate_mysql import shown_target
     from dbdoctor.probe.mysql import probe_target
     from dbdoctor.rules._base import Context
     from dbdoctor.rules.registry import rules_for
