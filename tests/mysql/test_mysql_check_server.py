@@ -392,8 +392,12 @@ def test_an_invalid_target_is_shown_redacted(target: str) -> None:
         pw = quote(raw, safe="")
         text = target.format(pw=pw, raw=raw)
         d = check(CheckInput(text=text, environ=ENV, timeout=2)).to_dict()
-        assert (d["verdict"], d["cause"]) in {("fail", "invalid_target"), ("fail", "param_invalid"),
-                                              ("fail", "param_unknown")}, d
+        want = {"{raw}": "password_not_encoded"}.get(target.split(":", 2)[2].split("@")[0])
+        if want is not None:  # the bent password is named as such (DD804), not as the port it bent into
+            assert (d["verdict"], d["cause"]) == ("fail", want), d
+        else:
+            assert (d["verdict"], d["cause"]) in {("fail", "invalid_target"), ("fail", "param_invalid"),
+                                                  ("fail", "param_unknown")}, d
         assert d["target"] is not None and "****" in d["target"], d["target"]
         assert d["target"].startswith(text.split("://")[0] + "://app:****@"), d["target"]
         assert_clean(json.dumps(d), raw)

@@ -1,4 +1,4 @@
-"""MySQL/MariaDB settings that are wrong or weaker than they look, found without any network (DD801-DD803).
+"""MySQL/MariaDB settings that are wrong or weaker than they look, found without any network (DD801-DD804).
 
 What it checks
 --------------
@@ -7,7 +7,9 @@ For ``mysql://``, ``mariadb://``, SQLAlchemy ``mysql+<driver>://`` and JDBC ``jd
 refuses, ``ssl_mode`` given to PyMySQL or mysql-connector-python); DD802 query parameters the form's driver does
 not know (``sslmode`` in a ``mysql://`` URL, ``sslmode`` for Connector/J, whose key is ``sslMode``); DD803 a CA
 file or client certificate is set but the ssl-mode does not verify the server (``PREFERRED`` or ``REQUIRED``),
-or the mode is ``PREFERRED``, which falls back to plain text.
+or the mode is ``PREFERRED``, which falls back to plain text; DD804 the password holds ``@ / ? # : %`` or a space
+unencoded (an error when the URL then reads as another host, port, user or database; a warning when it happens
+to read right here, because other URL parsers, SQLAlchemy's among them, read it differently).
 
 Why it matters
 --------------
@@ -20,6 +22,8 @@ How to fix
 ----------
 Use ``ssl-mode=VERIFY_IDENTITY`` with ``ssl-ca=<the provider's CA file>``; for SQLAlchemy with PyMySQL,
 ``?ssl_ca=<file>`` (PyMySQL then verifies chain and host); for Connector/J, ``sslMode=VERIFY_IDENTITY``.
+Percent-encode the password in a URL (``urllib.parse.quote(password, safe="")``): ``@`` is ``%40``, ``/`` is
+``%2F``, ``#`` is ``%23``.
 
 Example
 -------
@@ -93,6 +97,29 @@ def _weak(ctx: Context) -> Iterable[Finding]:
     return ()
 
 
+def _raw_password(ctx: Context) -> Iterable[Finding]:
+    """The warning half of DD804: raw characters that happen not to bend dbdoctor's reading (the error half is
+    raised while resolving, see dbdoctor.sources.mysql.PasswordBendError)."""
+    from dbdoctor.sources.mysql import password_bend
+
+    if ctx.target.engine != "mysql" or ctx.raw is None:
+        return ()
+    bend = password_bend(ctx.raw.reveal())
+    if bend is None or bend[0]:
+        return ()
+    _bent, chars, shown = bend
+    return (
+        BENT.finding(
+            severity="warning",
+            detail="The password holds " + ", ".join(repr(c) for c in chars) + " unencoded. The URL reads right "
+            "as this form is parsed, but parsers differ on where a raw character ends the password: SQLAlchemy's "
+            "make_url ends it at the first '@'; Python's urllib, node's URL and JDBC end the user info at the "
+            "first '/', '?' or '#'.",
+            fix=f"Percent-encode the password: {shown}",
+        ),
+    )
+
+
 INVALID = Rule(
     code="DD801",
     cause="invalid_target",
@@ -117,4 +144,12 @@ WEAK = Rule(
     doc=__doc__ or "",
     check=_weak,
 )
-RULES = (INVALID, UNKNOWN, WEAK)
+BENT = Rule(
+    code="DD804",
+    cause="password_not_encoded",
+    severity="error",
+    title="The password breaks the MySQL URL",
+    doc=__doc__ or "",
+    check=_raw_password,
+)
+RULES = (INVALID, UNKNOWN, WEAK, BENT)

@@ -61,18 +61,93 @@ def wants_mysql(text: str | None, environ: Mapping[str, str]) -> bool:
     return is_mysql_url(environ.get("DATABASE_URL"))
 
 
-_QUERY_PASSWORD = re.compile(r"([?&;]password=)[^&;#]*", re.IGNORECASE)
+#: a password= query parameter, to the next '&' or ';' (a raw '#' does not end it here: the rest is masked too)
+_QUERY_PASSWORD = re.compile(r"([?&;]password=)[^&;]*", re.IGNORECASE)
+_URL_START: Final = re.compile(r"^\s*(?:jdbc:)?[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+#: characters that end or bend a URL's user info when a password holds them raw
+_MUST_ENCODE: Final = frozenset("@/?#:%[] ")
+
+
+def _userinfo_span(text: str) -> tuple[int, int, int] | None:
+    """(start of the user info, its first ':', the last '@') in a URL, as its author most likely meant it: the
+    password runs from the first ':' of the user info to the *last* '@', whatever it holds."""
+    m = _URL_START.match(text)
+    if m is None:
+        return None
+    start = m.end()
+    last_at = text.rfind("@")
+    if last_at <= start:
+        return None
+    if _QUERY_PASSWORD.search(text[start:last_at]):
+        return None  # the '@' is in a password= query parameter (JDBC, SQLAlchemy), not after a user info
+    colon = text.find(":", start, last_at)
+    if colon == -1:
+        return None
+    return start, colon, last_at
 
 
 def redact_text(text: str) -> str:
-    """The URL with its password (userinfo after ':', and a ``password=`` query parameter as JDBC and
-    SQLAlchemy URLs carry it) replaced by ****."""
-    text = _QUERY_PASSWORD.sub(lambda q: q.group(1) + REDACTED, text)
-    m = re.match(r"^([^:/?#]+(?::[a-z]+)?://)([^@/?#]*)@", text, re.IGNORECASE)
-    if not m or ":" not in m.group(2):
-        return text
-    user = m.group(2).split(":", 1)[0]
-    return f"{m.group(1)}{user}:{REDACTED}@{text[m.end() :]}"
+    """The URL with its password (userinfo after ':', up to the last '@', and a ``password=`` query parameter as
+    JDBC and SQLAlchemy URLs carry it) replaced by ****. A password with a raw ``/``, ``?`` or ``#`` is masked
+    whole, wherever a URL parser would have put its pieces."""
+    span = _userinfo_span(text)
+    if span is not None:
+        _start, colon, last_at = span
+        text = f"{text[: colon + 1]}{REDACTED}{text[last_at:]}"
+    return _QUERY_PASSWORD.sub(lambda q: q.group(1) + REDACTED, text)
+
+
+class PasswordBendError(TargetParseError):
+    """The password holds characters that make the URL read differently from what was meant (no secret in
+    the message: only which characters, and the URL with the password encoded and masked)."""
+
+    def __init__(self, message: str, hint: str, unencoded: Sequence[str]) -> None:
+        super().__init__(message, hint)
+        self.unencoded = tuple(unencoded)
+
+
+def password_bend(text: str) -> tuple[bool, tuple[str, ...], str] | None:
+    """Does a raw character in the URL's password change how the URL reads? (bent, the raw characters, the URL
+    with user and password encoded, password masked); None when the password holds nothing to encode.
+
+    ``bent`` compares host, port, user, password and database as dbdoctor reads the URL as written (Python's
+    urlsplit, like most URL parsers: the user info ends at the first ``/``, ``?`` or ``#``) with the reading of
+    the same URL with the password percent-encoded.
+    """
+    q = _QUERY_PASSWORD.search(text)
+    if q is not None and "#" in q.group(0):
+        # URL parsers end the query at '#': the password is cut there and the rest becomes a fragment
+        return True, ("#",), _QUERY_PASSWORD.sub(lambda m: m.group(1) + REDACTED, text)
+    span = _userinfo_span(text)
+    if span is None:
+        return None
+    start, colon, last_at = span
+    user_raw, pw_raw = text[start:colon], text[colon + 1 : last_at]
+    pw = unquote(pw_raw) if not re.search(r"%(?![0-9A-Fa-f]{2})", pw_raw) else pw_raw
+    raw_chars = sorted({c for c in pw_raw if c in _MUST_ENCODE} - ({"%"} if pw != pw_raw else set()))
+    if not raw_chars:
+        return None
+    rest = text[last_at:]
+    encoded = f"{text[:start]}{quote(unquote(user_raw), safe='')}:{quote(pw, safe='')}{rest}"
+    shown = f"{text[:start]}{quote(unquote(user_raw), safe='')}:{REDACTED}{_QUERY_PASSWORD.sub(lambda q: q.group(1) + REDACTED, rest)}"
+
+    def reading(t: str) -> tuple[object, ...] | None:
+        try:
+            params, _settings, password, _driver, _unknown = parse_url(t)
+        except TargetParseError:
+            return None
+        return (
+            params.get("host"),
+            params.get("port"),
+            params.get("user"),
+            params.get("dbname"),
+            password.reveal() if password is not None else None,
+        )
+
+    meant = reading(encoded)
+    if meant is None:
+        return None  # broken for other reasons as well: the parse error says which
+    return reading(text) != meant, tuple(raw_chars), shown
 
 
 # --- option files --------------------------------------------------------------------------------------------
@@ -261,6 +336,47 @@ def _driver_ssl(
     return s, unknown
 
 
+#: SQLAlchemy's reading of a URL (sqlalchemy.engine.url.make_url), written from its documented grammar: the user
+#: name ends at ':' or '/', the password at the FIRST '@' (so a raw '/', '?' or '#' in it is harmless, a raw '@'
+#: is not), the host at ':', '/' or '?'. tests/mysql/test_mysql_sources.py compares it with make_url itself.
+_SQLALCHEMY_URL: Final = re.compile(
+    r"^[\w+]+://"
+    r"(?:(?P<user>[^:/]*)(?::(?P<password>[^@]*))?@)?"
+    r"(?:\[(?P<ipv6>[^/?]+)\]|(?P<host>[^/:?]+))?"
+    r"(?::(?P<port>[^/?]*))?"
+    r"(?:/(?P<path>[^?]*))?"
+    r"(?:\?(?P<query>.*))?$",
+    re.DOTALL,
+)
+
+
+class _Parts:
+    """The fields of urlsplit's result that parse_url reads, from SQLAlchemy's grammar."""
+
+    def __init__(self, m: re.Match[str]) -> None:
+        self.username: str | None = m.group("user")
+        self.password: str | None = m.group("password")
+        self.hostname: str | None = m.group("ipv6") or m.group("host")
+        self._port = m.group("port")
+        self.path = "/" + m.group("path") if m.group("path") is not None else ""
+        self.query = m.group("query") or ""
+
+    @property
+    def port(self) -> int | None:
+        if not self._port:
+            return None
+        if not self._port.isdigit() or not 0 <= int(self._port) <= 65535:
+            raise ValueError(self._port)
+        return int(self._port)
+
+
+def _split_sqlalchemy(text: str) -> _Parts:
+    m = _SQLALCHEMY_URL.match(text)
+    if m is None:
+        raise TargetParseError("SQLAlchemy cannot read this URL", "write mysql+<driver>://user:password@host:port/db")
+    return _Parts(m)
+
+
 def parse_url(text: str) -> tuple[dict[str, str], dict[str, str], Secret | None, str | None, list[str]]:
     """(params as written, settings from the URL, password, scheme driver, unknown query keys)."""
     t = text.strip()
@@ -281,7 +397,7 @@ def parse_url(text: str) -> tuple[dict[str, str], dict[str, str], Secret | None,
         form, scheme_driver = "sqlalchemy", driver
     else:
         form, scheme_driver = "own", None
-    parts = urlsplit(t[len(jdbc) + 1 :] if jdbc else t)
+    parts = _split_sqlalchemy(t) if form == "sqlalchemy" else urlsplit(t[len(jdbc) + 1 :] if jdbc else t)
     try:
         port = parts.port
     except ValueError:
@@ -399,6 +515,17 @@ def resolve(
     else:
         url_source = "url"
     if text is not None:
+        bend = password_bend(text)
+        if bend is not None and bend[0]:
+            _bent, chars, shown = bend
+            raise PasswordBendError(
+                "the password holds " + ", ".join(repr(c) for c in chars) + " unencoded, so the URL reads as "
+                "another host, port, user, database or password",
+                f"percent-encode the password ({', '.join(f'{c!r} as {quote(c, safe=str())}' for c in chars)}): "
+                f"{shown} with the encoded password in place of ****; in Python urllib.parse.quote(password, "
+                "safe='')",
+                chars,
+            )
         params, url_settings, url_password, scheme_driver, unknown = parse_url(text)
         for k, v in url_settings.items():
             put(k, v, url_source)
@@ -503,7 +630,10 @@ def static_findings(target: Target, text: str | None) -> tuple[Finding, ...]:
 
 
 def parse_error_finding(exc: TargetParseError) -> Finding:
-    from dbdoctor.rules.mysql_static import INVALID
+    from dbdoctor.rules.mysql_static import BENT, INVALID
+
+    if isinstance(exc, PasswordBendError):
+        return BENT.finding(detail=f"{str(exc)[:1].upper()}{str(exc)[1:]}.", fix=exc.hint or "percent-encode the password")
 
     return INVALID.finding(detail=f"{exc}", fix=exc.hint or "write mysql://user:password@host:port/dbname")
 
@@ -515,7 +645,21 @@ def parse_report(
     env_files: Sequence[str | Path] = (),
     defaults_file: str | Path | None = None,
 ) -> ParseReport:
-    target = resolve(text, environ=environ, env_files=env_files, defaults_file=defaults_file)
+    try:
+        target = resolve(text, environ=environ, env_files=env_files, defaults_file=defaults_file)
+    except PasswordBendError as exc:
+        # as for PostgreSQL (DD101): a report with the finding, not a usage error; nothing the bent reading
+        # produced is shown, since it holds pieces of the password
+        written = text if text is not None else environ.get("DATABASE_URL", "")
+        return ParseReport(
+            engine="mysql",
+            params={},
+            effective={},
+            password="unset",
+            provenance={},
+            redacted=redact_text(written),
+            findings=(parse_error_finding(exc),),
+        )
     return ParseReport(
         engine="mysql",
         params=dict(target.params),
