@@ -238,9 +238,10 @@ def run(
     started = time.monotonic()
     text = source_text(target, environ, env_files)
     view: MySQLDriverView | None = None
-    if driver:  # the name first: an unknown one is a usage error whatever the target
-        from dbdoctor.drivers import mysql_hook
+    from dbdoctor.drivers import mysql_hook
 
+    driver = driver or mysql_hook.implied_driver(text)  # mysql+mysqldb:// is mysqlclient's
+    if driver:  # the name first: an unknown one is a usage error whatever the target
         view = mysql_hook.view_for(text, environ, driver)
     resolved = resolve(target, environ=environ, env_files=env_files,
                        defaults_file=str(defaults_file) if defaults_file is not None else None)

@@ -408,13 +408,15 @@ def check(inp: CheckInput, *, defaults_file: str | None = None) -> Report:
     except TargetParseError as exc:
         return _invalid_report(exc, started, inp.text)
     # driver hook (issue 6, dbdoctor.drivers.mysql_hook): --driver NAME reads the query as that driver does
+    # (or the driver the URL scheme names: mysql+mysqldb:// is mysqlclient's)
     driver_view = None
-    if inp.driver:
-        from dbdoctor.drivers import mysql_hook
-        from dbdoctor.gate_mysql import source_text
+    from dbdoctor.drivers import mysql_hook
+    from dbdoctor.gate_mysql import source_text
 
-        driver_view = mysql_hook.view_for(source_text(inp.text, inp.environ, inp.env_files), inp.environ,
-                                          inp.driver)
+    written = source_text(inp.text, inp.environ, inp.env_files)
+    driver_option = inp.driver or mysql_hook.implied_driver(written)
+    if driver_option:
+        driver_view = mysql_hook.view_for(written, inp.environ, driver_option)
         target = mysql_hook.apply(target, driver_view)
     text = inp.text if inp.text is not None else inp.environ.get("DATABASE_URL")
     findings: list[Finding] = list(static_findings(target, text))

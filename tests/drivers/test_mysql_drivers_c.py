@@ -257,3 +257,43 @@ def test_mysqlclient_and_aiomysql_match_the_prediction(mariadb_sandbox: SandboxS
     assert (on_tls, without) == ("AttributeError: 'dict' object has no attribute 'wrap_bio'", "plain")
     fact = next(text for text, _src in get_mysql("aiomysql").facts if "SQLAlchemy" in text)
     assert on_tls.removeprefix("AttributeError: ") in fact and "plain text when it does not" in fact
+
+
+#: (profile, cert, query as written): where reading mysql+mysqldb:// with the MySQL client's own meanings got the
+#: verdict wrong before the scheme implied mysqlclient (no TLS for nothing/PREFERRED, REQUIRED falling back, a
+#: VERIFY_CA that checks the host, a CA alone that verifies only when TLS is offered)
+SCHEME_CASES = (
+    ("managed", "full", {}),
+    ("managed", "full", {"ssl_mode": "PREFERRED"}),
+    ("managed", "full", {"ssl_mode": "REQUIRED"}),
+    ("tls_off", "full", {"ssl_mode": "REQUIRED"}),
+    ("tls_offered", "cn_only", {"ssl_mode": "VERIFY_CA", "ssl_ca": CA}),
+    ("tls_offered", "other_ca", {"ssl_ca": CA}),
+    ("tls_offered", "full", {"ssl_mode": "VERIFY_IDENTITY", "ssl_ca": CA}),
+)
+
+
+def test_check_reads_a_mysqldb_url_as_mysqlclient_does(mariadb_sandbox: SandboxServer) -> None:
+    """Without --driver, ``check`` on a ``mysql+mysqldb://`` URL gives the verdict real mysqlclient gets."""
+    import json
+    from urllib.parse import quote, urlencode
+
+    from dbdoctor.pipeline import CheckInput
+    from dbdoctor.pipeline_mysql import check
+
+    srv = mariadb_sandbox
+    problems = []
+    for profile, cert, case in SCHEME_CASES:
+        with srv.configured(profile=profile, cert=cert):
+            filled = _fill(case, srv)
+            real = real_mysqlclient(srv, filled, {})
+            url = (f"mysql+mysqldb://{srv.user}:{quote(srv.password.reveal(), safe='')}@127.0.0.1:{srv.port}/"
+                   f"{srv.dbname}" + (f"?{urlencode(filled)}" if filled else ""))
+            d = check(CheckInput(text=url, environ={"HOME": "/nonexistent"}, timeout=10)).to_dict()
+            assert srv.password.reveal() not in json.dumps(d)
+            if (d["verdict"] == "ok") != (real in ("plain", "tls")):
+                problems.append(f"{profile}/{cert} {case}: mysqlclient {real}, dbdoctor {d['verdict']} "
+                                f"({d['cause']})")
+            if d["effective"].get("driver") != "mysqlclient":
+                problems.append(f"{case}: the scheme did not name mysqlclient: {d['effective']}")
+    assert not problems, "\n".join(problems)

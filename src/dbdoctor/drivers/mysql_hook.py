@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from dbdoctor.drivers.mysql_base import MySQLDriverView, parse_mysql_option, translate_mysql
 from dbdoctor.report import ParseReport, Report, sort_findings
@@ -25,8 +25,27 @@ def written_mysql(text: str | None) -> list[tuple[str, str]]:
     """The query parameters as written (percent-decoded, in order), without any password."""
     if not text or "?" not in text:
         return []
-    query = urlsplit(text.removeprefix("jdbc:")).query if "://" in text else text.split("?", 1)[1]
+    if "://" in text:
+        from dbdoctor.sources.mysql import query_of
+
+        query = query_of(text)
+    else:
+        query = text.split("?", 1)[1]
     return [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k.lower() not in _SECRET_KEYS]
+
+
+#: URL schemes that name a driver whose knowledge is keyed by the same query parameters the URL carries
+#: (SQLAlchemy's mysqldb dialect hands them to MySQLdb.connect, reproduced in tests/drivers/test_mysql_drivers_c.py).
+#: The other SQLAlchemy forms are read by dbdoctor.sources.mysql itself: their drivers' knowledge is keyed by
+#: connect() keywords, which SQLAlchemy rewrites (PyMySQL's ssl_ca becomes an ssl dict).
+IMPLIED: dict[str, str] = {"mysql+mysqldb": "mysqlclient"}
+
+
+def implied_driver(text: str | None) -> str | None:
+    """The driver a URL's scheme names when no ``--driver`` is given (``mysql+mysqldb://`` → mysqlclient)."""
+    if not text or "://" not in text:
+        return None
+    return IMPLIED.get(text.strip().split("://", 1)[0].lower())
 
 
 def view_for(text: str | None, environ: Mapping[str, str], option: str) -> MySQLDriverView:

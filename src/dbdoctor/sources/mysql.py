@@ -377,6 +377,19 @@ def _split_sqlalchemy(text: str) -> _Parts:
     return _Parts(m)
 
 
+def query_of(text: str) -> str:
+    """The query part of a MySQL URL as its form's parser finds it (SQLAlchemy's grammar for mysql+<driver>://:
+    a raw '?' in the password does not start the query there)."""
+    t = text.strip()
+    m = _SCHEME_RE.match(t)
+    if m is not None and m.group(3) and not m.group(1):
+        try:
+            return _split_sqlalchemy(t).query
+        except TargetParseError:
+            return ""
+    return urlsplit(t.removeprefix("jdbc:")).query
+
+
 def parse_url(text: str) -> tuple[dict[str, str], dict[str, str], Secret | None, str | None, list[str]]:
     """(params as written, settings from the URL, password, scheme driver, unknown query keys)."""
     t = text.strip()
