@@ -539,6 +539,52 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         confirmed=True,
         note="Captured from PgBouncer 1.18 through libpq 18. Not in the knowledge files.",
     ),
+    Entry(
+        id="pgbouncer.sasl_failed",
+        source="pgbouncer",
+        engine="postgresql",
+        pattern=_p(r"SASL authentication failed"),
+        cause="password_failed",
+        meaning=(
+            "PgBouncer rejected the password (its words for a failed SCRAM exchange, where PostgreSQL says "
+            "'password authentication failed'). PgBouncer checks it against its own auth_file or auth_query, "
+            "which may hold another password than the database."
+        ),
+        fix=(
+            "Check the password. If the same password works directly against the database, PgBouncer's "
+            "auth_file (userlist.txt) or auth_query returns another one for this user: update it."
+        ),
+        examples=(
+            'connection failed: connection to server at "127.0.0.1", port 6432 failed: FATAL:  SASL '
+            "authentication failed",
+        ),
+        near_misses=('FATAL:  password authentication failed for user "app"',),
+        confirmed=True,
+        note="Captured from PgBouncer 1.18 (auth_type=scram-sha-256) through libpq 18 (psycopg 3.3).",
+    ),
+    Entry(
+        id="pgbouncer.unsupported_startup_parameter",
+        source="pgbouncer",
+        engine="postgresql",
+        pattern=_p(r"unsupported startup parameter: (?P<param>\S+)"),
+        cause="param_unknown",
+        meaning=(
+            "The client sent the start-up parameter {param}, which PgBouncer does not pass on and refuses "
+            "before authentication (PostgreSQL itself would accept it). Drivers send some on their own: "
+            "'options' (libpq's options=, PGOPTIONS), 'extra_float_digits' (pgjdbc), 'search_path'."
+        ),
+        fix=(
+            "Stop sending it (drop options= / PGOPTIONS, or the driver's setting), or list it in pgbouncer.ini's "
+            "ignore_startup_parameters and reload PgBouncer."
+        ),
+        examples=(
+            'connection failed: connection to server at "127.0.0.1", port 6432 failed: FATAL:  unsupported '
+            "startup parameter: options",
+        ),
+        near_misses=('FATAL:  unrecognized configuration parameter "x"',),
+        confirmed=True,
+        note="Captured from PgBouncer 1.18 through libpq 18 (psycopg 3.3, options='-c search_path=x').",
+    ),
     # ---------------------------------------------------------------- libpq: encryption and certificates
     Entry(
         id="libpq.server_no_ssl",
