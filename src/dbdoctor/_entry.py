@@ -66,11 +66,42 @@ def parse_preflight(args: Sequence[str]) -> dict[str, object] | None:
             "phase": phase, "driver": driver}
 
 
+def _mysql_wanted(options: dict[str, object]) -> bool:
+    """A MySQL/MariaDB preflight (the target, else DATABASE_URL from the environment or the --env-file files):
+    it goes to gate_mysql without click; the libpq fast path never takes it."""
+    from dbdoctor._gatefast import is_mysql_text
+
+    target = options["target"]
+    if target is not None:
+        return is_mysql_text(str(target))
+    if "DATABASE_URL" in os.environ:
+        return is_mysql_text(os.environ["DATABASE_URL"])
+    if not options["env_files"]:
+        return False
+    from dbdoctor.gate_mysql import wanted
+
+    return wanted(None, os.environ, options["env_files"])  # type: ignore[arg-type]
+
+
 def run(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["preflight"]:
         options = parse_preflight(args[1:])
-        if options is not None:
+        if options is not None and _mysql_wanted(options):
+            from dbdoctor import gate_mysql
+
+            try:
+                code = gate_mysql.run_command(**options)  # type: ignore[arg-type]
+            except BrokenPipeError:
+                sys.exit(0)
+            except KeyboardInterrupt:
+                sys.stderr.write("Interrupted.\n")
+                sys.exit(130)
+            except Exception:  # a bug: the click command line reports it as it reports any (exit 3, no trace)
+                code = None
+            if code is not None:
+                sys.exit(code)
+        elif options is not None:
             from dbdoctor import _gatefast
 
             try:

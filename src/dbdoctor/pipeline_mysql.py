@@ -399,7 +399,7 @@ def check(inp: CheckInput, *, defaults_file: str | None = None) -> Report:
     from dbdoctor.probe.mysql import probe_target
     from dbdoctor.rules._base import Context
     from dbdoctor.rules.registry import rules_for
-    from dbdoctor.sources.mysql import render, resolve, static_findings
+    from dbdoctor.sources.mysql import implied_driver, render, resolve, static_findings
 
     started = time.monotonic()
     deadline = started + inp.timeout
@@ -414,7 +414,7 @@ def check(inp: CheckInput, *, defaults_file: str | None = None) -> Report:
     from dbdoctor.gate_mysql import source_text
 
     written = source_text(inp.text, inp.environ, inp.env_files)
-    driver_option = inp.driver or mysql_hook.implied_driver(written)
+    driver_option = inp.driver or implied_driver(written)
     if driver_option:
         driver_view = mysql_hook.view_for(written, inp.environ, driver_option)
         target = mysql_hook.apply(target, driver_view)

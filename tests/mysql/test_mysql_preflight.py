@@ -469,3 +469,33 @@ def test_timeout_when_the_server_stalls_after_its_greeting(mariadb_sandbox: Sand
             line = proc.stderr.strip()
             assert proc.returncode == 1 and line.startswith("preflight failed (connect_timeout) for 127.0.0.1:"), line
             clean(proc, pw)
+
+
+def test_mysql_preflight_skips_click_and_says_the_same(mariadb_sandbox: SandboxServer) -> None:
+    """The simple options go to gate_mysql without click (dbdoctor._entry; ~17 ms at every app start): the same
+    line and exit code as the click command, which a second option forces (--wait 0)."""
+    from urllib.parse import quote
+
+    srv = mariadb_sandbox
+    url = (f"mysql://{srv.user}:{quote(srv.password.reveal(), safe='')}@localhost:{srv.port}/{srv.dbname}"
+           f"?ssl-mode=VERIFY_IDENTITY&ssl-ca={srv.ca_file}")
+    code = ("import sys, runpy\nsys.argv = ['dbdoctor', 'preflight']\n"
+            "try:\n    runpy.run_module('dbdoctor', run_name='__main__')\nexcept SystemExit as e:\n"
+            "    sys.stderr.write(f'exit={e.code} click={\"click\" in sys.modules}\\n')\n")
+    env = {**ENV, "DATABASE_URL": url}
+    fast = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert "exit=0 click=False" in fast.stderr, fast.stderr
+    slow = cli("--wait", "0", env=env)
+    assert slow.returncode == 0
+    strip = lambda s: s.split(" time=")[0]  # noqa: E731
+    assert strip(fast.stdout) == strip(slow.stdout) and fast.stdout.startswith("preflight ok:")
+    bad = url.replace("ssl-mode=VERIFY_IDENTITY", "ssl-mode=DISABLED")
+    fast = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**ENV, "DATABASE_URL": bad}, timeout=60)
+    slow = cli("--wait", "0", env={**ENV, "DATABASE_URL": bad})
+    assert "exit=1 click=False" in fast.stderr and slow.returncode == 1
+    assert "server_requires_ssl" in fast.stderr and "server_requires_ssl" in slow.stderr
+    clean(fast, srv.password.reveal())
+    # input that cannot be used: click's own error, exit 2
+    proc = cli(env={**ENV, "DATABASE_URL": "mysql://app@localhost:99999/app"})
+    assert proc.returncode == 2 and "error:" in proc.stderr

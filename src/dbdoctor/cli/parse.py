@@ -56,7 +56,7 @@ def parse(target: str | None, as_json: bool, env_files: tuple[str, ...], default
 
         # driver hook (issue 6): the app's MySQL driver reads the query as its own arguments (--driver, or the
         # driver the scheme names: mysql+mysqldb:// is mysqlclient's)
-        driver = driver or mysql_hook.implied_driver(target if target is not None else environ.get("DATABASE_URL"))
+        driver = driver or mysql.implied_driver(target if target is not None else environ.get("DATABASE_URL"))
         if driver and not any(f.code == "DD804" and f.severity == "error" for f in report.findings):
             report = mysql_hook.parse_report(report, mysql_hook.view_for(target, environ, driver))
         redact_text = mysql.redact_text

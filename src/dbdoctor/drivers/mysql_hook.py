@@ -34,20 +34,6 @@ def written_mysql(text: str | None) -> list[tuple[str, str]]:
     return [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k.lower() not in _SECRET_KEYS]
 
 
-#: URL schemes that name a driver whose knowledge is keyed by the same query parameters the URL carries
-#: (SQLAlchemy's mysqldb dialect hands them to MySQLdb.connect, reproduced in tests/drivers/test_mysql_drivers_c.py).
-#: The other SQLAlchemy forms are read by dbdoctor.sources.mysql itself: their drivers' knowledge is keyed by
-#: connect() keywords, which SQLAlchemy rewrites (PyMySQL's ssl_ca becomes an ssl dict).
-IMPLIED: dict[str, str] = {"mysql+mysqldb": "mysqlclient"}
-
-
-def implied_driver(text: str | None) -> str | None:
-    """The driver a URL's scheme names when no ``--driver`` is given (``mysql+mysqldb://`` → mysqlclient)."""
-    if not text or "://" not in text:
-        return None
-    return IMPLIED.get(text.strip().split("://", 1)[0].lower())
-
-
 def view_for(text: str | None, environ: Mapping[str, str], option: str) -> MySQLDriverView:
     """The driver named by ``option`` (``NAME`` or ``NAME==VERSION``) reading ``text`` (else DATABASE_URL)."""
     name, version = parse_mysql_option(option)

@@ -377,6 +377,20 @@ def _split_sqlalchemy(text: str) -> _Parts:
     return _Parts(m)
 
 
+#: URL schemes that name a driver whose knowledge is keyed by the same query parameters the URL carries
+#: (SQLAlchemy's mysqldb dialect hands them to MySQLdb.connect, reproduced in tests/drivers/test_mysql_drivers_c.py).
+#: The other SQLAlchemy forms are read here: their drivers' knowledge is keyed by connect() keywords, which
+#: SQLAlchemy rewrites (PyMySQL's ssl_ca becomes an ssl dict).
+IMPLIED_DRIVERS: Final = {"mysql+mysqldb": "mysqlclient"}
+
+
+def implied_driver(text: str | None) -> str | None:
+    """The driver a URL's scheme names when no ``--driver`` is given (``mysql+mysqldb://`` → mysqlclient)."""
+    if not text or "://" not in text:
+        return None
+    return IMPLIED_DRIVERS.get(text.strip().split("://", 1)[0].lower())
+
+
 def query_of(text: str) -> str:
     """The query part of a MySQL URL as its form's parser finds it (SQLAlchemy's grammar for mysql+<driver>://:
     a raw '?' in the password does not start the query there)."""
