@@ -78,9 +78,12 @@ def _mysql_wanted(options: dict[str, object]) -> bool:
         return is_mysql_text(os.environ["DATABASE_URL"])
     if not options["env_files"]:
         return False
-    from dbdoctor.gate_mysql import wanted
+    from dbdoctor.sources._files import dotenv_layers  # as gate_mysql.wanted reads them (the libpq path too)
 
-    return wanted(None, os.environ, options["env_files"])  # type: ignore[arg-type]
+    url: str | None = None
+    for _label, values in dotenv_layers(os.environ, options["env_files"]):  # type: ignore[arg-type]
+        url = values.get("DATABASE_URL", url)
+    return is_mysql_text(url)
 
 
 def run(argv: list[str] | None = None) -> None:
