@@ -307,6 +307,15 @@ def evidence(obs: MyObservations, analysis: Any, decider: MyAttempt | None) -> t
         if h.dns is not None:
             text = ", ".join(h.dns.addresses) if h.dns.addresses else f"does not resolve ({h.dns.error})"
             out.append({"layer": "dns", "text": f"{label}: {text}"})
+        for skipped in h.skipped:
+            out.append(
+                {
+                    "layer": "tcp",
+                    "text": f"{skipped.address} port {skipped.port}: {skipped.outcome}"
+                    + (f" ({skipped.error})" if skipped.error else "")
+                    + "; the drivers go on to the next address",
+                }
+            )
         if h.tcp is not None:
             out.append(
                 {

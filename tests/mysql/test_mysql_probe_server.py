@@ -3,6 +3,8 @@ PyMySQL connection in every ssl-mode."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from dbdoctor.probe._net import Deadline
@@ -119,3 +121,45 @@ def test_probe_target_wrong_password(mariadb_sandbox: SandboxServer) -> None:
     )
     assert obs.driver is not None and not obs.driver.ok and obs.driver.errno == 1045
     assert obs.hosts[0].tls is not None and obs.hosts[0].tls.completed
+
+
+@pytest.fixture
+def localhost_v6_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """localhost as a standard Debian /etc/hosts gives it: ::1 first, then 127.0.0.1 (this machine's /etc/hosts
+    has 127.0.0.1 only). Only the name lookup is replaced; the connections are real: nothing listens on ::1
+    (a real refusal), the sandbox listens on 127.0.0.1."""
+    import socket
+
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "localhost":
+            return real("::1", port, *args, **kwargs) + real("127.0.0.1", port, *args, **kwargs)
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+@pytest.mark.usefixtures("localhost_v6_first")
+def test_a_name_whose_first_address_refuses(mariadb_sandbox: SandboxServer) -> None:
+    """The drivers go on to the next address (PyMySQL's socket.create_connection); so must the probe, and the
+    check's verdict, modes and cause must be those of the address that answers (found on a fresh Debian)."""
+    from urllib.parse import quote
+
+    from dbdoctor.pipeline import CheckInput
+    from dbdoctor.pipeline_mysql import check
+
+    srv = mariadb_sandbox
+    pw = quote(srv.password.reveal(), safe="")
+    url = f"mysql://{srv.user}:{pw}@localhost:{srv.port}/{srv.dbname}?ssl-mode=VERIFY_IDENTITY&ssl-ca={srv.ca_file}"
+    d = check(CheckInput(text=url, environ={"HOME": "/nonexistent"}, timeout=10)).to_dict()
+    assert d["verdict"] == "ok", d
+    assert {m: r["outcome"] for m, r in d["modes"].items()} == {
+        "DISABLED": "fail", "PREFERRED": "ok", "REQUIRED": "ok", "VERIFY_CA": "ok", "VERIFY_IDENTITY": "ok"}
+    assert d["modes"]["DISABLED"]["cause"] == "server_requires_ssl"
+    tcp = [e["text"] for e in d["evidence"] if e["layer"] == "tcp"]
+    assert tcp[0].startswith("::1 port") and "refused" in tcp[0] and "next address" in tcp[0], tcp
+    assert tcp[1].startswith("127.0.0.1 port") and tcp[1].endswith("connected"), tcp
+    wrong = url.replace(f":{pw}@", ":not-the-password@")
+    d = check(CheckInput(text=wrong, environ={"HOME": "/nonexistent"}, timeout=10)).to_dict()
+    assert (d["verdict"], d["cause"]) == ("fail", "password_failed"), d

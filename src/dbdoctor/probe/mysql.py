@@ -56,6 +56,9 @@ class MyHostObservations:
     tcp: TcpObservation | None
     first: FirstPacketObservation | None = None
     tls: TlsObservation | None = None  # only when the greeting offered CLIENT_SSL
+    #: addresses tried before ``tcp`` that did not connect (the host name resolved to several; the drivers go
+    #: on to the next one, as socket.create_connection does: localhost as ::1 then 127.0.0.1)
+    skipped: tuple[TcpObservation, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -178,10 +181,17 @@ def probe_host(attempt: HostAttempt, settings: Mapping[str, str], deadline: Dead
         dns, pairs = _net.resolve(host, port, deadline, numeric=_net.is_ip_literal(host))
         if not pairs:
             return MyHostObservations(attempt, None, dns, None)
-        family, address = pairs[0]
-    tcp, sock = _net.connect(family, address or "", attempt.port or DEFAULT_PORT, deadline)
+    # every address in the order resolved, until one connects: what PyMySQL (socket.create_connection),
+    # libmariadb and mysql-connector-python do with a name that resolves to several
+    candidates = [(family, address)] if attempt.is_unix_socket else pairs
+    skipped: list[TcpObservation] = []
+    for i, (family, address) in enumerate(candidates):
+        tcp, sock = _net.connect(family, address or "", attempt.port or DEFAULT_PORT, deadline)
+        if sock is not None or i == len(candidates) - 1 or deadline.remaining() <= 0:
+            break
+        skipped.append(tcp)
     if sock is None:
-        return MyHostObservations(attempt, address, dns, tcp)
+        return MyHostObservations(attempt, address, dns, tcp, skipped=tuple(skipped))
     try:
         first = read_first_packet(sock, deadline)
         tls = None
@@ -199,7 +209,7 @@ def probe_host(attempt: HostAttempt, settings: Mapping[str, str], deadline: Dead
                 )
                 if tls_sock is not None:
                     sock = tls_sock
-        return MyHostObservations(attempt, address, dns, tcp, first, tls)
+        return MyHostObservations(attempt, address, dns, tcp, first, tls, tuple(skipped))
     finally:
         _net.close_quietly(sock)
 
