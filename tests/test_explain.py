@@ -333,7 +333,121 @@ def test_real_fallback_message_puts_the_certificate_first(
     with pg_sandbox.configured(profile="managed", cert="other_ca"):
         message = _libpq_error(pg_sandbox.conninfo(sslmode=sslmode))
     ex = explain(message)
-    assert [m.id for m in ex.matches] == ["libpq.cert_verify_failed", "pg.hba.no_entry.no_encryption"], message
+    ids = [m.id for m in ex.matches]
+    assert ids[:2] == ["libpq.cert_verify_failed", "pg.hba.no_entry.no_encryption"], message
+    # where localhost is ::1 first (a standard Debian /etc/hosts), the refusal at ::1 comes last, said so
+    assert ids[2:] in ([], ["libpq.connection_refused"]), (message, ids)
+    assert all(m.meaning.startswith("Not the cause") for m in ex.matches[2:])
+
+
+# --- several addresses: libpq tries each, and the first may refuse ------------------------------------------
+def _ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+def _libpq_only_error(conninfo: str) -> str:
+    """libpq's own message (no psycopg in between: psycopg 3 tries the addresses itself and lists them)."""
+    from psycopg import pq
+
+    conn = pq.PGconn.connect(conninfo.encode())
+    try:
+        assert conn.status == pq.ConnStatus.BAD, "the connection worked; the scenario expects a failure"
+        return conn.get_error_message()
+    finally:
+        conn.finish()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _assert_detour(message: str, first_id: str, refused: str) -> None:
+    ex = explain(message)
+    ids = [m.id for m in ex.matches]
+    assert ids[0] == first_id and ids[-1] == "libpq.connection_refused", (message, ids)
+    last = ex.matches[-1]
+    assert last.meaning.startswith(f"Not the cause: libpq tried {refused}"), last.meaning
+    assert "went on to 127.0.0.1" in last.meaning and "ECONNREFUSED" in last.meaning
+    assert last.extracted["port"] in message
+    assert ex.matches[0].extracted.get("server_address", "127.0.0.1") == "127.0.0.1"
+
+
+# (profile, cert, conninfo overrides, the cause's catalog entry)
+MULTI_ADDRESS = [
+    ("managed", "full", {"sslmode": "disable"}, "pg.hba.no_entry.no_encryption"),
+    ("managed", "other_ca", {}, "libpq.cert_verify_failed"),
+    ("managed", "other_ca", {"sslmode": "prefer"}, "libpq.cert_verify_failed"),
+    ("ssl_off", "full", {"sslmode": "require"}, "libpq.server_no_ssl"),
+    ("managed", "full", {"password": "wrong-password"}, "pg.password_failed"),
+]
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(("profile", "cert", "overrides", "entry_id"), MULTI_ADDRESS,
+                         ids=[f"{m[0]}-{m[1]}-{m[3]}" for m in MULTI_ADDRESS])
+def test_real_multi_address_message_names_the_answer_first(
+    pg_sandbox: object, clean_libpq_env: None, profile: str, cert: str, overrides: dict[str, str | None],
+    entry_id: str,
+) -> None:
+    """localhost as ::1 then 127.0.0.1 with the server on 127.0.0.1 only (what a fresh Debian machine does), made
+    here with hostaddr; and a host list whose first port refuses. The server's or TLS answer is the cause; the
+    refusal is kept last and says libpq went on."""
+    from dbdoctor.sandbox import SandboxServer
+
+    assert isinstance(pg_sandbox, SandboxServer)
+    if not _ipv6_loopback():
+        pytest.skip("no IPv6 loopback here")
+    with pg_sandbox.configured(profile=profile, cert=cert):
+        two = pg_sandbox.conninfo(host="localhost,localhost", hostaddr="::1,127.0.0.1", **overrides)
+        by_port = pg_sandbox.conninfo(host="localhost,localhost", port=f"{_free_port()},{pg_sandbox.port}",
+                                      **overrides)
+        messages = [_libpq_error(two), _libpq_only_error(two), _libpq_only_error(by_port)]
+    assert "Multiple connection attempts failed" in messages[0]  # psycopg's own list of the attempts
+    assert messages[1].startswith('connection to server at "::1"')  # libpq's
+    assert messages[2].startswith('connection to server at "localhost" (127.0.0.1), port')
+    _assert_detour(messages[0], entry_id, f"::1, port {pg_sandbox.port} first")
+    _assert_detour(messages[1], entry_id, f"::1, port {pg_sandbox.port} first")
+    _assert_detour(messages[2], entry_id, "127.0.0.1, port")
+    assert 'addresses of "localhost"' in explain(messages[0]).matches[-1].meaning
+
+
+@pytest.mark.server
+def test_real_localhost_as_this_machine_resolves_it(pg_sandbox: object, clean_libpq_env: None) -> None:
+    """host=localhost through psycopg and through libpq alone: where localhost resolves to ::1 first (a fresh
+    Debian machine) the refusal at ::1 is last; where it is 127.0.0.1 only, there is no refusal at all."""
+    from dbdoctor.sandbox import SandboxServer
+
+    assert isinstance(pg_sandbox, SandboxServer)
+    order = [ai[4][0] for ai in socket.getaddrinfo("localhost", pg_sandbox.port, type=socket.SOCK_STREAM)]
+    with pg_sandbox.configured(profile="managed", cert="full"):
+        info = pg_sandbox.conninfo(sslmode="disable")
+        messages = [_libpq_error(info), _libpq_only_error(info)]
+    for message in messages:
+        ids = [m.id for m in explain(message).matches]
+        assert ids[0] == "pg.hba.no_entry.no_encryption", (message, ids)
+        if order[:1] == ["::1"] and "127.0.0.1" in order:
+            assert ids[1:] == ["libpq.connection_refused"], (message, ids)
+            assert explain(message).matches[1].meaning.startswith("Not the cause: libpq tried ::1")
+        else:
+            assert ids[1:] == [], (order, message, ids)
+
+
+def test_several_refusals_stay_the_cause() -> None:
+    """Every address refused: that is the cause, not a detour."""
+    text = (
+        'connection to server at "localhost" (::1), port 5432 failed: Connection refused\n\tIs the server running '
+        'on that host and accepting TCP/IP connections?\nconnection to server at "localhost" (127.0.0.1), port '
+        "5432 failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?"
+    )
+    (m,) = explain(text).matches
+    assert m.cause == "connection_refused" and not m.meaning.startswith("Not the cause")
 
 
 def _python_ssl_error(port: int, cafile: Path, server_name: str) -> str:

@@ -302,22 +302,138 @@ def match_message(text: str) -> tuple[Match, ...]:
     # plain, allow the reverse). "The server wants (no) encryption" only says which attempt was refused how; any
     # other failure, such as a certificate problem on the TLS attempt, is the root cause and comes first.
     # Otherwise the order of the text; alternatives for the same words keep their priority order.
+    # When libpq tries several addresses (a host name that resolves to ::1 and 127.0.0.1, a host or port list),
+    # a refusal or timeout at one address next to a server's or TLS answer from another is only the way
+    # there: it is kept, last, and said so.
+    attempts = _attempts(text)
+    where = {id(em): _attempt_at(attempts, em[1].start()) for em in kept}
+    detours = _detours(kept, where, attempts, text)
     if len({m.span() for _, m in kept}) > 1:
-        kept.sort(key=lambda em: (em[0].cause in _ENCRYPTION_CHOICE, em[1].start()))
+        kept.sort(key=lambda em: (id(em) in detours, em[0].cause in _ENCRYPTION_CHOICE, em[1].start()))
     out = []
-    for entry, m in kept:
+    for em in kept:
+        entry, m = em
         fields = {**context, **_groups(m)}
+        own = where[id(em)]
+        if own is not None and len({a.key for a in attempts}) > 1:
+            # the attempt this error belongs to, not the first one in the paste
+            fields.update({"host": own.host, "port": own.port})
+            fields.pop("server_address", None)
+            if own.address:
+                fields["server_address"] = own.address
         extracted = {k: v for k, v in fields.items() if k in _FIELDS or k == "server_address" or k == "using_password"}
-        out.append(
-            Match(
-                entry=entry,
-                extracted=extracted,
-                meaning=_fill(entry.meaning, fields),
-                fix=_fill(entry.fix, fields),
-                span=m.span(),
-            )
-        )
+        meaning, fix = _fill(entry.meaning, fields), _fill(entry.fix, fields)
+        if id(em) in detours:
+            meaning, fix = _detour_texts(entry.cause, *detours[id(em)])
+        out.append(Match(entry=entry, extracted=extracted, meaning=meaning, fix=fix, span=m.span()))
     return tuple(out)
+
+
+# --- several addresses in one message -------------------------------------------------------------------------
+#: an attempt's own header in libpq's report of every attempt (libpq 16+; psycopg 3 repeats them in its list)
+_ATTEMPT = re.compile(
+    r"connection to server at \"(?P<host>[^\"]*)\"(?: \((?P<address>[^)]*)\))?, port (?P<port>\d+) failed"
+)
+#: psycopg 3 tries each address itself and lists every failure after this line, in the order it tried them
+_PSYCOPG_LIST = "Multiple connection attempts failed. All failures were:"
+#: failures that say nothing about the server: the address did not take the connection
+_NETWORK_FAILURES: Final = frozenset({"connection_refused", "connect_timeout", "network_unreachable"})
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Attempt:
+    start: int
+    host: str
+    address: str | None
+    port: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.address or self.host, self.port)
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.address or self.host}, port {self.port}"
+
+
+#: psycopg's own line for each attempt, which names the host an address came from
+_PSYCOPG_ATTEMPT = re.compile(r"host: '(?P<host>[^']*)', port: '(?P<port>[^']*)', hostaddr: '(?P<address>[^']*)'")
+
+
+def _attempts(text: str) -> list[_Attempt]:
+    names = {m["address"]: m["host"] for m in _PSYCOPG_ATTEMPT.finditer(text) if m["host"]}
+    out = []
+    for m in _ATTEMPT.finditer(text):
+        host, address = m["host"], m["address"]
+        if address is None and host in names:  # psycopg passed the address as hostaddr: libpq names only it
+            host, address = names[host], host
+        out.append(_Attempt(m.start(), host, address, m["port"]))
+    return out
+
+
+def _attempt_at(attempts: list[_Attempt], pos: int) -> _Attempt | None:
+    """The attempt whose header comes last before ``pos``: the one an error at ``pos`` belongs to."""
+    found = None
+    for a in attempts:
+        if a.start > pos:
+            break
+        found = a
+    return found
+
+
+def _detours(
+    kept: list[tuple[catalog.Entry, re.Match[str]]],
+    where: Mapping[int, _Attempt | None],
+    attempts: list[_Attempt],
+    text: str,
+) -> dict[int, tuple[_Attempt, _Attempt, bool]]:
+    """The network failures at one address when another address answered: id of the match → (the address that
+    failed, the one that answered, whether the failed one was tried first)."""
+    answered = [where[id(em)] for em in kept if em[0].cause not in _NETWORK_FAILURES and where[id(em)] is not None]
+    listed = text.find(_PSYCOPG_LIST)
+    order: dict[tuple[str, str], int] = {}
+    for a in attempts:
+        if listed < 0 or a.start > listed:
+            order.setdefault(a.key, len(order))
+    out: dict[int, tuple[_Attempt, _Attempt, bool]] = {}
+    for em in kept:
+        failed = where[id(em)]
+        if em[0].cause not in _NETWORK_FAILURES or failed is None:
+            continue
+        other = next((a for a in answered if a is not None and a.key != failed.key), None)
+        if other is not None:
+            first = order.get(failed.key, 0) < order.get(other.key, 0)
+            out[id(em)] = (failed, other, first)
+    return out
+
+
+def _detour_texts(cause: str, failed: _Attempt, other: _Attempt, first: bool) -> tuple[str, str]:
+    """What a refusal (timeout, no route) at one address means when libpq went on to another that answered."""
+    what = {
+        "connection_refused": "refused the connection (nothing listens there)",
+        "connect_timeout": "did not answer within connect_timeout",
+        "network_unreachable": "could not be reached (no route)",
+    }[cause]
+    there = other.address or other.host
+    if first:
+        meaning = (f"Not the cause: libpq tried {failed.endpoint} first, which {what}, and went on to {there}, "
+                   f"whose answer is the cause explained above.")
+    else:
+        meaning = (f"Not the cause: besides {there}, whose answer is the cause explained above, libpq tried "
+                   f"{failed.endpoint}, which {what}.")
+    same_name = failed.address and other.address and failed.host == other.host and failed.host != failed.address
+    if same_name:
+        meaning += (f' Both are addresses of "{failed.host}"'
+                    + (" (a standard Debian or Ubuntu /etc/hosts maps localhost to ::1 first, then 127.0.0.1)"
+                       if failed.host == "localhost" else "")
+                    + ", and the server takes connections on only some of them.")
+    if first and cause == "connection_refused":
+        meaning += (" libpq tries every address; a driver that connects only to the first one stops here: "
+                    f"node-postgres on Node before 20 fails with ECONNREFUSED {failed.address or failed.host}.")
+    fix = (f"Nothing to change for libpq: fix the error explained above. To skip {failed.address or failed.host} "
+           f"(and for drivers that try only the first address), connect to {there} directly, or have the server "
+           f"listen on {failed.address or failed.host} too (listen_addresses).")
+    return meaning, fix
 
 
 def explain(text: str) -> Explanation:
