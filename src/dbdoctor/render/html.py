@@ -217,15 +217,17 @@ def render_html(report: Report, *, environment: Mapping[str, str] | None = None,
     out.append("</section>")
 
     if report.modes:
-        user_mode = str(report.effective.get("sslmode") or "prefer")
-        out.append('<section id="modes"><h2>What each sslmode would do</h2><p>Everything else as you have it.</p>')
+        mysql = report.engine == "mysql"
+        word = "ssl-mode" if mysql else "sslmode"
+        user_mode = str(report.effective.get("ssl_mode" if mysql else "sslmode") or ("PREFERRED" if mysql else "prefer"))
+        out.append(f'<section id="modes"><h2>What each {word} would do</h2><p>Everything else as you have it.</p>')
         rows, classes = [], []
         for mode in [m for m in MODE_ORDER if m in report.modes] + [m for m in report.modes if m not in MODE_ORDER]:
             m = report.modes[mode]
             rows.append([_td(mode + ("  (yours)" if mode == user_mode else ""), "mono"), _td(m.outcome, m.outcome),
                          _td(m.cause or "", "mono")])
             classes.append("yours" if mode == user_mode else "")
-        out.append(_table(["sslmode", "outcome", "cause"], rows, classes))
+        out.append(_table([word, "outcome", "cause"], rows, classes))
         out.append("</section>")
 
     out.append('<section id="certificates"><h2>Certificate chain</h2>')

@@ -77,7 +77,8 @@ def check_lines(report: Report, *, brief: bool = False) -> list[Line]:
             lines.append((f"  {report.corrected}", "green"))
     if report.modes:
         lines.append(("", None))
-        lines.append(("What each sslmode would do (everything else as you have it):", "bold"))
+        word = "ssl-mode" if report.engine == "mysql" else "sslmode"
+        lines.append((f"What each {word} would do (everything else as you have it):", "bold"))
         order = MODE_ORDER if report.engine != "mysql" else tuple(report.modes)  # MySQL: DISABLED ... VERIFY_IDENTITY
         width = max(12, *(len(mode) for mode in order))
         for mode in order:

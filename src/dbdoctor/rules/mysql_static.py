@@ -80,7 +80,7 @@ def _weak(ctx: Context) -> Iterable[Finding]:
         )
         return (
             WEAK.finding(
-                detail=f"{what} is set, but ssl-mode {mode} does not verify the server's certificate{fallback}: "
+                detail=f"{what[0].upper()}{what[1:]} is set, but ssl-mode {mode} does not verify the server's certificate{fallback}: "
                 "the settings look secure and are not.",
                 fix="Set ssl-mode=VERIFY_IDENTITY (or VERIFY_CA when the certificate cannot name the host).",
             ),
