@@ -180,7 +180,7 @@ def test_bad_choices_are_clear_errors(state: Path) -> None:
         start(state_dir=state, profile="nope")
     with pytest.raises(SandboxError, match="unknown certificate variant 'nope'"):
         start(state_dir=state, cert="nope")
-    with pytest.raises(SandboxError, match="pgbouncer sandbox is not built yet"):
+    with pytest.raises(SandboxError, match="PgBouncer needs a PostgreSQL sandbox behind it"):
         start(engine="pgbouncer", state_dir=state)
     with pytest.raises(SandboxError, match="unknown sandbox engine"):
         start(engine="oracle", state_dir=state)

@@ -107,7 +107,7 @@ Certificate variants:
 @click.option("--name", default=None, help="A name for the server (default: pg-<random>).")
 @click.option(
     "--engine",
-    type=click.Choice(["postgresql", "mariadb", "pgbouncer"]),
+    type=click.Choice(["postgresql", "mariadb"]),
     default="postgresql",
     show_default=True,
     help="postgresql, or mariadb (MariaDB 10.11: a mysql:// URL with ssl-mode=VERIFY_IDENTITY).",

@@ -12,9 +12,8 @@
 Servers started with ``keep=False`` (the default) are stopped when the starting process exits; the CLI starts
 them with ``keep=True``. ``PROFILES`` and ``CERT_VARIANTS`` say what a client sees with each choice.
 
-Engines: ``postgresql`` now; ``mariadb`` and ``pgbouncer`` will be sibling modules (``mariadb.py``,
-``pgbouncer.py``) offering the same four functions as ``postgres.py``: start, reconfigure, stop_server,
-is_running.
+Engines: ``postgresql`` and ``mariadb`` (sibling modules ``postgres.py`` and ``mariadb.py``) offer the same four
+functions: start, reconfigure, stop_server, is_running.
 
 PgBouncer needs a running PostgreSQL sandbox behind it, so it is not an engine of ``start``:
 ``start_pgbouncer(backend, cert="other_ca")`` puts a real PgBouncer in front of ``backend``, presenting a
@@ -85,7 +84,11 @@ def _engine(engine: str) -> _Engine:
 
         return mariadb
     if engine == "pgbouncer":
-        raise SandboxError(f"the {engine} sandbox is not built yet")
+        raise SandboxError(
+            "PgBouncer needs a PostgreSQL sandbox behind it: start one, then "
+            "dbdoctor.sandbox.start_pgbouncer(backend, cert=...) (a library and test facility; it stops with the "
+            "process that started it)"
+        )
     raise SandboxError(f"unknown sandbox engine {engine!r}; choose one of: {', '.join(ENGINES)}")
 
 
