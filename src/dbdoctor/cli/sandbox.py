@@ -21,8 +21,9 @@ _MARIADB_PROFILES = ("tls_offered", "tls_off")  # the MariaDB sandbox's own prof
 _PROFILES_HELP = _table({name: p.summary for name, p in PROFILES.items()})
 _CERTS_HELP = _table(dict(CERT_VARIANTS))
 
-_GROUP_HELP = f"""Local PostgreSQL servers that behave like managed ones (TLS required, scram passwords,
-certificates from a local CA), to try dbdoctor on and to reproduce a failure safely.
+_GROUP_HELP = f"""Local PostgreSQL (or, with --engine mariadb, MariaDB) servers that behave like managed ones
+(TLS required, scram passwords, certificates from a local CA), to try dbdoctor on and to reproduce a failure
+safely.
 
 \b
 A server keeps running after the command exits, until `dbdoctor sandbox stop`.
