@@ -237,7 +237,14 @@ def predict_mode(
     for r in results:
         if r.outcome == "unknown":
             return r
-    return results[0]
+    # an address that did not take the connection is only the way to the next one: the server's (or TLS)
+    # answer from another address is the cause (host=localhost,localhost hostaddr=::1,127.0.0.1 with the
+    # server on 127.0.0.1 only fails with the server's answer, not with the refusal at ::1)
+    return next((r for r in results if r.cause not in _NETWORK_CAUSES), results[0])
+
+
+#: failures at an address that say nothing about the server behind the others
+_NETWORK_CAUSES: Final = frozenset({"connection_refused", "connect_timeout", "network_unreachable"})
 
 
 def predict_all(

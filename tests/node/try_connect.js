@@ -3,6 +3,24 @@
 'use strict'
 const { Client } = require('pg')
 
+// DBDOCTOR_TEST_RESOLVE='{"localhost": ["::1", "127.0.0.1"]}': these names resolve to these addresses, in this
+// order (what a standard Debian /etc/hosts gives for localhost), without touching /etc/hosts. net.connect calls
+// dns.lookup when it connects, so the driver and Node's own address selection run unchanged.
+if (process.env.DBDOCTOR_TEST_RESOLVE) {
+  const dns = require('dns')
+  const table = JSON.parse(process.env.DBDOCTOR_TEST_RESOLVE)
+  const realLookup = dns.lookup
+  dns.lookup = function lookup(host, options, cb) {
+    if (typeof options === 'function') { cb = options; options = {} }
+    const list = table[host]
+    if (!list) return realLookup.call(dns, host, options, cb)
+    const all = list.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }))
+    const opts = typeof options === 'number' ? { family: options } : (options || {})
+    const wanted = opts.family ? all.filter((a) => a.family === opts.family) : all
+    process.nextTick(() => (opts.all ? cb(null, wanted) : cb(null, wanted[0].address, wanted[0].family)))
+  }
+}
+
 process.removeAllListeners('warning')
 process.on('warning', () => {})
 console.warn = () => {}

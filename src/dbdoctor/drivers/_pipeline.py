@@ -122,6 +122,13 @@ def finish(
         verdict, cause = "fail", predicted.cause
         if view.server_refuses is not None:
             driver_error = view.server_refuses[1]
+    if view.driver == "node-postgres":
+        from dbdoctor.drivers._addresses import first_address_fails
+        from dbdoctor.rules.driver_params import first_address_finding
+
+        found = first_address_fails(obs)
+        if found is not None:
+            findings.append(first_address_finding(view.title, found))
     modes = report.modes
     if view.driver != "libpq":
         modes = _driver_modes(prepared, obs, auth, environ) or modes

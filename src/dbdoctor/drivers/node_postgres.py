@@ -11,6 +11,20 @@ _ENV = Source("pg/lib/connection-parameters.js (readSSLConfigFromEnvironment)", 
 _CONN = Source("pg/lib/connection.js (requestSsl: 'N' emits 'The server does not support SSL connections')",
                "verified")
 
+_NET = Source("Node's lib/net.js (connect with a host name: autoSelectFamily, on by default from Node 20.0, "
+              "tries every address; before 20 only the first one dns.lookup gives), which pg's "
+              "lib/connection.js calls with the host as given; reproduced with net.connect and with pg on Node "
+              "20.20.2 and 18.20.4 against a port open on 127.0.0.1 only, localhost resolving to ::1 first "
+              "(tests/node/first_address.js, tests/drivers/test_node_first_address.py)", "verified")
+_ORDER = Source("Node's dns.setDefaultResultOrder: 'verbatim' (the resolver's order) by default from Node 17.0, "
+                "'ipv4first' before", "read")
+
+#: the first Node version whose net.connect tries every address of a host name (autoSelectFamily on by default);
+#: before it, only the first address (Node 18.20.4: ``connect ECONNREFUSED ::1:5432`` where libpq goes on)
+NODE_TRIES_EVERY_ADDRESS_FROM = "20"
+#: the first Node version that keeps the resolver's order (::1 before 127.0.0.1); before it IPv4 comes first
+NODE_VERBATIM_ORDER_FROM = "17"
+
 _COMPAT = {"uselibpqcompat": "true"}
 _VERIFY = "verify-full against Node's CA store (or the sslrootcert file alone), with a host check"
 
@@ -105,6 +119,17 @@ DRIVER = Driver(
         ("A one-time SECURITY WARNING is printed for prefer, require and verify-ca without uselibpqcompat", _PCS),
         ("Certificates are checked against Node's bundled CA store, not OpenSSL's system store", _PCS),
         ("sslrootcert, sslcert and sslkey files are read by new Client(); a missing one throws ENOENT", _PCS),
+        ("Node before 20 connects only to the first address of the host name, where libpq tries each in turn: "
+         "with localhost resolving to ::1 first (a standard Debian or Ubuntu /etc/hosts) and the server on "
+         "127.0.0.1 only, pg fails with 'connect ECONNREFUSED ::1:5432' where psql connects. Node 20 and later "
+         "try every address (net's autoSelectFamily; node --no-network-family-autoselection turns it off again; "
+         "Node 18 turns it on with node --enable-network-family-autoselection or "
+         "net.setDefaultAutoSelectFamily(true)). Verified: Node 20.20.2 connects to 127.0.0.1 by default and "
+         "fails with ECONNREFUSED ::1 with autoSelectFamily false or --no-network-family-autoselection; Node "
+         "18.20.4 fails with ECONNREFUSED ::1 by default and connects with --enable-network-family-autoselection",
+         _NET),
+        ("Node before 17 puts IPv4 addresses first (dns.lookup's ipv4first), so localhost is 127.0.0.1 there",
+         _ORDER),
     ),
     syntax={"sslmode": "sslmode={mode}", "sslrootcert": "sslrootcert={root}",
             "compat": "uselibpqcompat=true&sslmode={mode}"},

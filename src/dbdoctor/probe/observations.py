@@ -110,6 +110,9 @@ class HostObservations:
     #: handshake from the first byte (ALPN "postgresql") on a new connection. Completed means the endpoint
     #: speaks TLS at once: a TLS-only proxy, or a server that only takes sslnegotiation=direct.
     direct_tls: TlsObservation | None = None
+    #: the addresses tried before ``address`` that did not connect, in order (libpq goes on to the next one;
+    #: a driver that connects only to the first address stops at the first of these)
+    skipped: tuple[TcpObservation, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

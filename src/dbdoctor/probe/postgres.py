@@ -294,14 +294,17 @@ def probe_host(
     sock: socket.socket | None = None
     family: int = socket.AF_INET
     address = pairs[0][1]
+    failed: list[TcpObservation] = []
     for i, (fam, addr) in enumerate(pairs):
         share = deadline.remaining() / (len(pairs) - i)
         tcp, sock = _net.connect(fam, addr, port, deadline.within(share))
         family, address = fam, addr
         if sock is not None:
             break
+        failed.append(tcp)
+    skipped = tuple(failed) if sock is not None else tuple(failed[:-1])
     if sock is None:
-        return HostObservations(attempt=attempt, address=address, dns=dns, tcp=tcp)
+        return HostObservations(attempt=attempt, address=address, dns=dns, tcp=tcp, skipped=skipped)
     unix = family == socket.AF_UNIX
     if unix:
         # libpq never requests SSL or GSSAPI over a Unix-domain socket (PQconnectPoll in fe-connect.c)
@@ -344,6 +347,7 @@ def probe_host(
         startup_plain=plain_obs,
         startup_tls=st_tls if st_tls is not None else StartupObservation(True, "not_attempted"),
         direct_tls=direct_tls,
+        skipped=skipped,
     )
 
 

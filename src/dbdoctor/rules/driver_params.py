@@ -1,4 +1,5 @@
-"""Findings about how the app's own driver reads the connection string (DD501-DD504).
+"""Findings about how the app's own driver reads the connection string (DD501-DD504), and reaches the
+server's addresses (DD505).
 
 These rules run where a driver other than libpq is assumed (``--driver``, the URL scheme, or ``--project``):
 ``dbdoctor.drivers.translate`` builds them from the driver's knowledge; the static stage runs them again so
@@ -15,6 +16,7 @@ from dbdoctor.rules._base import Context, Rule
 
 if TYPE_CHECKING:
     from dbdoctor.drivers import DriverView
+    from dbdoctor.drivers._addresses import FirstAddress
     from dbdoctor.drivers._model import Driver
 
 _IGNORED_DOC = '''A setting the app's driver ignores or reads differently from libpq (``param_ignored_by_driver``).
@@ -112,6 +114,37 @@ connects (require does not verify), the app fails with ``self-signed certificate
 '''
 
 
+_FIRST_ADDRESS_DOC = '''The app's driver may stop at the first address of the host name, which refuses (``connection_refused``).
+
+What it checks
+--------------
+With node-postgres as the app's driver (``--driver node-postgres``, ``--project``, or Prisma 7), whether the
+host name resolves to several addresses and the first one did not take the connection while a later one did.
+libpq (psql, psycopg) and the probe try each address in turn; Node before 20 connects only to the first one.
+The usual case: ``localhost`` on a standard Debian or Ubuntu machine resolves to ``::1`` first, then
+``127.0.0.1``, and the server listens on 127.0.0.1 only. The cause is ``connection_refused`` (``connect_timeout``
+or ``network_unreachable`` when the first address did not answer or had no route).
+
+Why it matters
+--------------
+psql connects, and the app fails with ``connect ECONNREFUSED ::1:5432`` on Node 18 (Node 20 and later try
+every address, so the same app works there). dbdoctor cannot tell which Node runs the app, so this is a
+warning.
+
+How to fix
+----------
+Use the address that answers (``host=127.0.0.1``), make the server listen on the first address too
+(``listen_addresses = 'localhost'`` or ``'*'``), or run the app on Node 20 or later (on Node 18,
+``node --enable-network-family-autoselection``).
+
+Example
+-------
+``dbdoctor check --driver node-postgres "postgresql://app@localhost/app"`` where localhost is ``::1, 127.0.0.1``
+and only 127.0.0.1 listens: ``::1 refused the connection; node-postgres on Node before 20 connects only to
+the first address and fails with: connect ECONNREFUSED ::1:5432``.
+'''
+
+
 def _none(ctx: Context) -> Iterable[Finding]:
     return ()
 
@@ -125,7 +158,11 @@ INVALID = Rule("DD503", "param_invalid", "error", "A value the app's driver refu
 APP_DIFFERS = Rule("DD504", "param_ignored_by_driver", "error", "Works with psql, will fail in your app",
                    _APP_DIFFERS_DOC, _none, "check")
 
-RULES = (IGNORED, UNKNOWN, INVALID, APP_DIFFERS)
+FIRST_ADDRESS = Rule("DD505", "connection_refused", "warning",
+                     "The app's driver may stop at the first address, which refuses", _FIRST_ADDRESS_DOC, _none,
+                     "check")
+
+RULES = (IGNORED, UNKNOWN, INVALID, APP_DIFFERS, FIRST_ADDRESS)
 
 
 def _corrected_pair(d: Driver, mode: str, root: str | None) -> str:
@@ -191,3 +228,30 @@ def findings(view: DriverView, d: Driver, seen: Mapping[str, str]) -> Iterator[F
                 fix = f"write {_corrected_pair(d, libpq_mode, None)}"
             yield IGNORED.finding(detail=detail, fix=fix,
                                   title="The app's driver reads sslmode differently from libpq")
+
+
+#: what node-postgres says when the one address it tries does not connect, by the probe's TCP outcome
+_NODE_ERRORS = {
+    "refused": "connect ECONNREFUSED {address}:{port}",
+    "timeout": "Connection terminated due to connection timeout (with connectionTimeoutMillis; else connect "
+               "ETIMEDOUT {address}:{port})",
+    "unreachable": "connect ENETUNREACH {address}:{port}",
+}
+_WHAT = {"refused": "refused the connection", "timeout": "did not answer", "unreachable": "could not be reached"}
+
+
+def first_address_finding(title: str, found: FirstAddress) -> Finding:
+    """DD505 for a driver on Node (node-postgres, Prisma 7) where the host name's first address does not connect
+    (dbdoctor.drivers._addresses.first_address_fails)."""
+    import dataclasses
+
+    error = _NODE_ERRORS.get(found.outcome, _NODE_ERRORS["refused"]).format(address=found.first, port=found.port)
+    finding = FIRST_ADDRESS.finding(
+        detail=f"{found.host} resolves to {', '.join(found.addresses)}; {found.first} "
+               f"{_WHAT.get(found.outcome, 'did not take the connection')} (port {found.port}) and libpq went on "
+               f"to {found.connected}. {title} on Node before 20 connects only to the first address and fails "
+               f"with: {error}. Node 20 and later try every address (autoSelectFamily) and get what psql gets.",
+        fix=f"use {found.connected} as the host (or have the server listen on {found.first} too: "
+            f"listen_addresses), or run the app on Node 20 or later",
+    )
+    return finding if found.cause == finding.cause else dataclasses.replace(finding, cause=found.cause)
