@@ -1359,6 +1359,33 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         note="Captured from node 20 on this machine. Not in the knowledge files.",
     ),
     Entry(
+        id="node.econnrefused_ipv6_loopback",
+        source="Node (node-postgres, mysql2)",
+        engine="any",
+        pattern=_p(r"connect ECONNREFUSED (?P<address>::1):(?P<port>\d+)"),
+        cause="connection_refused",
+        meaning=(
+            "Node connected to ::1, the IPv6 loopback, and nothing listens there. localhost resolves to ::1 first "
+            "(a standard Debian or Ubuntu /etc/hosts) and the server listens on 127.0.0.1 only; Node before 20 "
+            "tries only the first address of a host name, where psql and libpq go on to 127.0.0.1 (which is why "
+            "psql connects)."
+        ),
+        fix=(
+            "Use 127.0.0.1 as the host instead of localhost, have the server listen on ::1 too (PostgreSQL "
+            "listen_addresses = 'localhost'; MariaDB bind-address), or run the app on Node 20 or later (on Node "
+            "18: node --enable-network-family-autoselection)."
+        ),
+        examples=("Error: connect ECONNREFUSED ::1:5432",),
+        near_misses=("Error: connect ECONNREFUSED 127.0.0.1:5432", "connect ECONNREFUSED ::1f:5432"),
+        confirmed=True,
+        note=(
+            "Captured from node-postgres 8.23 on Node 18.20.4 (its default) and on Node 20.20.2 with "
+            "--no-network-family-autoselection, localhost resolving to ::1 first "
+            "(tests/drivers/test_node_first_address.py). Not in the knowledge files."
+        ),
+        priority=60,
+    ),
+    Entry(
         id="node.enotfound",
         source="Node (node-postgres, mysql2)",
         engine="any",

@@ -23,6 +23,7 @@ import pytest
 from dbdoctor.drivers import node_postgres
 from dbdoctor.drivers._addresses import first_address_fails, node_strategy, outcome_with
 from dbdoctor.drivers._model import version_key
+from dbdoctor.explain import explain
 from dbdoctor.pipeline import CheckInput, check
 from dbdoctor.probe.postgres import probe_target
 from dbdoctor.sources.postgres import resolve
@@ -184,6 +185,7 @@ def test_node_postgres_first_address_matches_the_model(
                 assert outcome == predicted, (version, flags, query, real["message"])
                 if stop is not None:
                     assert real["message"] == f"connect ECONNREFUSED ::1:{pg_sandbox.port}", real
+                    assert explain(real["message"]).matches[0].id == "node.econnrefused_ipv6_loopback"
                 seen.add((strategy, outcome))
     # the first-address behaviour was run and failed; where Node can do both, both were run and differ
     assert ("first", "fail") in seen, seen
