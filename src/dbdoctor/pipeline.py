@@ -406,6 +406,9 @@ def evidence(obs: Observations, analysis: Any) -> tuple[dict[str, str], ...]:
         if h.dns is not None:
             text = ", ".join(h.dns.addresses) if h.dns.addresses else f"does not resolve ({h.dns.error})"
             out.append({"layer": "dns", "text": f"{label}: {text}"})
+        for sk in h.skipped:  # addresses of the name that failed first; libpq goes on to the next one
+            out.append({"layer": "tcp", "text": f"{sk.address} port {sk.port}: {sk.outcome}"
+                        + (f" ({sk.error})" if sk.error else "") + "; libpq goes on to the next address"})
         if h.tcp is not None:
             out.append({"layer": "tcp", "text": f"{h.tcp.address} port {h.tcp.port}: {h.tcp.outcome}"
                         + (f" ({h.tcp.error})" if h.tcp.error else "")})

@@ -142,3 +142,19 @@ def test_console_script_pipe() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "cert_untrusted" in proc.stdout and "\x1b[" not in proc.stdout
+
+
+def test_a_refusal_at_one_address_is_not_called_the_likely_cause(capsys: pytest.CaptureFixture[str]) -> None:
+    """libpq's two-address text (localhost as ::1, then 127.0.0.1): the answer from 127.0.0.1 is the likely
+    cause; the refusal at ::1 is shown after it, and not labelled a likely cause."""
+    text = (
+        'connection failed: connection to server at "localhost" (::1), port 5432 failed: Connection refused\n'
+        "\tIs the server running on that host and accepting TCP/IP connections?\n"
+        'connection to server at "localhost" (127.0.0.1), port 5432 failed: FATAL:  no pg_hba.conf entry for '
+        'host "127.0.0.1", user "app", database "app", no encryption'
+    )
+    rc, out, _ = run([text], capsys)
+    assert rc == 0
+    first, second = out.split("\n1. ", 1)[1].split("\n2. ", 1)
+    assert "server_requires_ssl" in first and "Likely cause:" in first
+    assert "connection_refused" in second and "Likely cause:" not in second and "What it says:" in second

@@ -216,6 +216,9 @@ def test_check_warns_node_postgres_of_the_first_address(
     assert "localhost resolves to ::1, 127.0.0.1" in dd505.detail and "127.0.0.1 as the host" in dd505.fix
     assert "DD505" not in {f.code for f in libpq.findings}
     assert "DD505" not in {f.code for f in plain.findings}
+    tcp = [e["text"] for e in libpq.evidence if e["layer"] == "tcp"]  # the address libpq went past is shown
+    assert tcp[0].startswith("::1 port") and "refused" in tcp[0] and "next address" in tcp[0], tcp
+    assert tcp[1].startswith("127.0.0.1 port") and "connected" in tcp[1], tcp
     assert pg_sandbox.password.reveal() not in json.dumps(node.to_dict())
 
 

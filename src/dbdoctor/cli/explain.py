@@ -61,7 +61,9 @@ def _lines(ex: Explanation) -> list[tuple[str, str]]:
             out.append((f"{head}{m.entry.source} says this ({m.id}); cause: {m.cause}", "bold"))
             cause_meaning = causes.meaning(m.cause)
             if cause_meaning:
-                out.append((f"Likely cause: {cause_meaning}", ""))
+                # a refusal at one address next to another address's answer is explained as not the cause
+                label = "What it says" if m.meaning.startswith("Not the cause") else "Likely cause"
+                out.append((f"{label}: {cause_meaning}", ""))
             out.append((f"What it means: {m.meaning}", ""))
             out.append((f"Fix: {m.fix}", "green"))
             seen = "confirmed on a real server" if m.entry.confirmed else "not confirmed on a real server"
