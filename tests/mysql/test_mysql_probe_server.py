@@ -163,3 +163,22 @@ def test_a_name_whose_first_address_refuses(mariadb_sandbox: SandboxServer) -> N
     wrong = url.replace(f":{pw}@", ":not-the-password@")
     d = check(CheckInput(text=wrong, environ={"HOME": "/nonexistent"}, timeout=10)).to_dict()
     assert (d["verdict"], d["cause"]) == ("fail", "password_failed"), d
+
+
+@pytest.mark.usefixtures("localhost_v6_first")
+def test_mysql2_is_warned_of_the_first_address(mariadb_sandbox: SandboxServer) -> None:
+    """node mysql2 connects through Node's net.connect, which before Node 20 tries only the first address
+    (tests/drivers/test_node_first_address.py verifies Node): DD505 with --driver mysql2, none without."""
+    from urllib.parse import quote
+
+    from dbdoctor.pipeline import CheckInput
+    from dbdoctor.pipeline_mysql import check
+
+    srv = mariadb_sandbox
+    url = f"mysql://{srv.user}:{quote(srv.password.reveal(), safe='')}@localhost:{srv.port}/{srv.dbname}"
+    node = check(CheckInput(text=url, environ={"HOME": "/nonexistent"}, timeout=10, driver="mysql2"))
+    (dd505,) = [f for f in node.findings if f.code == "DD505"]
+    assert f"connect ECONNREFUSED ::1:{srv.port}" in dd505.detail and "PyMySQL went on" in dd505.detail
+    assert "bind_address" in dd505.fix
+    plain = check(CheckInput(text=url, environ={"HOME": "/nonexistent"}, timeout=10))
+    assert "DD505" not in {f.code for f in plain.findings}

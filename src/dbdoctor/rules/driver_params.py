@@ -118,8 +118,9 @@ _FIRST_ADDRESS_DOC = '''The app's driver may stop at the first address of the ho
 
 What it checks
 --------------
-With node-postgres as the app's driver (``--driver node-postgres``, ``--project``, or Prisma 7), whether the
-host name resolves to several addresses and the first one did not take the connection while a later one did.
+With node-postgres as the app's driver (``--driver node-postgres``, ``--project``, or Prisma 7), or node mysql2
+for a MySQL target (``--driver mysql2``), whether the host name resolves to several addresses and the first one
+did not take the connection while a later one did.
 libpq (psql, psycopg) and the probe try each address in turn; Node before 20 connects only to the first one.
 The usual case: ``localhost`` on a standard Debian or Ubuntu machine resolves to ``::1`` first, then
 ``127.0.0.1``, and the server listens on 127.0.0.1 only. The cause is ``connection_refused`` (``connect_timeout``
@@ -134,7 +135,8 @@ warning.
 How to fix
 ----------
 Use the address that answers (``host=127.0.0.1``), make the server listen on the first address too
-(``listen_addresses = 'localhost'`` or ``'*'``), or run the app on Node 20 or later (on Node 18,
+(PostgreSQL ``listen_addresses = 'localhost'`` or ``'*'``; MariaDB ``bind_address``), or run the app on Node 20
+or later (on Node 18,
 ``node --enable-network-family-autoselection``).
 
 Example
@@ -240,18 +242,24 @@ _NODE_ERRORS = {
 _WHAT = {"refused": "refused the connection", "timeout": "did not answer", "unreachable": "could not be reached"}
 
 
-def first_address_finding(title: str, found: FirstAddress) -> Finding:
-    """DD505 for a driver on Node (node-postgres, Prisma 7) where the host name's first address does not connect
-    (dbdoctor.drivers._addresses.first_address_fails)."""
+def first_address_finding(
+    title: str, found: FirstAddress, *, went_on: str = "libpq", reference: str = "psql",
+    listen: str = "listen_addresses",
+) -> Finding:
+    """DD505 for a driver on Node (node-postgres, Prisma 7, mysql2) where the host name's first address does not
+    connect (dbdoctor.drivers._addresses.first_address_fails). ``went_on``: the client that went on to the next
+    address in the check; ``reference``: the command-line client that gets through; ``listen``: the server
+    setting that adds an address."""
     import dataclasses
 
     error = _NODE_ERRORS.get(found.outcome, _NODE_ERRORS["refused"]).format(address=found.first, port=found.port)
     finding = FIRST_ADDRESS.finding(
         detail=f"{found.host} resolves to {', '.join(found.addresses)}; {found.first} "
-               f"{_WHAT.get(found.outcome, 'did not take the connection')} (port {found.port}) and libpq went on "
-               f"to {found.connected}. {title} on Node before 20 connects only to the first address and fails "
-               f"with: {error}. Node 20 and later try every address (autoSelectFamily) and get what psql gets.",
+               f"{_WHAT.get(found.outcome, 'did not take the connection')} (port {found.port}) and {went_on} went "
+               f"on to {found.connected}. {title} on Node before 20 connects only to the first address and fails "
+               f"with: {error}. Node 20 and later try every address (autoSelectFamily) and get what {reference} "
+               "gets.",
         fix=f"use {found.connected} as the host (or have the server listen on {found.first} too: "
-            f"listen_addresses), or run the app on Node 20 or later",
+            f"{listen}), or run the app on Node 20 or later",
     )
     return finding if found.cause == finding.cause else dataclasses.replace(finding, cause=found.cause)
