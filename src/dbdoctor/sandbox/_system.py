@@ -10,10 +10,12 @@ import hashlib
 import os
 import pwd
 import re
+import signal
 import socket
 import stat
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Final
@@ -210,6 +212,30 @@ def pid_alive(pid: int) -> bool:
         return not (fields and fields[0] == "Z")
     except OSError:
         return True
+
+
+def terminate(pid: int, sig: int, what: str, timeout: float = 10.0) -> None:
+    """Send ``sig`` to a server process, wait up to ``timeout`` for it to go, then SIGKILL and wait 5 s more;
+    SandboxError naming ``what`` if it is still there. Reaps it when it is our child."""
+
+    def gone_within(seconds: float) -> bool:
+        end = time.monotonic() + seconds
+        while pid_alive(pid) and time.monotonic() < end:
+            with contextlib.suppress(ChildProcessError, OSError):
+                os.waitpid(pid, os.WNOHANG)
+            time.sleep(0.01)
+        return not pid_alive(pid)
+
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, sig)
+    if gone_within(timeout):
+        return
+    if sig != signal.SIGKILL:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        if gone_within(5.0):
+            return
+    raise SandboxError(f"{what} {pid} did not stop")
 
 
 def process_start_time(pid: int) -> str | None:

@@ -276,15 +276,7 @@ def _kill(pid: int, data: Path, timeout: float = 10.0) -> None:
     """SIGKILL: the data dir is thrown away, a clean InnoDB shutdown would only cost time."""
     if not _is_ours(pid, data):
         return
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
-    deadline = time.monotonic() + timeout
-    while _system.pid_alive(pid) and time.monotonic() < deadline:
-        with contextlib.suppress(ChildProcessError, OSError):
-            os.waitpid(pid, os.WNOHANG)
-        time.sleep(0.01)
-    if _system.pid_alive(pid):
-        raise SandboxError(f"mariadbd {pid} did not stop")
+    _system.terminate(pid, signal.SIGKILL, "mariadbd", timeout)
 
 
 # --- template -------------------------------------------------------------------------------------------------

@@ -384,19 +384,7 @@ def _kill(pid: int, directory: Path, timeout: float = 10.0) -> None:
     if not _is_ours(pid, directory):
         return
     # SIGTERM: immediate shutdown (PgBouncer 1.18 usage: SIGINT waits for clients, SIGTERM does not)
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
-    end = time.monotonic() + timeout
-    while _system.pid_alive(pid) and time.monotonic() < end:
-        time.sleep(0.01)
-    if _system.pid_alive(pid):
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-        end = time.monotonic() + 5
-        while _system.pid_alive(pid) and time.monotonic() < end:
-            time.sleep(0.01)
-    if _system.pid_alive(pid):
-        raise SandboxError(f"PgBouncer {pid} did not stop")
+    _system.terminate(pid, signal.SIGTERM, "PgBouncer", timeout)
 
 
 def is_running(srv: PgBouncerServer) -> bool:

@@ -419,19 +419,7 @@ def _kill_postmaster(pid: int, data: Path, timeout: float = 15.0) -> None:
     if not _is_our_postmaster(pid, data):
         return
     # SIGQUIT = immediate shutdown (what pg_ctl stop -m immediate sends)
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGQUIT)
-    deadline = time.monotonic() + timeout
-    while _system.pid_alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    if _system.pid_alive(pid):
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-        end = time.monotonic() + 5
-        while _system.pid_alive(pid) and time.monotonic() < end:
-            time.sleep(0.01)
-    if _system.pid_alive(pid):
-        raise SandboxError(f"PostgreSQL postmaster {pid} did not stop")
+    _system.terminate(pid, signal.SIGQUIT, "PostgreSQL postmaster", timeout)
 
 
 def _set_passwords(srv: SandboxServer) -> None:
