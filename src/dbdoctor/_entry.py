@@ -69,21 +69,11 @@ def parse_preflight(args: Sequence[str]) -> dict[str, object] | None:
 def _mysql_wanted(options: dict[str, object]) -> bool:
     """A MySQL/MariaDB preflight (the target, else DATABASE_URL from the environment or the --env-file files):
     it goes to gate_mysql without click; the libpq fast path never takes it."""
-    from dbdoctor._gatefast import is_mysql_text
+    from dbdoctor._gatefast import database_url, is_mysql_text
 
     target = options["target"]
-    if target is not None:
-        return is_mysql_text(str(target))
-    if "DATABASE_URL" in os.environ:
-        return is_mysql_text(os.environ["DATABASE_URL"])
-    if not options["env_files"]:
-        return False
-    from dbdoctor.sources._files import dotenv_layers  # as gate_mysql.wanted reads them (the libpq path too)
-
-    url: str | None = None
-    for _label, values in dotenv_layers(os.environ, options["env_files"]):  # type: ignore[arg-type]
-        url = values.get("DATABASE_URL", url)
-    return is_mysql_text(url)
+    return is_mysql_text(database_url(None if target is None else str(target), os.environ,
+                                      options["env_files"]))  # type: ignore[arg-type]
 
 
 def run(argv: list[str] | None = None) -> None:

@@ -21,7 +21,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 SCHEMA = "dbdoctor.preflight/1"
 #: set to 0 to always take the full path (tests compare the two)
@@ -83,6 +83,22 @@ def connect_timeout(timeout: float, theirs: str | None) -> int:
 def is_mysql_text(text: str | None) -> bool:
     """Whether a target text names MySQL/MariaDB by its scheme (no parse, no import)."""
     return bool(text) and _MYSQL_SCHEME.match(text or "") is not None
+
+
+def database_url(target: str | None, environ: Mapping[str, str], env_files: Sequence[str] = ()) -> str | None:
+    """The connection string the settings come from: the target, else DATABASE_URL (the environment first, then
+    the dotenv files, a later file winning, as the sources read it)."""
+    if target is not None:
+        return target
+    if "DATABASE_URL" in environ:
+        return environ["DATABASE_URL"]
+    url: str | None = None
+    if env_files:
+        from dbdoctor.sources._files import dotenv_layers
+
+        for _label, values in dotenv_layers(environ, env_files):
+            url = values.get("DATABASE_URL", url)
+    return url
 
 
 def eligible(text: str | None) -> bool:
@@ -330,4 +346,4 @@ def run(
     return True
 
 
-__all__ = ["SCHEMA", "SWITCH", "connect_timeout", "eligible", "is_mysql_text", "ok_line", "run", "server_version_text"]
+__all__ = ["SCHEMA", "SWITCH", "connect_timeout", "database_url", "eligible", "is_mysql_text", "ok_line", "run", "server_version_text"]

@@ -95,18 +95,9 @@ def shown_target(text: str) -> str:
 def source_text(target: str | None, environ: Mapping[str, str], env_files: Sequence[str | Path] = ()) -> str | None:
     """The connection string the settings come from: the target, else DATABASE_URL (the environment first, then
     the dotenv files, a later file winning, as :func:`wanted` and the sources read it)."""
-    if target is not None:
-        return target
-    if "DATABASE_URL" in environ:
-        return environ["DATABASE_URL"]
-    url: str | None = None
-    if env_files:
-        from dbdoctor.sources._files import dotenv_layers
+    from dbdoctor._gatefast import database_url
 
-        for _label, values in dotenv_layers(environ, env_files):
-            if "DATABASE_URL" in values:
-                url = values["DATABASE_URL"]
-    return url
+    return database_url(target, environ, [str(f) for f in env_files])
 
 
 def shown_settings(target: Target, view: MySQLDriverView | None = None) -> dict[str, Any]:
