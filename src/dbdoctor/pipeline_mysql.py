@@ -503,13 +503,10 @@ def check(inp: CheckInput, *, defaults_file: str | None = None) -> Report:
 
         report = mysql_hook.finish_check(report, driver_view)
         if driver_view.driver == "mysql2":  # Node's net.connect: before Node 20, the first address only
-            from typing import cast
-
             from dbdoctor.drivers._addresses import first_address_fails
-            from dbdoctor.probe.observations import Observations
             from dbdoctor.rules.driver_params import first_address_finding
 
-            found = first_address_fails(cast(Observations, obs))  # the same dns/tcp/skipped fields
+            found = first_address_fails(obs)
             if found is not None:
                 report = dataclasses.replace(report, findings=sort_findings([
                     *report.findings,

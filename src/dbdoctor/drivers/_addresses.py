@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
-from typing import Literal
+from collections.abc import Sequence
+from typing import Literal, Protocol
 
 from dbdoctor.drivers._model import version_key
-from dbdoctor.probe.observations import HostObservations, Observations
+from dbdoctor.probe.observations import DnsObservation, TcpObservation
 from dbdoctor.report import ModeResult
+from dbdoctor.target import HostAttempt
 
 #: how a client picks among a host name's addresses: every one in order (libpq, Node 20+), only the first
 #: (Node 17-19), only the first IPv4 one when there is one (Node before 17)
@@ -47,13 +49,34 @@ class FirstAddress:
         return _CAUSE.get(self.outcome, "connection_refused")
 
 
-def first_address_fails(obs: Observations) -> FirstAddress | None:
+class _Host(Protocol):
+    """What both engines' probes record of one host attempt (probe.observations.HostObservations,
+    probe.mysql.MyHostObservations)."""
+
+    @property
+    def attempt(self) -> HostAttempt: ...
+    @property
+    def address(self) -> str | None: ...
+    @property
+    def dns(self) -> DnsObservation | None: ...
+    @property
+    def tcp(self) -> TcpObservation | None: ...
+    @property
+    def skipped(self) -> tuple[TcpObservation, ...]: ...
+
+
+class _Observed(Protocol):
+    @property
+    def hosts(self) -> Sequence[_Host]: ...
+
+
+def first_address_fails(obs: _Observed) -> FirstAddress | None:
     """For the first host attempt (the only host a single-host driver knows): its name resolved to several
     addresses and the first one did not connect while a later one did. None otherwise (one address, every
     address failing, an IP literal, hostaddr)."""
     if not obs.hosts:
         return None
-    h: HostObservations = obs.hosts[0]
+    h = obs.hosts[0]
     if h.dns is None or len(h.dns.addresses) < 2 or not h.skipped or h.tcp is None:
         return None
     if h.tcp.outcome != "connected" or h.address is None or h.attempt.hostaddr:
