@@ -419,12 +419,13 @@ def check(inp: CheckInput, *, defaults_file: str | None = None) -> Report:
     # driver hook (issue 6, dbdoctor.drivers.mysql_hook): --driver NAME reads the query as that driver does
     # (or the driver the URL scheme names: mysql+mysqldb:// is mysqlclient's)
     driver_view = None
-    from dbdoctor.drivers import mysql_hook
     from dbdoctor.gate_mysql import source_text
 
     written = source_text(inp.text, inp.environ, inp.env_files)
     driver_option = inp.driver or implied_driver(written)
     if driver_option:
+        from dbdoctor.drivers import mysql_hook
+
         driver_view = mysql_hook.view_for(written, inp.environ, driver_option)
         target = mysql_hook.apply(target, driver_view)
     text = inp.text if inp.text is not None else inp.environ.get("DATABASE_URL")
