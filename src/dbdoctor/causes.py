@@ -96,6 +96,24 @@ ADDED_CAUSES: Final[Mapping[str, str]] = MappingProxyType(
             "MySQL/MariaDB refused this client address before any login after too many failed connections "
             "(error 1129, `max_connect_errors`; cleared by `FLUSH HOSTS`)"
         ),
+        "auth_method_unsupported": (
+            "the client does not support the authentication method the server asks for (`caching_sha2_password` without TLS or RSA key, SCRAM with libpq before 10, pgjdbc `authentication type 10`)"
+        ),
+        "sni_missing": (
+            "the client sends no TLS SNI and the provider routes connections by it (Neon `Endpoint ID is not specified`)"
+        ),
+        "pooler_startup_parameter": (
+            "a pooler refuses a start-up parameter the client sends (PgBouncer and `extra_float_digits` or `options`; `ignore_startup_parameters`)"
+        ),
+        "client_without_ssl": (
+            "the client library was built without SSL support, so no TLS mode can work"
+        ),
+        "public_key_retrieval": (
+            "MySQL Connector/J must fetch the server's RSA public key for the password exchange and `allowPublicKeyRetrieval` is off"
+        ),
+        "peer_auth_failed": (
+            "the server uses peer (or ident) authentication and the operating-system user is not the database user"
+        ),
     }
 )
 
