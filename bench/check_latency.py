@@ -20,7 +20,8 @@ RUNS = 7
 
 
 def main() -> None:
-    from dbdoctor.pipeline import CheckInput, check
+    from dbdoctor.checking import CheckInput
+    from dbdoctor.postgres.pipeline import check
     from dbdoctor.sandbox import start
 
     srv = start(profile="managed", cert="full")

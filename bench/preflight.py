@@ -2,7 +2,7 @@
 
 - the command: ``dbdoctor preflight`` vs ``psql -c 'select 1'`` with the same settings, wall time of the whole
   command (interpreter start included, as a start command sees it); target: within 1.5x of psql. "after" is
-  the fast success path (dbdoctor._gatefast, libpq through ctypes, no click); "before" is the full path it
+  the fast success path (dbdoctor.postgres.fast, libpq through ctypes, no click); "before" is the full path it
   replaced (``DBDOCTOR_PREFLIGHT_FAST=0``: click, psycopg, gate.run).
 - where the fast command's time goes: the interpreter, ``import dbdoctor``, loading the bundled libpq, and one
   bare libpq connection through ctypes in a process of its own.
@@ -83,10 +83,10 @@ def main() -> None:
             py = sys.executable
             parts = [
                 ("python -c pass", "pass"),
-                ("+ import dbdoctor._gatefast", "import dbdoctor._gatefast"),
-                ("+ load the bundled libpq", "import dbdoctor._gatefast, dbdoctor._libpq as p; p.load()"),
+                ("+ import dbdoctor.postgres.fast", "import dbdoctor.postgres.fast"),
+                ("+ load the bundled libpq", "import dbdoctor.postgres.fast, dbdoctor.postgres.libpq as p; p.load()"),
                 ("+ one bare ctypes connection",
-                 "import dbdoctor._libpq as p, select\n"
+                 "import dbdoctor.postgres.libpq as p, select\n"
                  f"lib = p.load(); c = lib.start({{'dbname': {conninfo!r}}}, expand_dbname=True); st = 2\n"
                  "while st not in (0, 3):\n"
                  "    s = lib.socket(c); select.select([s] if st == 1 else [], [s] if st == 2 else [], [], 5)\n"

@@ -26,7 +26,7 @@ def main() -> None:
     rows = [
         ("python -c pass (baseline)", [py, "-c", "pass"]),
         ("import dbdoctor", [py, "-c", "import dbdoctor"]),
-        ("import dbdoctor.pipeline", [py, "-c", "import dbdoctor.pipeline"]),
+        ("import dbdoctor.postgres.pipeline", [py, "-c", "import dbdoctor.postgres.pipeline"]),
         ("dbdoctor --help", [str(VENV_BIN / "dbdoctor"), "--help"]),
     ]
     for label, cmd in rows:

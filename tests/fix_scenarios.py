@@ -18,8 +18,9 @@ import psycopg
 import pytest
 from psycopg.conninfo import make_conninfo
 
-from dbdoctor.modes import PG_MODES
-from dbdoctor.pipeline import CheckInput, check
+from dbdoctor.checking import CheckInput
+from dbdoctor.postgres.modes import PG_MODES
+from dbdoctor.postgres.pipeline import check
 from dbdoctor.report import Report
 
 RIGHT = "right"

@@ -13,9 +13,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from dbdoctor.pipeline import CheckInput, check
-from dbdoctor.probe._net import Deadline
-from dbdoctor.probe.postgres import POOLER_PROBE_PARAMETER, pooler_startup_message, sample_endpoint
+from dbdoctor.checking import CheckInput
+from dbdoctor.net import Deadline
+from dbdoctor.postgres.pipeline import check
+from dbdoctor.postgres.probe import POOLER_PROBE_PARAMETER, pooler_startup_message, sample_endpoint
 from dbdoctor.report import Report
 from dbdoctor.sandbox import SandboxServer
 from dbdoctor.sandbox.pgbouncer import PgBouncerServer

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import psycopg.conninfo
 
-from dbdoctor import conninfo
+from dbdoctor.postgres import conninfo
 from dbdoctor.target import Secret, Target
 
 

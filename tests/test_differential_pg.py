@@ -2,7 +2,7 @@
 real driver (psycopg, libpq) does with the same settings, on sandbox servers the suite starts.
 
 Each scenario sets a server profile and certificate variant, builds client settings, runs
-``dbdoctor.pipeline.check`` once, then runs psycopg with exactly the same settings (the verdict) and with each of
+``dbdoctor.postgres.pipeline.check`` once, then runs psycopg with exactly the same settings (the verdict) and with each of
 the six sslmodes (the matrix). Every prediction that is ``ok`` or ``fail`` must equal psycopg's outcome; a
 prediction may be ``unknown`` only where the scenario says so (dbdoctor refuses to test a password over a
 connection weaker than the user's own). The root cause must be the one the scenario was built to have.
@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from dbdoctor.causes import CAUSES
-from dbdoctor.modes import PG_MODES
+from dbdoctor.postgres.modes import PG_MODES
 from fix_scenarios import SCENARIOS, Scenario, run_scenario
 
 pytestmark = pytest.mark.server

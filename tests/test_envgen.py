@@ -155,7 +155,7 @@ def test_parts_repr_hides_the_password() -> None:
 
 def test_dotenv_output_read_by_dbdoctors_own_resolver(tmp_path: Path) -> None:
     """The generated file, loaded the way ``check --env-file`` loads it, gives back every part."""
-    from dbdoctor.sources.postgres import resolve
+    from dbdoctor.postgres.sources import resolve
 
     for i, pw in enumerate(_random_passwords(40, seed=9)):
         if envgen.dotenv_warnings({"p": pw}) or "\x00" in pw:

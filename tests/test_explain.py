@@ -22,14 +22,14 @@ import pytest
 from dbdoctor import causes
 from dbdoctor.errors import UsageError
 from dbdoctor.explain import SCHEMA, explain, redact
-from dbdoctor.rules import registry
+from dbdoctor.route import all_rules
 
 SSL_REQUEST_CODE = 80877103  # PostgreSQL protocol: SSLRequest (src/include/libpq/pqcomm.h)
 
 
 # --- kinds ---------------------------------------------------------------------------------------------------
 def test_code_gives_rule_and_sections() -> None:
-    rules = registry.all_rules()
+    rules = all_rules()
     if not rules:
         pytest.skip("no rules registered")
     for rule in rules:
@@ -53,7 +53,7 @@ def test_cause_id(cause: str) -> None:
     ex = explain(cause)
     assert ex.kind == "cause" and ex.cause is not None
     assert ex.cause.meaning == causes.CONTRACT_CAUSES[cause]
-    assert set(ex.cause.rules) == {r.code for r in registry.all_rules() if r.cause == cause}
+    assert set(ex.cause.rules) == {r.code for r in all_rules() if r.cause == cause}
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t"])
@@ -504,8 +504,8 @@ def test_public_api_is_callable_before_and_after_the_module_is_imported() -> Non
 
 # --- MySQL/MariaDB: what PyMySQL really says, and the check pipeline's reading of the same attempt ---------------
 def _mysql_attempt(url: str, timeout: float = 3.0) -> object:
-    from dbdoctor.probe.mysql import attempt_pymysql
-    from dbdoctor.sources.mysql import resolve
+    from dbdoctor.mysql.probe import attempt_pymysql
+    from dbdoctor.mysql.sources import resolve
 
     a = attempt_pymysql(resolve(url, environ={"HOME": "/nonexistent"}), timeout=timeout)
     assert not a.ok, f"the connection worked; the scenario expects a failure ({url.split('@')[-1]})"
@@ -515,8 +515,8 @@ def _mysql_attempt(url: str, timeout: float = 3.0) -> object:
 def _assert_explain_agrees_with_check(a: object, cause: str, entry_id: str) -> None:
     """The catalog entry explains the text PyMySQL really raised, with the cause the check pipeline gives the
     very same attempt (pipeline_mysql.attempt_cause): explain and check cannot disagree."""
-    from dbdoctor.pipeline_mysql import attempt_cause
-    from dbdoctor.probe.mysql import MyAttempt
+    from dbdoctor.mysql.pipeline import attempt_cause
+    from dbdoctor.mysql.probe import MyAttempt
 
     assert isinstance(a, MyAttempt)
     assert attempt_cause(a) == cause, a
@@ -583,7 +583,7 @@ def test_catalog_and_check_name_mysql_server_errors_alike() -> None:
     import re
 
     from dbdoctor import catalog
-    from dbdoctor.pipeline_mysql import ERRNO_CAUSES
+    from dbdoctor.mysql.pipeline import ERRNO_CAUSES
 
     seen: set[int] = set()
     for entry in catalog.ENTRIES:

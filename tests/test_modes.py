@@ -3,7 +3,7 @@ decided by tests/test_differential_pg.py against real servers and the real drive
 
 from __future__ import annotations
 
-from dbdoctor.modes import (
+from dbdoctor.postgres.modes import (
     PG_MODES,
     AddressFacts,
     AuthKnowledge,

@@ -23,8 +23,9 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from dbdoctor.checking import CheckInput
 from dbdoctor.errors import PreflightError
-from dbdoctor.pipeline import CheckInput, check
+from dbdoctor.postgres.pipeline import check
 from dbdoctor.render.text import render_check
 
 pytestmark = pytest.mark.server

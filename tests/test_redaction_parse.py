@@ -13,8 +13,9 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from dbdoctor.errors import InputError, TargetParseError
+from dbdoctor.postgres.parse import parse_error_finding, parse_report
+from dbdoctor.postgres.sources import redact_text, resolve
 from dbdoctor.render.parse_text import render_parse
-from dbdoctor.sources.postgres import parse_error_finding, parse_report, redact_text, resolve
 
 ALPHABET = string.ascii_letters + string.digits + "@/#?:%&=+ !$'\"\\[]{}~^,;*()<>|é"
 

@@ -2,7 +2,8 @@
 
 ``dbdoctor preflight`` runs at every start of an app, so its success path must not pay for click (issue 5):
 for ``preflight`` with only the simple options (TARGET, --json, --timeout, --env-file, --phase, --driver libpq)
-the fast success path (:mod:`dbdoctor._gatefast`) runs before click is imported. Anything else (--wait, --help,
+the engine's click-free path (``Engine.preflight_command``, the engine chosen by :func:`dbdoctor.route.route`)
+runs before click is imported. Anything else (--wait, --help,
 an option it does not know, a value click would reject, a failed connection) goes to the click command line
 (:func:`dbdoctor.cli.run`) with the arguments untouched, so help, errors and the failure path are click's own.
 """
@@ -66,25 +67,28 @@ def parse_preflight(args: Sequence[str]) -> dict[str, object] | None:
             "phase": phase, "driver": driver}
 
 
-def _mysql_wanted(options: dict[str, object]) -> bool:
-    """A MySQL/MariaDB preflight (the target, else DATABASE_URL from the environment or the --env-file files):
-    it goes to gate_mysql without click; the libpq fast path never takes it."""
-    from dbdoctor._gatefast import database_url, is_mysql_text
+def _fast(options: dict[str, object]) -> int | None:
+    """The engine's click-free ``preflight`` for simple options: its exit code, or None for the click command
+    (input the engine cannot use, a failure that needs the full path, a dotenv file that cannot be read)."""
+    from dbdoctor.errors import InputError
+    from dbdoctor.route import route
 
     target = options["target"]
-    return is_mysql_text(database_url(None if target is None else str(target), os.environ,
-                                      options["env_files"]))  # type: ignore[arg-type]
+    try:
+        engine = route(None if target is None else str(target), os.environ,
+                       options["env_files"], driver=options["driver"]).get()  # type: ignore[arg-type]
+    except InputError:
+        return None
+    return engine.preflight_command(options)
 
 
 def run(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["preflight"]:
         options = parse_preflight(args[1:])
-        if options is not None and _mysql_wanted(options):
-            from dbdoctor import gate_mysql
-
+        if options is not None:
             try:
-                code = gate_mysql.run_command(**options)  # type: ignore[arg-type]
+                code = _fast(options)
             except BrokenPipeError:
                 sys.exit(0)
             except KeyboardInterrupt:
@@ -94,18 +98,6 @@ def run(argv: list[str] | None = None) -> None:
                 code = None
             if code is not None:
                 sys.exit(code)
-        elif options is not None:
-            from dbdoctor import _gatefast
-
-            try:
-                done = _gatefast.run(**options)  # type: ignore[arg-type]
-            except BrokenPipeError:
-                sys.exit(0)
-            except KeyboardInterrupt:
-                sys.stderr.write("Interrupted.\n")
-                sys.exit(130)
-            if done:
-                sys.exit(0)
     from dbdoctor.cli import run as full
 
     full(argv)

@@ -238,15 +238,16 @@ class Explanation:
 
 # --- the three kinds of query ---------------------------------------------------------------------------------
 def _rules() -> tuple[Any, ...]:
-    from dbdoctor.rules import registry
+    from dbdoctor.route import all_rules
 
-    return registry.all_rules()
+    return all_rules()
 
 
 def _rule_info(code: str) -> RuleInfo | None:
-    from dbdoctor.rules import registry
+    from dbdoctor.route import all_rules
+    from dbdoctor.rules.registry import by_code
 
-    rule = registry.by_code(code)
+    rule = by_code(code, all_rules())
     if rule is None:
         return None
     return RuleInfo(
@@ -273,7 +274,7 @@ def _cause_info(cause: str) -> CauseInfo | None:
     )
 
 
-#: causes that only say which encryption a refused attempt used (as in dbdoctor.modes)
+#: causes that only say which encryption a refused attempt used (as in dbdoctor.postgres.modes)
 _ENCRYPTION_CHOICE: Final = frozenset({"server_requires_ssl", "server_ssl_unsupported", "server_rejects_ssl"})
 
 

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from dbdoctor.cli import main
-from dbdoctor.rules import registry
+from dbdoctor.route import all_rules
 
 NO_ENCRYPTION = (
     'connection failed: connection to server at "db.example.com" (10.0.0.5), port 5432 failed: FATAL:  no '
@@ -39,7 +39,7 @@ def test_unquoted_words_are_joined(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_code(capsys: pytest.CaptureFixture[str]) -> None:
-    rules = registry.all_rules()
+    rules = all_rules()
     if not rules:
         pytest.skip("no rules registered")
     rule = rules[0]

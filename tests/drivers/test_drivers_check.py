@@ -14,8 +14,9 @@ from urllib.parse import quote
 import pytest
 from click.testing import CliRunner
 
+from dbdoctor.checking import CheckInput
 from dbdoctor.cli import cli
-from dbdoctor.pipeline import CheckInput, check
+from dbdoctor.postgres.pipeline import check
 
 
 @pytest.fixture
@@ -187,7 +188,7 @@ def test_mode_matrix_in_the_drivers_semantics(pg_sandbox: Any, pki: Any, home: P
 
     if not _node_ready():
         pytest.skip("node-postgres not installed (scripts/setup.sh --test)")
-    from dbdoctor.modes import PG_MODES
+    from dbdoctor.postgres.modes import PG_MODES
 
     with pg_sandbox.configured(profile=profile):
         for driver, query in (("node-postgres", "sslmode=require"), ("asyncpg", f"sslmode=verify-ca&sslrootcert={pki.root_ca}")):
@@ -206,20 +207,20 @@ def test_mode_matrix_in_the_drivers_semantics(pg_sandbox: Any, pki: Any, home: P
 
 @pytest.mark.server
 def test_preflight_with_the_apps_driver(pg_sandbox: Any, pki: Any, home: Path) -> None:
-    from dbdoctor.gate import run
+    from dbdoctor.api import preflight_result as run
 
     url = _url(pg_sandbox, "sslmode=require")
     assert run(url, environ=dict(os.environ), timeout=8).ok  # psql's reading connects
-    node = run(url, environ=dict(os.environ), timeout=8, app_driver="node-postgres")
+    node = run(url, environ=dict(os.environ), timeout=8, driver="node-postgres")
     assert not node.ok and node.cause == "cert_untrusted"
     assert node.settings.get("sslmode") == "verify-full"
     refused = run(_url(pg_sandbox, "sslmode=require", scheme="postgresql+asyncpg"), environ=dict(os.environ),
                   timeout=8)
     assert not refused.ok and refused.driver is not None
     assert "unexpected keyword argument 'sslmode'" in (refused.driver.message or "")
-    forwarded = run(_url(pg_sandbox, "ssl=true"), environ=dict(os.environ), timeout=8, app_driver="asyncpg")
+    forwarded = run(_url(pg_sandbox, "ssl=true"), environ=dict(os.environ), timeout=8, driver="asyncpg")
     assert not forwarded.ok and forwarded.driver is not None
     assert forwarded.driver.message == 'parameter "ssl" cannot be changed now'
     good = run(_url(pg_sandbox, f"sslmode=verify-full&sslrootcert={pki.root_ca}"), environ=dict(os.environ),
-               timeout=8, app_driver="node-postgres")
+               timeout=8, driver="node-postgres")
     assert good.ok

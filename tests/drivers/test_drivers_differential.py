@@ -30,11 +30,11 @@ from urllib.parse import quote
 import pytest
 
 from dbdoctor import drivers
-from dbdoctor.drivers._addresses import first_address_fails, node_strategy, outcome_with
-from dbdoctor.drivers._oracle import address_facts_for, predict
-from dbdoctor.modes import AuthKnowledge
-from dbdoctor.probe.postgres import probe_target
-from dbdoctor.sources.postgres import resolve
+from dbdoctor.drivers.addresses import first_address_fails, node_strategy, outcome_with
+from dbdoctor.postgres.driver_oracle import address_facts_for, predict
+from dbdoctor.postgres.modes import AuthKnowledge
+from dbdoctor.postgres.probe import probe_target
+from dbdoctor.postgres.sources import resolve
 
 pytestmark = pytest.mark.server
 

@@ -11,7 +11,7 @@ import pytest
 
 from dbdoctor import drivers
 from dbdoctor.drivers import NO_ROOT, DriverError, DriverView
-from dbdoctor.sources.postgres import resolve
+from dbdoctor.postgres.sources import resolve
 
 ENV = {"HOME": "/nonexistent-home"}
 
@@ -198,7 +198,7 @@ def test_written_params_and_libpq_base() -> None:
 
 # --- which driver, from the project ---------------------------------------------------------------------
 def test_detect_from_project_files(tmp_path: Path) -> None:
-    from dbdoctor.drivers._detect import detect
+    from dbdoctor.drivers.detect import detect
 
     node = tmp_path / "node"
     node.mkdir()

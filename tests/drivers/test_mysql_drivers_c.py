@@ -278,8 +278,8 @@ def test_check_reads_a_mysqldb_url_as_mysqlclient_does(mariadb_sandbox: SandboxS
     import json
     from urllib.parse import quote, urlencode
 
-    from dbdoctor.pipeline import CheckInput
-    from dbdoctor.pipeline_mysql import check
+    from dbdoctor.checking import CheckInput
+    from dbdoctor.mysql.pipeline import check
 
     srv = mariadb_sandbox
     problems = []

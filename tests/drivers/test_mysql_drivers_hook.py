@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from dbdoctor.checking import CheckInput
 from dbdoctor.cli import cli
-from dbdoctor.drivers.mysql_hook import written_mysql
-from dbdoctor.pipeline import CheckInput
-from dbdoctor.pipeline_mysql import check
+from dbdoctor.mysql.driver_hook import written_mysql
+from dbdoctor.mysql.pipeline import check
 from dbdoctor.sandbox import SandboxServer
 
 ENV = {"HOME": "/nonexistent", "PATH": "/usr/bin:/bin"}

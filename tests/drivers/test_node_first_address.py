@@ -20,13 +20,14 @@ from urllib.parse import quote
 
 import pytest
 
+from dbdoctor.checking import CheckInput
 from dbdoctor.drivers import node_postgres
-from dbdoctor.drivers._addresses import first_address_fails, node_strategy, outcome_with
-from dbdoctor.drivers._model import version_key
+from dbdoctor.drivers.addresses import first_address_fails, node_strategy, outcome_with
+from dbdoctor.drivers.model import version_key
 from dbdoctor.explain import explain
-from dbdoctor.pipeline import CheckInput, check
-from dbdoctor.probe.postgres import probe_target
-from dbdoctor.sources.postgres import resolve
+from dbdoctor.postgres.pipeline import check
+from dbdoctor.postgres.probe import probe_target
+from dbdoctor.postgres.sources import resolve
 
 NODE_DIR = Path(__file__).resolve().parents[1] / "node"
 NODE = shutil.which("node")
@@ -141,8 +142,8 @@ def test_node_postgres_first_address_matches_the_model(
     the prediction from the probe's observations (::1 refused, 127.0.0.1 connected)."""
     _need_node(pg=True)
     from dbdoctor import drivers
-    from dbdoctor.drivers._oracle import address_facts_for, predict
-    from dbdoctor.modes import AuthKnowledge
+    from dbdoctor.postgres.driver_oracle import address_facts_for, predict
+    from dbdoctor.postgres.modes import AuthKnowledge
 
     version = _node_version()
     # Node 20+: its default, and Node 18's default by a flag; Node 18: its default, and Node 20's by a flag

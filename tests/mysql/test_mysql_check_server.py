@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from dbdoctor.pipeline import CheckInput
-from dbdoctor.pipeline_mysql import check
+from dbdoctor.checking import CheckInput
+from dbdoctor.mysql.pipeline import check
 from dbdoctor.sandbox import SandboxServer
 
 ENV = {"HOME": "/nonexistent"}
@@ -208,7 +208,7 @@ def test_not_the_database_and_pre_auth_errors_from_listeners() -> None:
     """Servers that are not MySQL, and ERR packets as a proxy or an old server sends them (canned bytes)."""
     import struct
 
-    from dbdoctor.probe import _mywire
+    from dbdoctor.mysql import wire as _mywire
     from fix_listeners import listener
 
     def sends(data: bytes) -> Any:
@@ -359,8 +359,8 @@ def test_a_refusal_and_an_unknown_host_keep_their_causes() -> None:
     """PyMySQL numbers a refusal, a DNS failure and a timeout all 2003: the wrapped error tells them apart."""
     import socket
 
-    from dbdoctor.probe.mysql import attempt_pymysql
-    from dbdoctor.sources.mysql import resolve
+    from dbdoctor.mysql.probe import attempt_pymysql
+    from dbdoctor.mysql.sources import resolve
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -38,8 +38,8 @@ from typing import Any
 import pymysql
 import pytest
 
-from dbdoctor.pipeline import CheckInput
-from dbdoctor.pipeline_mysql import check
+from dbdoctor.checking import CheckInput
+from dbdoctor.mysql.pipeline import check
 from dbdoctor.sandbox import SandboxServer
 
 pytestmark = pytest.mark.server

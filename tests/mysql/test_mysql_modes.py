@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dbdoctor.modes_mysql import MYSQL_MODES, LoginFacts, TransportFacts, predict_all
+from dbdoctor.mysql.modes import MYSQL_MODES, LoginFacts, TransportFacts, predict_all
 
 
 def outcomes(t: TransportFacts, login: LoginFacts) -> dict[str, tuple[str, str | None]]:
@@ -73,8 +73,8 @@ def _target() -> Any:
 
 
 def test_mysql_3159_is_the_honest_server_requires_ssl_without_a_second_attempt() -> None:
-    from dbdoctor.pipeline_mysql import login_facts
-    from dbdoctor.probe.mysql import MyAttempt
+    from dbdoctor.mysql.pipeline import login_facts
+    from dbdoctor.mysql.probe import MyAttempt
 
     user = MyAttempt(
         "DISABLED",
@@ -97,8 +97,8 @@ def test_mysql_3159_is_the_honest_server_requires_ssl_without_a_second_attempt()
 
 
 def test_no_extra_attempt_without_tls_or_time() -> None:
-    from dbdoctor.pipeline_mysql import login_facts
-    from dbdoctor.probe.mysql import MyAttempt
+    from dbdoctor.mysql.pipeline import login_facts
+    from dbdoctor.mysql.probe import MyAttempt
 
     user = MyAttempt("DISABLED", ok=False, encrypted=False, errno=1045, message="(1045, 'Access denied')")
     login, decider = login_facts(

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import pytest
 
-from dbdoctor import gate
+from dbdoctor.api import preflight_result
 from dbdoctor.sandbox import SandboxServer
 from dbdoctor.sandbox.profiles import DEFAULT_CERT, DEFAULT_PROFILE
 from fix_preflight import assert_clean, random_password
@@ -55,7 +55,7 @@ def test_success_managed_verify_identity(mariadb_sandbox: SandboxServer) -> None
     assert "server=10.11" in line and " time=" in line and proc.stderr == ""
     clean(proc, pw)
     # the library: the same result, engine mysql
-    result = gate.run(srv.url, environ=ENV, timeout=10)
+    result = preflight_result(srv.url, environ=ENV, timeout=10)
     assert result.ok and result.to_dict()["engine"] == "mysql" and result.tls_version is not None
     assert result.settings["ssl_mode"] == "VERIFY_IDENTITY" and result.settings["password"] == "set"
     assert_clean(json.dumps(result.to_dict()) + repr(result), pw)
@@ -205,7 +205,7 @@ def test_fast_path_declines_mysql_before_libpq() -> None:
         "from dbdoctor import _gatefast\n"
         "t = time.monotonic()\n"
         "r = _gatefast.run(sys.argv[1], as_json=False, timeout=5)\n"
-        "print(r, _gatefast.attempted_at, 'dbdoctor._libpq' in sys.modules, 'psycopg' in sys.modules,"
+        "print(r, _gatefast.attempted_at, 'dbdoctor.postgres.libpq' in sys.modules, 'psycopg' in sys.modules,"
         " round(time.monotonic() - t, 3))\n"
     )
     for target in ("mysql://u:secret@127.0.0.1:1/x", "mariadb://u@h/x", "jdbc:mysql://h:3306/x",
@@ -292,7 +292,7 @@ def test_wait_for_a_port_that_comes_up_late(mariadb_sandbox: SandboxServer) -> N
 
 def test_jdbc_password_in_the_query_is_never_shown(mariadb_sandbox: SandboxServer) -> None:
     """JDBC URLs carry the password as ?password=; the target shown in the line and the JSON masks it too."""
-    from dbdoctor.sources.mysql import redact_text
+    from dbdoctor.mysql.sources import redact_text
 
     srv = mariadb_sandbox
     pw = srv.password.reveal()
@@ -409,7 +409,7 @@ def test_unknown_driver_is_a_usage_error() -> None:
     from dbdoctor.errors import InputError
 
     with pytest.raises(InputError, match="unknown MySQL driver 'nosuch'"):
-        gate.run("mysql://app@127.0.0.1:1/app", environ=ENV, timeout=2, app_driver="nosuch")
+        preflight_result("mysql://app@127.0.0.1:1/app", environ=ENV, timeout=2, driver="nosuch")
 
 
 def test_defaults_file(mariadb_sandbox: SandboxServer, tmp_path: Any) -> None:
@@ -460,7 +460,7 @@ def test_timeout_when_the_server_stalls_after_its_greeting(mariadb_sandbox: Sand
             # the library with a long deadline: the attempt times out (PyMySQL's own timeouts are >= 1 s) and
             # the diagnosis runs in what is left; its cause must agree
             started = time.monotonic()
-            result = gate.run(target, environ=ENV, timeout=6, app_driver=driver)
+            result = preflight_result(target, environ=ENV, timeout=6, driver=driver)
             took = time.monotonic() - started
             assert (result.ok, result.cause) == (False, "connect_timeout"), (profile, result.line())
             assert result.driver is not None and result.driver.timed_out

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from dbdoctor.probe._net import Deadline
-from dbdoctor.probe.mysql import attempt_pymysql, probe_host, probe_target
+from dbdoctor.mysql.probe import attempt_pymysql, probe_host, probe_target
+from dbdoctor.net import Deadline
 from dbdoctor.sandbox import SandboxServer
 from dbdoctor.target import HostAttempt, Secret, Target
 
@@ -146,8 +146,8 @@ def test_a_name_whose_first_address_refuses(mariadb_sandbox: SandboxServer) -> N
     check's verdict, modes and cause must be those of the address that answers (found on a fresh Debian)."""
     from urllib.parse import quote
 
-    from dbdoctor.pipeline import CheckInput
-    from dbdoctor.pipeline_mysql import check
+    from dbdoctor.checking import CheckInput
+    from dbdoctor.mysql.pipeline import check
 
     srv = mariadb_sandbox
     pw = quote(srv.password.reveal(), safe="")
@@ -171,8 +171,8 @@ def test_mysql2_is_warned_of_the_first_address(mariadb_sandbox: SandboxServer) -
     (tests/drivers/test_node_first_address.py verifies Node): DD505 with --driver mysql2, none without."""
     from urllib.parse import quote
 
-    from dbdoctor.pipeline import CheckInput
-    from dbdoctor.pipeline_mysql import check
+    from dbdoctor.checking import CheckInput
+    from dbdoctor.mysql.pipeline import check
 
     srv = mariadb_sandbox
     url = f"mysql://{srv.user}:{quote(srv.password.reveal(), safe='')}@localhost:{srv.port}/{srv.dbname}"

@@ -24,11 +24,12 @@ from urllib.parse import quote
 
 import pytest
 
-from dbdoctor.pipeline import CheckInput
-from dbdoctor.pipeline_mysql import check
+from dbdoctor.checking import CheckInput
+from dbdoctor.mysql.parse import parse_report
+from dbdoctor.mysql.pipeline import check
+from dbdoctor.mysql.sources import PasswordBendError, parse_url, resolve
 from dbdoctor.render.text import render_check
 from dbdoctor.sandbox import SandboxServer
-from dbdoctor.sources.mysql import PasswordBendError, parse_report, parse_url, resolve
 
 USER = "redaction_probe"
 CLOSED = 1  # nothing listens on port 1 on loopback

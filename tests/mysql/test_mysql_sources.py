@@ -9,7 +9,9 @@ import pytest
 
 from dbdoctor.cli import main
 from dbdoctor.errors import TargetParseError
-from dbdoctor.sources.mysql import parse_report, read_option_file, redact_text, resolve, wants_mysql
+from dbdoctor.mysql.parse import parse_report
+from dbdoctor.mysql.sources import read_option_file, redact_text, resolve
+from dbdoctor.route import route
 
 
 def r(text: str | None, environ: dict[str, str] | None = None, **kw: object) -> dict[str, str]:
@@ -125,8 +127,9 @@ def test_socket_for_localhost() -> None:
 def test_redaction_and_dispatch() -> None:
     assert redact_text("mysql://app:s3cret@h/db") == "mysql://app:****@h/db"
     assert redact_text("jdbc:mysql://app:s3cret@h/db") == "jdbc:mysql://app:****@h/db"
-    assert wants_mysql("mysql+asyncmy://h/db", {}) and wants_mysql(None, {"DATABASE_URL": "mariadb://h"})
-    assert not wants_mysql("postgresql://h/db", {}) and not wants_mysql(None, {})
+    assert route("mysql+asyncmy://h/db", {}).engine == "mysql"
+    assert route(None, {"DATABASE_URL": "mariadb://h"}).engine == "mysql"
+    assert route("postgresql://h/db", {}).engine == "postgresql" and route(None, {}).engine == "postgresql"
 
 
 def test_parse_report_findings() -> None:

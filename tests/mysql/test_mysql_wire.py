@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dbdoctor.errors import ProtocolError
-from dbdoctor.probe import _mywire
-from dbdoctor.probe._net import Deadline
-from dbdoctor.probe.mysql import read_first_packet
+from dbdoctor.mysql import wire as _mywire
+from dbdoctor.mysql.probe import read_first_packet
+from dbdoctor.net import Deadline
 
 #: captured from the sandbox (profile managed, then tls_off): MariaDB 10.11.19 sends its version as 5.5.5-...
 TLS_GREETING = bytes.fromhex(

@@ -1,4 +1,4 @@
-"""The fast success path of ``dbdoctor preflight`` (dbdoctor._gatefast, issue 5) against the full path it
+"""The fast success path of ``dbdoctor preflight`` (dbdoctor.postgres.fast, issue 5) against the full path it
 short-cuts, on the real sandbox: for every way of giving the settings, the console command's line and JSON are
 what the full path prints (``DBDOCTOR_PREFLIGHT_FAST=0``), it imports neither psycopg nor click, failures still
 get the diagnosis, and no form of the (random) password shows anywhere."""
@@ -17,13 +17,15 @@ from typing import Any
 
 import pytest
 
-from dbdoctor import _entry, _gatefast, _libpq, gate
-from dbdoctor.sources import postgres as sources
+from dbdoctor import _entry, gating
+from dbdoctor.postgres import fast as _gatefast
+from dbdoctor.postgres import libpq as _libpq
+from dbdoctor.postgres import sources
 from fix_preflight import ROLE, Probe, assert_clean
 
 #: modules the fast success path must not import (the heavy ones it exists to avoid)
-HEAVY = ("psycopg", "psycopg_binary", "psycopg2", "click", "cryptography", "rich", "dotenv", "dbdoctor.pipeline",
-         "dbdoctor.rules", "dbdoctor.cli", "dbdoctor.gate", "dbdoctor.probe")
+HEAVY = ("psycopg", "psycopg_binary", "psycopg2", "click", "cryptography", "rich", "dotenv", "dbdoctor.postgres.pipeline",
+         "dbdoctor.rules", "dbdoctor.cli", "dbdoctor.postgres.gate", "dbdoctor.probe")
 TIME = re.compile(r"time=\d+ms")
 
 
@@ -217,7 +219,7 @@ def test_eligible_targets() -> None:
 
 
 def test_connect_timeout_agrees_with_the_full_path() -> None:
-    from dbdoctor.probe.postgres import build_params
+    from dbdoctor.postgres.probe import build_params
 
     for timeout, theirs in ((10.0, None), (10.0, "3"), (10.0, "1"), (0.5, None), (2.5, "30"), (10.0, "x"),
                             (10.0, "0"), (10.0, "-5")):
@@ -228,7 +230,7 @@ def test_connect_timeout_agrees_with_the_full_path() -> None:
 
 
 def test_constants_agree() -> None:
-    assert _gatefast.SCHEMA == gate.SCHEMA
+    assert _gatefast.SCHEMA == gating.SCHEMA
     assert _gatefast.DEFAULT_PORT == sources.DEFAULT_PORT
     assert _gatefast.DEFAULT_SOCKET_DIR == sources.DEFAULT_SOCKET_DIR
     assert _gatefast.server_version_text(150008) == "15.8"

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 import dbdoctor
-from dbdoctor import _entry, gate
+from dbdoctor import _entry
+from dbdoctor.api import preflight_result
 from dbdoctor.cli import main
 from dbdoctor.errors import UsageError
 from fix_listeners import listener, silent
@@ -51,7 +52,7 @@ def test_library_says_so_too(pg_env: Path) -> None:
     with pytest.raises(UsageError, match="MySQL/MariaDB option file"):
         dbdoctor.preflight(target, environ={"HOME": "/nonexistent"}, defaults_file=pg_env, timeout=2)
     with pytest.raises(UsageError, match="MySQL/MariaDB option file"):
-        gate.run(target, environ={"HOME": "/nonexistent"}, defaults_file=str(pg_env), timeout=2)
+        preflight_result(target, environ={"HOME": "/nonexistent"}, defaults_file=str(pg_env), timeout=2)
 
 
 @pytest.mark.parametrize("args", [

@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from dbdoctor.gate import PreflightResult, Retry, run
+from dbdoctor.api import preflight_result as run
+from dbdoctor.gating import PreflightResult, Retry
 from fix_preflight import Probe, assert_clean
 
 pytestmark = pytest.mark.server

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from dbdoctor.probe import _net
-from dbdoctor.probe.observations import HostObservations
-from dbdoctor.probe.postgres import probe_host, probe_target
+from dbdoctor import net as _net
+from dbdoctor.observations import HostObservations
+from dbdoctor.postgres.probe import probe_host, probe_target
 from dbdoctor.target import HostAttempt, Target
 from fix_certs import issue
 from fix_listeners import (

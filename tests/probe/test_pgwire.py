@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dbdoctor.errors import ProtocolError
-from dbdoctor.probe import _pgwire as w
-from dbdoctor.probe._net import Deadline
-from dbdoctor.probe.postgres import read_ssl_answer, startup_probe
+from dbdoctor.net import Deadline
+from dbdoctor.postgres import wire as w
+from dbdoctor.postgres.probe import read_ssl_answer, startup_probe
 
 # --- requests ----------------------------------------------------------------------------------------------
 

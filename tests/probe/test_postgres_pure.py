@@ -9,8 +9,8 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from dbdoctor.probe import _net
-from dbdoctor.probe.postgres import build_params, client_cert_files, scrub, sqlstate_from_message
+from dbdoctor import net as _net
+from dbdoctor.postgres.probe import build_params, client_cert_files, scrub, sqlstate_from_message
 from dbdoctor.target import Secret, Target
 
 

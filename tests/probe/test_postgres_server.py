@@ -16,10 +16,10 @@ import pytest
 from cryptography import x509
 from psycopg.conninfo import make_conninfo
 
+from dbdoctor import net as _net
 from dbdoctor import tls
-from dbdoctor.probe import _net
-from dbdoctor.probe.observations import HostObservations
-from dbdoctor.probe.postgres import attempt_psycopg, probe_host, probe_target
+from dbdoctor.observations import HostObservations
+from dbdoctor.postgres.probe import attempt_psycopg, probe_host, probe_target
 from dbdoctor.sandbox import SandboxServer
 from dbdoctor.target import HostAttempt, Secret, Target
 

@@ -22,7 +22,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from dbdoctor.pipeline import CheckInput, check
+from dbdoctor.checking import CheckInput
+from dbdoctor.postgres.pipeline import check
 from dbdoctor.render.html import environment_info, render_html, write_report
 from dbdoctor.report import Finding, ModeResult, Report
 

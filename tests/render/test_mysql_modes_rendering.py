@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import io
 
-from dbdoctor.pipeline import CheckInput
-from dbdoctor.pipeline_mysql import check
+from dbdoctor.checking import CheckInput
+from dbdoctor.mysql.pipeline import check
 from dbdoctor.render.html import render_html
 from dbdoctor.render.text import render_check
 

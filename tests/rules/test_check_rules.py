@@ -133,12 +133,12 @@ def test_rule_fires_and_stays_quiet(code: str, pg_sandbox: Any, pki: Any, clean_
 
 def test_dd204_on_constructed_observations() -> None:
     """No route to the address: an observation the probe makes when connect() fails with ENETUNREACH."""
-    from dbdoctor.diagnosis import Diagnosis
-    from dbdoctor.facts import address_facts
-    from dbdoctor.modes import AuthKnowledge, RootFile, predict_all
-    from dbdoctor.probe.observations import DnsObservation, HostObservations, Observations, TcpObservation
-    from dbdoctor.rules._base import Context
-    from dbdoctor.rules.network import DD204
+    from dbdoctor.observations import DnsObservation, HostObservations, Observations, TcpObservation
+    from dbdoctor.postgres.diagnosis import Diagnosis
+    from dbdoctor.postgres.facts import address_facts
+    from dbdoctor.postgres.modes import AuthKnowledge, RootFile, predict_all
+    from dbdoctor.postgres.rules.network import DD204
+    from dbdoctor.rules.base import Context
     from dbdoctor.target import HostAttempt, Target
 
     attempt = HostAttempt("2001:db8::5", None, 5432)

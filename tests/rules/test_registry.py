@@ -10,13 +10,16 @@ from types import ModuleType
 
 import pytest
 
-from dbdoctor import causes
+from dbdoctor import causes, route
 from dbdoctor.rules import registry
-from dbdoctor.rules._base import SECTIONS, Rule
+from dbdoctor.rules.base import SECTIONS, Rule
 
 ROOT = Path(__file__).resolve().parents[2]
-RULES_DIR = ROOT / "src" / "dbdoctor" / "rules"
-NOT_RULES = {"_base", "registry", "__init__"}
+SRC = ROOT / "src"
+#: every folder that holds rule modules: the shared rules and each engine's
+RULE_DIRS = [SRC / "dbdoctor" / "rules", *(SRC / "dbdoctor" / e.rule_modules[-1].split(".")[1] / "rules"
+                                             for e in route.engines())]
+NOT_RULES = {"base", "registry", "__init__", "evidence"}
 
 
 def _gen_docs() -> ModuleType:
@@ -27,29 +30,37 @@ def _gen_docs() -> ModuleType:
     return module
 
 
+def _module_name(path: Path) -> str:
+    return ".".join(path.relative_to(SRC).with_suffix("").parts)
+
+
 def _rule_modules() -> set[str]:
-    """Modules in rules/ that may hold rules: not the base, the registry, or private helpers (_evidence)."""
-    return {p.stem for p in RULES_DIR.glob("*.py") if p.stem not in NOT_RULES and not p.stem.startswith("_")}
+    """Modules in a rules folder that may hold rules: not the base, the registry or the helpers."""
+    return {_module_name(p) for d in RULE_DIRS for p in d.glob("*.py") if p.stem not in NOT_RULES}
 
 
-RULES = registry.all_rules()
+RULES = route.all_rules()
 
 
 def test_every_module_is_registered() -> None:
-    assert _rule_modules() == set(registry.RULE_MODULES)
+    """Every rule module runs for some engine, and every engine runs the shared rules."""
+    listed = {m for e in route.engines() for m in e.rule_modules}
+    assert _rule_modules() == listed
+    for e in route.engines():
+        assert set(registry.SHARED_MODULES) <= set(e.rule_modules), e.name
 
 
-def test_private_helpers_define_no_rules() -> None:
-    """A module starting with _ (other than _base) is not registered, so it must not hide a rule."""
-    for path in RULES_DIR.glob("_*.py"):
-        if path.stem in NOT_RULES:
-            continue
-        module = importlib.import_module(f"dbdoctor.rules.{path.stem}")
-        assert not hasattr(module, "RULE") and not hasattr(module, "RULES"), path.name
+def test_helpers_define_no_rules() -> None:
+    """A helper module in a rules folder is not registered, so it must not hide a rule."""
+    for d in RULE_DIRS:
+        for path in d.glob("*.py"):
+            if path.stem in NOT_RULES and path.stem != "__init__":
+                module = importlib.import_module(_module_name(path))
+                assert not hasattr(module, "RULE") and not hasattr(module, "RULES"), path
 
 
 def test_at_least_one_rule_is_registered() -> None:
-    assert registry.RULE_MODULES, "RULE_MODULES is empty: the static rules exist, so something was dropped"
+    assert registry.SHARED_MODULES and all(e.rule_modules for e in route.engines())
     assert RULES
 
 
@@ -68,7 +79,7 @@ def test_rule_is_complete(rule: Rule) -> None:
     sections = rule.sections()
     for name in SECTIONS:
         assert sections.get(name, "").strip(), f"{rule.code}: section {name!r} is missing or empty"
-    assert registry.by_code(rule.code.lower()) is rule
+    assert registry.by_code(rule.code.lower(), RULES) is rule
 
 
 def test_generated_docs_are_up_to_date() -> None:

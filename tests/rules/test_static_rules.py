@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from dbdoctor.errors import TargetParseError
+from dbdoctor.postgres.parse import parse_error_finding
+from dbdoctor.postgres.sources import resolve
 from dbdoctor.report import Finding
-from dbdoctor.rules._base import Context
+from dbdoctor.rules.base import Context
 from dbdoctor.rules.registry import by_code, rules_for
-from dbdoctor.sources.postgres import parse_error_finding, resolve
 from dbdoctor.target import Secret
 from fix_certs import issue
 

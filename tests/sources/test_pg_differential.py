@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from psycopg import pq
 
-from dbdoctor.sources.postgres import resolve
+from dbdoctor.postgres.sources import resolve
 
 COMPILED = {o.keyword.decode(): (o.compiled or b"").decode() for o in pq.Conninfo.get_defaults()}
 #: defaults libpq fills in later (connectOptions2), not shown among dbdoctor's effective settings

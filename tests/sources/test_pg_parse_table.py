@@ -12,7 +12,7 @@ from psycopg import Error as PsycopgError
 from psycopg.conninfo import conninfo_to_dict
 
 from dbdoctor.errors import TargetParseError
-from dbdoctor.sources.postgres import analyse_password, normalise, resolve
+from dbdoctor.postgres.sources import analyse_password, normalise, resolve
 from dbdoctor.target import REDACTED
 
 SCHEMES = ["postgresql://", "postgres://", "postgresql+psycopg://", "postgresql+psycopg2://",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dbdoctor.errors import SourceFileError
-from dbdoctor.sources.postgres import resolve
+from dbdoctor.postgres.sources import resolve
 from dbdoctor.target import HostAttempt, Shadowed
 
 

@@ -62,30 +62,21 @@ def check(
     Exit codes: 0 the connection works and no finding is an error; 1 it does not work
     or a finding is an error; 2 the input cannot be used; 3 dbdoctor failed (a bug).
     """
-    from dbdoctor.pipeline import CheckInput
-    from dbdoctor.pipeline import check as run_check
-    from dbdoctor.sources.mysql import wants_mysql
+    from dbdoctor.checking import CheckInput
+    from dbdoctor.route import route
 
-    if wants_mysql(target, os.environ):
-        import functools
-
-        from dbdoctor import pipeline_mysql
-
-        run_check = functools.partial(pipeline_mysql.check, defaults_file=defaults_file)
-    elif defaults_file is not None:  # a MySQL option file says nothing to libpq: a usage error, as in preflight
-        from dbdoctor.gate_mysql import defaults_file_error
-
-        raise defaults_file_error(defaults_file)
-
-    report = run_check(
+    environ = dict(os.environ)
+    engine = route(target, environ, env_files, defaults_file=defaults_file, driver=driver).get()
+    report = engine.check(
         CheckInput(
             text=target,
-            environ=dict(os.environ),
+            environ=environ,
             env_files=tuple(env_files),
             timeout=timeout,
             driver=driver,
             phase=phase,
             project=project,
+            defaults_file=defaults_file,
         )
     )
     if as_json:

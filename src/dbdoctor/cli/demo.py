@@ -60,8 +60,9 @@ def demo(keep: bool, timeout: float) -> int:
     password with '@' left unencoded. Each is shown with its cause and fix, and finally
     the working settings. Passwords are shown as ****.
     """
-    from dbdoctor.pipeline import CheckInput, check
+    from dbdoctor.checking import CheckInput
     from dbdoctor.render.text import Line, check_lines, emit
+    from dbdoctor.route import engine
     from dbdoctor.sandbox import start
 
     click.echo("Starting a local PostgreSQL sandbox (TLS required, its own CA)...", err=True)
@@ -90,7 +91,7 @@ def demo(keep: bool, timeout: float) -> int:
                 if cert:
                     srv.reconfigure(cert=cert)
                 try:
-                    report = check(CheckInput(text=make(), environ=dict(os.environ), timeout=timeout))
+                    report = engine("postgresql").check(CheckInput(text=make(), environ=dict(os.environ), timeout=timeout))
                 finally:
                     if cert:
                         srv.reconfigure(cert="full")

@@ -74,7 +74,7 @@ def env(target: str | None, style: str, fmt: str, renames: tuple[str, ...], secr
         if not from_env and not env_files:
             raise UsageError("--compose needs --from-env or --env-file FILE",
                              "say where the DB_HOST/DB_PASSWORD... variables are")
-        from dbdoctor.sources._files import dotenv_layers
+        from dbdoctor.sources.files import dotenv_layers
 
         merged: dict[str, str] = {}
         for _label, values in dotenv_layers(environ if from_env else {}, env_files):
@@ -88,7 +88,13 @@ def env(target: str | None, style: str, fmt: str, renames: tuple[str, ...], secr
         values = {"DATABASE_URL": envgen.url(parts)}
         click.echo("composed from " + ", ".join(f"{p}={v}" for p, v in used.items()), err=True)
     else:
-        from dbdoctor.sources.postgres import resolve
+        from dbdoctor.route import route
+
+        chosen = route(target, environ, env_files)
+        if chosen.engine != "postgresql":
+            raise UsageError(f"env builds a PostgreSQL platform's variables, and {chosen.because}",
+                             "give a postgresql:// target (MySQL/MariaDB variables are not built yet)")
+        from dbdoctor.postgres.sources import resolve
 
         resolved = resolve(target, environ=environ, env_files=env_files)
         parts = envgen.parts_from_target(resolved)

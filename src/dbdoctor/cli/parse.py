@@ -47,31 +47,12 @@ def parse(target: str | None, as_json: bool, env_files: tuple[str, ...], default
     Exit codes: 0 no finding is an error; 1 a finding is an error; 2 the target cannot be parsed
     or a file cannot be read.
     """
-    from dbdoctor.sources import mysql
+    from dbdoctor.route import route
 
     environ = dict(os.environ)
-    if mysql.wants_mysql(target, environ):
-        report = mysql.parse_report(target, environ=environ, env_files=env_files, defaults_file=defaults_file)
-        from dbdoctor.drivers import mysql_hook
-
-        # driver hook (issue 6): the app's MySQL driver reads the query as its own arguments (--driver, or the
-        # driver the scheme names: mysql+mysqldb:// is mysqlclient's)
-        driver = driver or mysql.implied_driver(target if target is not None else environ.get("DATABASE_URL"))
-        if driver and not any(f.code == "DD804" and f.severity == "error" for f in report.findings):
-            report = mysql_hook.parse_report(report, mysql_hook.view_for(target, environ, driver))
-        redact_text = mysql.redact_text
-    elif defaults_file is not None:  # a MySQL option file says nothing to libpq: a usage error, as in preflight
-        from dbdoctor.gate_mysql import defaults_file_error
-
-        raise defaults_file_error(defaults_file)
-    else:
-        from dbdoctor.drivers._pipeline import parse_report as driver_parse_report  # issue 4: --driver
-        from dbdoctor.sources.postgres import parse_report
-        from dbdoctor.sources.postgres import redact_text as redact_text
-
-        report = driver_parse_report(target, environ=environ, env_files=env_files, driver=driver, project=project)
-        if report is None:
-            report = parse_report(target, environ=environ, env_files=env_files)
+    engine = route(target, environ, env_files, defaults_file=defaults_file, driver=driver).get()
+    report = engine.parse(target, environ=environ, env_files=env_files, defaults_file=defaults_file, driver=driver,
+                          project=project)
     if as_json:
         from dbdoctor.render.json import emit
 
@@ -79,8 +60,8 @@ def parse(target: str | None, as_json: bool, env_files: tuple[str, ...], default
     else:
         from dbdoctor.render.parse_text import render_parse
 
-        shown = redact_text(target) if target is not None else None
+        shown = engine.redact_text(target) if target is not None else None
         if shown is None and environ.get("DATABASE_URL"):
-            shown = redact_text(environ["DATABASE_URL"]) + "  (from DATABASE_URL)"
+            shown = engine.redact_text(environ["DATABASE_URL"]) + "  (from DATABASE_URL)"
         render_parse(report, shown)
     return EXIT_FAIL if any(f.severity == "error" for f in report.findings) else EXIT_OK

@@ -77,12 +77,15 @@ def preflight(
     Exit codes: 0 the connection works; 1 it does not; 2 the input cannot be used;
     3 dbdoctor failed (a bug).
     """
-    from dbdoctor import _gatefast
+    from dbdoctor.postgres import fast as _gatefast
+    from dbdoctor.route import route
 
-    # the success path without psycopg (issue 5); anything but a working connection runs the full preflight.
-    # --defaults-file is MySQL's (gate_mysql; a usage error with a PostgreSQL target): never the libpq path
+    environ = dict(os.environ)
+    engine = route(target, environ, env_files, defaults_file=defaults_file, driver=driver).get()
+    # PostgreSQL's success path without psycopg (issue 5); anything but a working connection runs the full
+    # preflight
     if (
-        defaults_file is None
+        engine.name == "postgresql"
         and wait <= 0
         and _gatefast.attempted_at is None
         and _gatefast.run(target, as_json=as_json, timeout=timeout, env_files=env_files, phase=phase, driver=driver)
@@ -93,20 +96,20 @@ def preflight(
         # the fast attempt (here or before click, in dbdoctor._entry) used part of the deadline: the diagnosis
         # gets what is left, so that nothing outlives --timeout (by more than the diagnosis's own grace)
         timeout = max(MIN_DIAGNOSIS_SECONDS, timeout - (time.monotonic() - attempted_at))
-    from dbdoctor.gate import Retry, run
+    from dbdoctor.gating import Retry
 
     def say_retry(retry: Retry) -> None:
         click.echo(retry.line(), err=True)
 
-    result = run(
+    result = engine.preflight(
         target,
-        environ=dict(os.environ),
+        environ=environ,
         env_files=env_files,
         timeout=timeout,
         wait=wait,
         phase=phase,
         on_retry=say_retry,
-        app_driver=driver,
+        driver=driver,
         defaults_file=defaults_file,
     )
     if as_json:

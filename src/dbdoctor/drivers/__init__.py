@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 from urllib.parse import parse_qsl, urlsplit
 
-from dbdoctor.drivers._model import ABSENT, PRESENT, Cond, Driver, Row, in_range, version_key
+from dbdoctor.drivers.model import ABSENT, PRESENT, Cond, Driver, Row, in_range, version_key
 from dbdoctor.errors import InputError
 from dbdoctor.report import Finding
 from dbdoctor.target import Target
@@ -116,6 +116,15 @@ def get_any(name: str) -> tuple[str, Driver]:
                 f"unknown driver {name!r}",
                 "known drivers: " + ", ".join([*MODULES, *MYSQL_MODULES]) + " (see `dbdoctor drivers`)",
             ) from None
+
+
+def engine_of_driver(option: str) -> str | None:
+    """The engine of a driver named as ``NAME[==VERSION]`` (``postgresql`` or ``mysql``), None when unknown."""
+    name = option.split("==", 1)[0].strip()
+    try:
+        return get_any(name)[0]
+    except DriverError:
+        return None
 
 
 def parse_option(option: str) -> tuple[str, str | None]:
@@ -210,7 +219,7 @@ def libpq_base(text: str) -> str:
     """The target with the driver's own parameters taken out, so libpq can parse what is left (host, port,
     user, password, database and the non-TLS keywords libpq knows): the input of ``resolve`` for a driver
     that is not libpq."""
-    from dbdoctor.rules.static_unknown import KEYWORDS
+    from dbdoctor.postgres.rules.static_unknown import KEYWORDS
 
     keep = set(KEYWORDS) - SSL_KEYS
     if "://" in text:
@@ -351,7 +360,7 @@ def _equivalent(target: Target, d: Driver, row: Row, seen: Mapping[str, str]) ->
 
 def _libpq_reading(written: Sequence[tuple[str, str]], target: Target) -> tuple[str | None, str | None]:
     """libpq's mode for the settings as written, or its refusal."""
-    from dbdoctor.rules.static_unknown import KEYWORDS
+    from dbdoctor.postgres.rules.static_unknown import KEYWORDS
 
     libpq = _load("libpq")
     seen: dict[str, str] = {}
@@ -416,7 +425,7 @@ def translate(
             continue
         note = ""
         if d.unknown == "forwarded":
-            from dbdoctor.drivers._server import server_answer
+            from dbdoctor.drivers.server_params import server_answer
 
             answer = server_answer(key)
             note = answer or "a server setting: accepted"
@@ -481,7 +490,7 @@ def choose(
     if scheme_driver:
         return Choice(get(scheme_driver).name, None, f"the URL scheme {scheme_of(text)}://")
     if project:
-        from dbdoctor.drivers._detect import detect
+        from dbdoctor.drivers.detect import detect
 
         found = detect(project)
         if found is not None:
@@ -499,6 +508,7 @@ __all__ = [
     "all_drivers",
     "all_engines",
     "choose",
+    "engine_of_driver",
     "get",
     "get_any",
     "libpq_base",

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dbdoctor.drivers._model import PRESENT, Driver, Param, Row, Source
+from dbdoctor.drivers.model import PRESENT, Driver, Param, Row, Source
 
 _CU = Source("asyncpg/connect_utils.py (_parse_connect_dsn_and_args)", "verified")
 _RETRY = Source("asyncpg/connect_utils.py (_connect_addr: prefer and allow retry)", "verified")

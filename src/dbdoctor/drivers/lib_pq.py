@@ -3,7 +3,7 @@ verification and prefer/allow are errors; v1.12 adds prefer, allow and sslrootce
 
 from __future__ import annotations
 
-from dbdoctor.drivers._model import ABSENT, PRESENT, Driver, Param, Row, Source
+from dbdoctor.drivers.model import ABSENT, PRESENT, Driver, Param, Row, Source
 
 _SSL = Source("lib/pq ssl.go (ssl, sslVerifyCertificateAuthority)", "read")
 _CONN = Source("lib/pq conn.go (NewConnector, isDriverSetting: other keys are run-time parameters)", "read")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from dbdoctor.drivers._model import PRESENT, Driver, Param, Row, Source
+from dbdoctor.drivers.model import PRESENT, Driver, Param, Row, Source
 
 _FC = Source("postgresql src/interfaces/libpq/fe-connect.c (connectOptions2, conninfo_uri_parse_params)", "verified")
 _SSL = Source("postgresql src/interfaces/libpq/fe-secure-openssl.c (initialize_SSL)", "verified")

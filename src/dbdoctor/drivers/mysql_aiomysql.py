@@ -7,7 +7,7 @@ _request_authentication), reproduced on the MariaDB sandbox in tests/drivers/tes
 
 from __future__ import annotations
 
-from dbdoctor.drivers._model import PRESENT, Driver, Param, Row, Source
+from dbdoctor.drivers.model import PRESENT, Driver, Param, Row, Source
 from dbdoctor.drivers.mysql_base import FALSE, TRUE
 
 _CONN = Source("aiomysql/connection.py 0.3 (connect(): ssl only, an SSLContext; no ssl_* keywords)", "verified")

@@ -1,7 +1,7 @@
 """MySQL driver knowledge: what the app's MySQL driver really does with its settings, in the MySQL client's
 ssl-mode names (DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY).
 
-The records reuse :mod:`dbdoctor.drivers._model` (adding a driver is adding data): a :class:`~._model.Row`'s
+The records reuse :mod:`dbdoctor.drivers.model` (adding a driver is adding data): a :class:`~._model.Row`'s
 ``sslmode`` holds a MySQL mode name; ``root`` says which CA the verification uses (``given``,
 ``given_or_system``, ``system``, ``none``); ``fallback="on_refusal"`` with ``tls_mode`` means "TLS verified as
 ``tls_mode`` when the server offers it, plain text when it does not" (PyMySQL 1.1 with SSL options, which no
@@ -24,7 +24,7 @@ import importlib
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from dbdoctor.drivers._model import ABSENT, PRESENT, Cond, Driver, Row, in_range, version_key
+from dbdoctor.drivers.model import ABSENT, PRESENT, Cond, Driver, Row, in_range, version_key
 from dbdoctor.errors import InputError
 from dbdoctor.report import Finding
 

@@ -4,7 +4,7 @@ sslMode), as read; not run here (no JVM)."""
 
 from __future__ import annotations
 
-from dbdoctor.drivers._model import ABSENT, PRESENT, Driver, Param, Row, Source
+from dbdoctor.drivers.model import ABSENT, PRESENT, Driver, Param, Row, Source
 from dbdoctor.drivers.mysql_base import FALSE, TRUE
 
 _PD = Source("Connector/J PropertyDefinitions (sslMode default PREFERRED; property names case-sensitive)", "read")

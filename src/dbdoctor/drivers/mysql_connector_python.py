@@ -4,7 +4,7 @@ connection.py (_do_handshake), reproduced on the MariaDB sandbox in tests/driver
 
 from __future__ import annotations
 
-from dbdoctor.drivers._model import ABSENT, PRESENT, Driver, Param, Row, Source
+from dbdoctor.drivers.model import ABSENT, PRESENT, Driver, Param, Row, Source
 from dbdoctor.drivers.mysql_base import TRUE
 
 _CFG = Source("mysql/connector/abstracts.py (config: unknown keys raise 'Unsupported argument')", "verified")

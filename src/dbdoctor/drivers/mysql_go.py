@@ -4,7 +4,7 @@ run here (no Go toolchain in the tests)."""
 
 from __future__ import annotations
 
-from dbdoctor.drivers._model import PRESENT, Driver, Param, Row, Source
+from dbdoctor.drivers.model import PRESENT, Driver, Param, Row, Source
 
 _DSN = Source("go-sql-driver/mysql dsn.go (tls=true|false|skip-verify|preferred|<registered name>)", "read")
 _PK = Source("go-sql-driver/mysql packets.go (ErrNoTLS when the server has no TLS)", "read")

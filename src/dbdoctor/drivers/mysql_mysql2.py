@@ -4,7 +4,7 @@ on the MariaDB sandbox in tests/drivers/test_mysql_drivers_mysql2.py (verifyIden
 
 from __future__ import annotations
 
-from dbdoctor.drivers._model import PRESENT, Driver, Param, Row, Source
+from dbdoctor.drivers.model import PRESENT, Driver, Param, Row, Source
 from dbdoctor.drivers.mysql_base import TRUE
 
 _CFG = Source("mysql2 lib/connection_config.js (URL values JSON-parsed; unknown options warn)", "verified")

@@ -16,7 +16,7 @@ MYSQL_OPT_SSL_MODE (not run here).
 
 from __future__ import annotations
 
-from dbdoctor.drivers._model import PRESENT, Driver, Param, Row, Source
+from dbdoctor.drivers.model import PRESENT, Driver, Param, Row, Source
 
 _C = Source("mysqlclient MySQLdb/_mysql.c 2.3 (_get_ssl_mode_num: exact names, else NotSupportedError; "
             "connect(): every other keyword is a TypeError)", "verified")

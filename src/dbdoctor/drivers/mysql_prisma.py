@@ -3,7 +3,7 @@ quaint's MysqlUrl parsing, as read; not run here."""
 
 from __future__ import annotations
 
-from dbdoctor.drivers._model import PRESENT, Driver, Param, Row, Source
+from dbdoctor.drivers.model import PRESENT, Driver, Param, Row, Source
 
 _DOC = Source("prisma docs: MySQL connection URL arguments (sslcert, sslidentity, sslpassword, sslaccept)", "read")
 _Q = Source("quaint src/connector/mysql/url.rs (TLS only when an ssl* argument is present; sslaccept default "

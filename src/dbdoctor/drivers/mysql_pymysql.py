@@ -5,7 +5,7 @@ source as read (not run here)."""
 
 from __future__ import annotations
 
-from dbdoctor.drivers._model import PRESENT, Driver, Param, Row, Source
+from dbdoctor.drivers.model import PRESENT, Driver, Param, Row, Source
 from dbdoctor.drivers.mysql_base import FALSE, TRUE
 
 _INIT = Source("pymysql/connections.py 1.2.4 (Connection.__init__: ssl_* build the ssl dict; none: PREFERRED)",

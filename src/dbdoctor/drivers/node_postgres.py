@@ -4,7 +4,7 @@ pg/lib/connection.js ('N' is an error, never a fallback); reproduced with the re
 
 from __future__ import annotations
 
-from dbdoctor.drivers._model import PRESENT, Driver, Param, Row, Source
+from dbdoctor.drivers.model import PRESENT, Driver, Param, Row, Source
 
 _PCS = Source("pg-connection-string/index.js (parse: ssl, sslmode, uselibpqcompat)", "verified")
 _ENV = Source("pg/lib/connection-parameters.js (readSSLConfigFromEnvironment)", "verified")

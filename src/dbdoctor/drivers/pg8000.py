@@ -3,7 +3,7 @@ pg8000 1.31 core.py (_make_socket) and SQLAlchemy's pg8000 dialect, reproduced i
 
 from __future__ import annotations
 
-from dbdoctor.drivers._model import Driver, Param, Row, Source
+from dbdoctor.drivers.model import Driver, Param, Row, Source
 
 _CORE = Source("pg8000/core.py (_make_socket: ssl_context None tries TLS unverified, plain on 'N')", "verified")
 _SA = Source("sqlalchemy/dialects/postgresql/pg8000.py (create_connect_args: the query becomes keywords)",

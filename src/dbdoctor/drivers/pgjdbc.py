@@ -5,7 +5,7 @@ verify-full), org/postgresql/ssl/LibPQFactory.java (root file only for verify-ca
 
 from __future__ import annotations
 
-from dbdoctor.drivers._model import ABSENT, PRESENT, Driver, Param, Row, Source
+from dbdoctor.drivers.model import ABSENT, PRESENT, Driver, Param, Row, Source
 
 _MODE = Source("pgjdbc org/postgresql/jdbc/SslMode.java (SslMode.of)", "verified")
 _LIBPQ = Source("pgjdbc org/postgresql/ssl/LibPQFactory.java", "verified")

@@ -3,7 +3,7 @@ server run-time parameters (RuntimeParams)."""
 
 from __future__ import annotations
 
-from dbdoctor.drivers._model import ABSENT, PRESENT, Driver, Param, Row, Source
+from dbdoctor.drivers.model import ABSENT, PRESENT, Driver, Param, Row, Source
 
 _CFG = Source("pgx v5 pgconn/config.go (ParseConfig, configTLS, notRuntimeParams)", "read")
 

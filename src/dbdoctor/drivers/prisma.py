@@ -3,7 +3,7 @@ src/connector/postgres/url.rs); Prisma 7 with ``@prisma/adapter-pg`` hands the U
 
 from __future__ import annotations
 
-from dbdoctor.drivers._model import PRESENT, Driver, Param, Row, Source
+from dbdoctor.drivers.model import PRESENT, Driver, Param, Row, Source
 
 _Q = Source("prisma-engines quaint/src/connector/postgres/url.rs (PostgresUrl::parse_query_params)", "read")
 _DOC = Source("prisma.io/docs/orm/overview/databases/postgresql (Configuring an SSL connection)", "read")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dbdoctor.drivers._model import PRESENT, Driver, Param, Row, Source
+from dbdoctor.drivers.model import PRESENT, Driver, Param, Row, Source
 
 _PARSE = Source("sqlx-postgres src/options/parse.rs (PgConnectOptions::parse_from_url)", "read")
 _TLS = Source("sqlx-postgres src/connection/tls.rs (maybe_upgrade)", "read")

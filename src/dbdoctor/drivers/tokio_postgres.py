@@ -4,7 +4,7 @@ default); this table assumes one of those defaults."""
 
 from __future__ import annotations
 
-from dbdoctor.drivers._model import PRESENT, Driver, Param, Row, Source
+from dbdoctor.drivers.model import PRESENT, Driver, Param, Row, Source
 
 _CFG = Source("tokio-postgres src/config.rs (Config::param: sslmode)", "read")
 _TLS = Source("postgres-native-tls / postgres-openssl MakeTlsConnector defaults", "read")

@@ -95,9 +95,9 @@ def check_ssl_settings(app_configs: Any = None, databases: Sequence[str] | None 
                        ) -> list[checks.CheckMessage]:
     """dbdoctor.W001: a PostgreSQL database whose effective sslmode does not verify the server. No network."""
     from dbdoctor.errors import InputError
-    from dbdoctor.gate import shown_settings
     from dbdoctor.phase import internal_host
-    from dbdoctor.sources.postgres import resolve
+    from dbdoctor.postgres.gate import shown_settings
+    from dbdoctor.postgres.sources import resolve
 
     out: list[checks.CheckMessage] = []
     environ = dict(os.environ)
@@ -152,14 +152,14 @@ def check_connection(app_configs: Any = None, databases: Sequence[str] | None = 
         return []
     from django.conf import settings
 
+    from dbdoctor.api import preflight_result
     from dbdoctor.errors import InputError
-    from dbdoctor.gate import run
 
     timeout = float(getattr(settings, "DBDOCTOR_PREFLIGHT_TIMEOUT", DEFAULT_TIMEOUT))
     out: list[checks.CheckMessage] = []
     for alias, db in _postgres(databases):
         try:
-            result = run(settings_conninfo(db), environ=dict(os.environ), timeout=timeout)
+            result = preflight_result(settings_conninfo(db), environ=dict(os.environ), timeout=timeout)
         except InputError as exc:
             out.append(checks.Error(f"DATABASES[{alias!r}] cannot be used: {exc.message}", hint=exc.hint,
                                     id="dbdoctor.E002"))

@@ -21,20 +21,24 @@ from typing import TYPE_CHECKING, Any, Final
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Engine
 
-    from dbdoctor.gate import PreflightResult
+    from dbdoctor.gating import PreflightResult
 
 SSLMODES: Final = frozenset({"disable", "allow", "prefer", "require", "verify-ca", "verify-full"})
 
 
 def url_conninfo(url: URL) -> str:
-    """The libpq keyword string for a SQLAlchemy URL (password included; never print it)."""
+    """The target dbdoctor reads for a SQLAlchemy URL (password included; never print it): the libpq keyword
+    string for PostgreSQL, the URL as written for MySQL/MariaDB."""
     from dbdoctor.errors import UsageError
     from dbdoctor.integrations import conninfo_from
 
     backend = url.get_backend_name()
+    if backend in ("mysql", "mariadb"):
+        # MySQL/MariaDB: the URL itself, which dbdoctor's MySQL sources read with SQLAlchemy's own grammar
+        return str(url.render_as_string(hide_password=False))
     if backend not in ("postgresql", "postgres"):
-        raise UsageError(f"check_engine checks PostgreSQL engines; this one is {backend!r}",
-                         hint="use a postgresql:// (or postgresql+driver://) URL")
+        raise UsageError(f"check_engine checks PostgreSQL and MySQL/MariaDB engines; this one is {backend!r}",
+                         hint="use a postgresql:// or mysql:// (or +driver) URL")
     params: dict[str, Any] = {}
     for key, value in url.query.items():
         params[key] = value[-1] if isinstance(value, tuple) else value
@@ -55,15 +59,15 @@ def check_engine(
 ) -> PreflightResult:
     """The preflight for an Engine (or a URL): one real connection with the URL's settings.
 
-    Returns the :class:`dbdoctor.gate.PreflightResult`; when the connection fails, raises
+    Returns the :class:`dbdoctor.gating.PreflightResult`; when the connection fails, raises
     :class:`dbdoctor.errors.PreflightError` (cause and fix in its message), or with ``raise_on_failure=False``
     returns the failed result. ``wait``: retry with backoff for that many seconds."""
     from sqlalchemy.engine import Engine as _Engine
     from sqlalchemy.engine import make_url
 
-    from dbdoctor.gate import preflight, run
+    from dbdoctor.api import preflight, preflight_result
 
     target = url_conninfo(engine.url if isinstance(engine, _Engine) else make_url(engine))
     if raise_on_failure:
         return preflight(target, timeout=timeout, wait=wait, phase=phase)
-    return run(target, timeout=timeout, wait=wait, phase=phase)
+    return preflight_result(target, timeout=timeout, wait=wait, phase=phase)

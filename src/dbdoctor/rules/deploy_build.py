@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dbdoctor.phase import FIX, explain_line
+from dbdoctor.postgres.rules.evidence import diagnosis, driver_said
 from dbdoctor.report import Finding
-from dbdoctor.rules._base import Context, Rule
-from dbdoctor.rules._evidence import diagnosis, driver_said
+from dbdoctor.rules.base import Context, Rule
 
 DD601_DOC = """
 What it checks

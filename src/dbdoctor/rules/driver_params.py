@@ -12,12 +12,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from dbdoctor.report import Finding
-from dbdoctor.rules._base import Context, Rule
+from dbdoctor.rules.base import Context, Rule
 
 if TYPE_CHECKING:
     from dbdoctor.drivers import DriverView
-    from dbdoctor.drivers._addresses import FirstAddress
-    from dbdoctor.drivers._model import Driver
+    from dbdoctor.drivers.addresses import FirstAddress
+    from dbdoctor.drivers.model import Driver
 
 _IGNORED_DOC = '''A setting the app's driver ignores or reads differently from libpq (``param_ignored_by_driver``).
 
@@ -247,7 +247,7 @@ def first_address_finding(
     listen: str = "listen_addresses",
 ) -> Finding:
     """DD505 for a driver on Node (node-postgres, Prisma 7, mysql2) where the host name's first address does not
-    connect (dbdoctor.drivers._addresses.first_address_fails). ``went_on``: the client that went on to the next
+    connect (dbdoctor.drivers.addresses.first_address_fails). ``went_on``: the client that went on to the next
     address in the check; ``reference``: the command-line client that gets through; ``listen``: the server
     setting that adds an address."""
     import dataclasses

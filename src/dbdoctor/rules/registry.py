@@ -1,5 +1,10 @@
-"""Every rule, listed by hand: a rule that is not here does not run (tests/rules/test_registry.py checks that
-every module in rules/ is listed).
+"""Loading rules: every rule module is listed by hand by whoever runs it, and a rule that is not listed does not
+run (tests/rules/test_registry.py checks that every rule module is listed).
+
+The rules that every engine runs are listed here (:data:`SHARED_MODULES`); each engine package lists its own
+and the shared ones (``dbdoctor.postgres.rules.MODULES``, ``dbdoctor.mysql.rules.MODULES``), and its pipeline asks
+for the rules of a stage from that list. All the rules of every engine (for ``explain``, the docs pages and the
+tests) come from :func:`dbdoctor.route.all_rules`, the one place that knows every engine.
 
 A module holds one rule (``RULE``) or a small family of rules that share their logic (``RULES``).
 """
@@ -7,52 +12,43 @@ A module holds one rule (``RULE``) or a small family of rules that share their l
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from functools import cache
-from types import ModuleType
+from typing import Final
 
-from dbdoctor.rules._base import Rule
+from dbdoctor.rules.base import Rule, Stage
 
-#: module names under dbdoctor.rules
-RULE_MODULES: tuple[str, ...] = (
-    "network",
-    "encryption",
-    "certificates",
-    "pooler",
-    "access",
-    "static_target",
-    "static_password",
-    "static_unknown",
-    "static_invalid",
-    "static_files",
-    "static_env",
-    "deploy_build",
-    "sources_conflict",
-    "mysql_static",
-    "mysql_check",
-    "driver_params",
+#: rule modules that do not depend on the engine
+SHARED_MODULES: Final[tuple[str, ...]] = (
+    "dbdoctor.rules.deploy_build",
+    "dbdoctor.rules.sources_conflict",
+    "dbdoctor.rules.driver_params",
 )
 
 
-def _load(name: str) -> ModuleType:
-    return importlib.import_module(f"dbdoctor.rules.{name}")
-
-
 @cache
-def all_rules() -> tuple[Rule, ...]:
-    rules: list[Rule] = []
-    for name in RULE_MODULES:
-        module = _load(name)
-        found = (module.RULE,) if hasattr(module, "RULE") else tuple(getattr(module, "RULES", ()))
-        if not found or not all(isinstance(r, Rule) for r in found):
-            raise TypeError(f"dbdoctor.rules.{name} defines no RULE or RULES of type Rule")
-        rules.extend(found)
-    return tuple(sorted(rules, key=lambda r: r.code))
+def _module_rules(name: str) -> tuple[Rule, ...]:
+    module = importlib.import_module(name)
+    found = (module.RULE,) if hasattr(module, "RULE") else tuple(getattr(module, "RULES", ()))
+    if not found or not all(isinstance(r, Rule) for r in found):
+        raise TypeError(f"{name} defines no RULE or RULES of type Rule")
+    return found
 
 
-def rules_for(stage: str) -> tuple[Rule, ...]:
-    return tuple(r for r in all_rules() if r.stage == stage)
+def load(modules: Iterable[str]) -> tuple[Rule, ...]:
+    """The rules of these modules, by code; a module listed twice counts once."""
+    rules: dict[str, Rule] = {}
+    for name in modules:
+        for rule in _module_rules(name):
+            rules[rule.code] = rule
+    return tuple(sorted(rules.values(), key=lambda r: r.code))
 
 
-def by_code(code: str) -> Rule | None:
+def rules_for(stage: Stage, modules: Iterable[str]) -> tuple[Rule, ...]:
+    """The rules of one stage among these modules, by code."""
+    return tuple(r for r in load(modules) if r.stage == stage)
+
+
+def by_code(code: str, rules: Iterable[Rule]) -> Rule | None:
     code = code.strip().upper()
-    return next((r for r in all_rules() if r.code == code), None)
+    return next((r for r in rules if r.code == code), None)

@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dbdoctor.report import Finding
-from dbdoctor.rules._base import Context, Rule
+from dbdoctor.rules.base import Context, Rule
 
 
 def check(ctx: Context) -> Iterable[Finding]:

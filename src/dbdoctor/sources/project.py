@@ -136,7 +136,7 @@ def redact_value(value: str) -> str:
     """A value as it may be shown: PostgreSQL forms through ``sources.postgres.redact_text``, then, for any
     other scheme (``mysql://``, ``redis://``...), the user info's password up to the last ``@`` and any
     ``password=`` query parameter replaced by ``****``."""
-    from dbdoctor.sources.postgres import redact_text
+    from dbdoctor.postgres.sources import redact_text
 
     out = redact_text(value)
     m = _ANY_SCHEME.match(out)
@@ -161,7 +161,7 @@ def _url_parts(value: str) -> tuple[dict[str, str], bool]:
     from psycopg import Error
     from psycopg.conninfo import conninfo_to_dict
 
-    from dbdoctor.sources.postgres import normalise
+    from dbdoctor.postgres.sources import normalise
 
     text, _ = normalise(value.strip())
     if not text.startswith(("postgresql://", "postgres://")):
@@ -655,7 +655,7 @@ def _active(e: Entry, mode: str | None) -> bool:
 
 def _status(entries: list[Entry]) -> tuple[list[Entry], list[Finding]]:
     """Mark which environment/dotenv definition of each variable wins, and report the overrides (DD107)."""
-    from dbdoctor.rules.static_env import RULE as DD107
+    from dbdoctor.postgres.rules.static_env import RULE as DD107
 
     def rank(e: Entry) -> int:
         return 100 if e.kind == "environment" else _dotenv_rank(e.file)
@@ -719,9 +719,9 @@ def _run_time(root: Path, env: Mapping[str, str], home: Path,
     resolve with libpq's precedence (``sources.postgres.resolve``), and say where each effective value comes
     from. A ``PG*`` variable that the connection string overrides is a DD107 finding."""
     from dbdoctor.errors import InputError
-    from dbdoctor.rules.static_env import RULE as DD107
-    from dbdoctor.sources._files import read_dotenv
-    from dbdoctor.sources.postgres import ENV_VARS, resolve
+    from dbdoctor.postgres.rules.static_env import RULE as DD107
+    from dbdoctor.postgres.sources import ENV_VARS, resolve
+    from dbdoctor.sources.files import read_dotenv
 
     files = sorted({e.file for e in entries if e.kind == "dotenv" and not e.status.startswith("only with")},
                    key=_dotenv_rank)
@@ -780,7 +780,7 @@ def scan(directory: str | Path = ".", *, environ: Mapping[str, str] | None = Non
     overrides. Without a mode only what every mode loads is compared."""
     env = dict(os.environ) if environ is None else dict(environ)
     root = Path(directory)
-    from dbdoctor.sources.postgres import libpq_home
+    from dbdoctor.postgres.sources import libpq_home
 
     home = home if home is not None else libpq_home(env)
     entries: list[Entry] = []

@@ -1,0 +1,187 @@
+"""From observations to the facts the mode matrix reads: pure, no I/O.
+
+This is where a server's ErrorResponse becomes a cause id, a certificate analysis becomes a chain or name
+verdict, and the real driver's outcome becomes what is known past the password prompt.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Sequence
+from typing import Final
+
+from dbdoctor.observations import (
+    DriverObservation,
+    HostObservations,
+    ServerError,
+    StartupObservation,
+)
+from dbdoctor.postgres.modes import AddressFacts, AuthKnowledge, StartupFacts, TlsFacts
+
+NO_HBA: Final = re.compile(r"no pg_hba\.conf entry for", re.IGNORECASE)
+HBA_REJECTS: Final = re.compile(r"pg_hba\.conf rejects connection", re.IGNORECASE)
+ROLE_MISSING: Final = re.compile(r'role ".*" does not exist', re.IGNORECASE)
+CLIENT_CERT_REQUIRED: Final = re.compile(r"requires a valid client certificate", re.IGNORECASE)
+CLIENT_CERT_FAILED: Final = re.compile(r"certificate authentication failed", re.IGNORECASE)
+#: PgBouncer's refusal of a SCRAM exchange: a wrong password, or a user its auth_file lacks (it then runs a
+#: fake exchange, as PostgreSQL does). Verified with PgBouncer 1.18 through libpq 18: "FATAL:  SASL
+#: authentication failed", no SQLSTATE passed on (PostgreSQL says "password authentication failed", 28P01)
+PGBOUNCER_SASL_FAILED: Final = re.compile(r"SASL authentication failed")
+
+#: SQLSTATEs (src/backend/utils/errcodes.txt)
+SQLSTATE_INVALID_AUTHORIZATION: Final = "28000"
+SQLSTATE_INVALID_PASSWORD: Final = "28P01"
+SQLSTATE_INVALID_CATALOG_NAME: Final = "3D000"
+SQLSTATE_TOO_MANY_CONNECTIONS: Final = "53300"
+SQLSTATE_CANNOT_CONNECT_NOW: Final = "57P03"  # the database system is starting up / shutting down
+
+
+def classify_server_error(err: ServerError) -> str:
+    """A server's refusal as a cause id; the no-pg_hba case is refined by :func:`refine_hba`."""
+    msg = err.message or ""
+    if err.sqlstate == SQLSTATE_INVALID_PASSWORD:
+        return "password_failed"
+    if err.sqlstate == SQLSTATE_INVALID_CATALOG_NAME:
+        return "database_missing"
+    if err.sqlstate == SQLSTATE_TOO_MANY_CONNECTIONS or "too many clients" in msg or "no more connections" in msg:
+        return "too_many_connections"
+    if CLIENT_CERT_REQUIRED.search(msg):
+        return "client_cert_required"
+    if CLIENT_CERT_FAILED.search(msg):
+        return "client_cert_problem"
+    if ROLE_MISSING.search(msg):
+        return "role_missing"
+    if NO_HBA.search(msg):
+        return "hba_no_entry"  # internal: refined into server_requires_ssl / server_rejects_ssl / hba_rejected
+    if HBA_REJECTS.search(msg):
+        return "hba_rejected"
+    if "SSL required" in msg:  # PgBouncer with client_tls_sslmode=require
+        return "server_requires_ssl"
+    if err.sqlstate == SQLSTATE_CANNOT_CONNECT_NOW:
+        return "server_starting"
+    return "hba_rejected" if err.sqlstate == SQLSTATE_INVALID_AUTHORIZATION else "server_refused"
+
+
+def _startup_facts(obs: StartupObservation | None) -> StartupFacts | None:
+    if obs is None or obs.outcome == "not_attempted":
+        return None
+    if obs.outcome == "auth":
+        return StartupFacts("auth", auth_code=obs.auth_code)
+    if obs.outcome == "ok":
+        return StartupFacts("ok", auth_code=0)
+    if obs.outcome == "error" and obs.error is not None:
+        return StartupFacts("error", cause=classify_server_error(obs.error))
+    if obs.outcome == "eof" and obs.encrypted and obs.closed_reason and "alert" in obs.closed_reason:
+        # the server ended TLS with an alert after our start-up packet: under TLS 1.3 a client certificate
+        # it rejects (unknown ca, bad certificate, certificate required) is only reported then
+        return StartupFacts("error", cause="client_cert_problem")
+    if obs.outcome in ("eof", "garbage"):
+        return StartupFacts("error", cause="not_the_database")
+    return StartupFacts("unknown")
+
+
+def _accepts(s: StartupFacts | None) -> bool:
+    return s is not None and s.outcome in ("auth", "ok")
+
+
+def refine_hba(plain: StartupFacts | None, tls: StartupFacts | None, ssl_answer: str) -> tuple[
+    StartupFacts | None, StartupFacts | None
+]:
+    """"no pg_hba.conf entry" means different things depending on what the other encryption gets.
+
+    Plain refused while TLS is let in: the server requires SSL (the client must encrypt). TLS refused while
+    plain is let in: ``hostnossl`` rules (the server rejects SSL from this client). Both refused: no rule for
+    this address at all, usually an allowlist.
+    """
+
+    def fix(mine: StartupFacts | None, other: StartupFacts | None, when_other_accepts: str) -> StartupFacts | None:
+        if mine is None or mine.cause != "hba_no_entry":
+            return mine
+        if _accepts(other):
+            return StartupFacts("error", cause=when_other_accepts)
+        return StartupFacts("error", cause="hba_rejected")
+
+    plain2 = fix(plain, tls, "server_requires_ssl")
+    tls2 = fix(tls, plain, "server_rejects_ssl")
+    # server without SSL at all: plain refused means the address is not allowed
+    if ssl_answer == "N" and plain2 is not None and plain2.cause == "server_requires_ssl":
+        plain2 = StartupFacts("error", cause="hba_rejected")
+    return plain2, tls2
+
+
+def tcp_cause(host: HostObservations) -> str | None:
+    """None when TCP connected; else the cause id."""
+    if host.dns is not None and host.dns.error is not None and not host.dns.addresses:
+        return "dns_unresolved"
+    tcp = host.tcp
+    if tcp is None:
+        return "dns_unresolved" if host.dns is not None else "connection_refused"
+    return {
+        "connected": None,
+        "refused": "connection_refused",
+        "timeout": "connect_timeout",
+        "unreachable": "network_unreachable",
+    }.get(tcp.outcome, "connection_refused")
+
+
+def is_ip_literal(host: str | None) -> bool:
+    if not host:
+        return False
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def address_facts(host: HostObservations, tls_facts: TlsFacts | None) -> AddressFacts:
+    connect = tcp_cause(host)
+    if connect is not None:
+        return AddressFacts(connect_cause=connect)
+    answer = host.ssl_request.answer if host.ssl_request else "not_attempted"
+    ssl_answer: str
+    not_db: str | None = None
+    if answer in ("S", "N"):
+        ssl_answer = answer
+    elif answer in ("timeout", "not_attempted"):
+        ssl_answer = "unknown"
+        if answer == "timeout":
+            not_db = "connect_timeout"
+    else:
+        ssl_answer = "other"
+        not_db = "not_the_database"
+    plain = _startup_facts(host.startup_plain)
+    tls_start = _startup_facts(host.startup_tls)
+    plain, tls_start = refine_hba(plain, tls_start, ssl_answer)
+    if plain is not None and plain.cause == "not_the_database":
+        not_db = not_db or "not_the_database"
+    return AddressFacts(
+        connect_cause=None,
+        ssl_answer=ssl_answer,  # type: ignore[arg-type]
+        not_db_cause=not_db,
+        tls=tls_facts,
+        startup_plain=plain,
+        startup_tls=tls_start,
+    )
+
+
+def auth_knowledge(has_password: bool, attempts: Sequence[DriverObservation]) -> AuthKnowledge:
+    """What real connections with the user's credentials taught about the password and what follows it."""
+    for att in attempts:
+        if att.ok:
+            return AuthKnowledge(has_password, password="right", after_auth="ok")
+        if att.sqlstate == SQLSTATE_INVALID_PASSWORD or (
+            att.message
+            and ("password authentication failed" in att.message or PGBOUNCER_SASL_FAILED.search(att.message))
+        ):
+            return AuthKnowledge(has_password, password="wrong")
+        if att.sqlstate == SQLSTATE_INVALID_CATALOG_NAME:
+            return AuthKnowledge(has_password, password="right", after_auth="fail", after_cause="database_missing")
+        if att.sqlstate == SQLSTATE_TOO_MANY_CONNECTIONS and att.message and "for role" in att.message:
+            # a role's CONNECTION LIMIT is checked after authentication (InitPostgres); the server-wide
+            # "too many clients already" comes before it and the pre-auth probe sees that one itself
+            return AuthKnowledge(
+                has_password, password="right", after_auth="fail", after_cause="too_many_connections"
+            )
+    return AuthKnowledge(has_password)
