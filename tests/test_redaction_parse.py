@@ -13,8 +13,10 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from dbdoctor.errors import InputError, TargetParseError
-from dbdoctor.postgres.parse import parse_error_finding, parse_report
-from dbdoctor.postgres.sources import redact_text, resolve
+from dbdoctor.postgres.conninfo import redact_text
+from dbdoctor.postgres.lint import parse_error_finding
+from dbdoctor.postgres.parse import parse_report
+from dbdoctor.postgres.sources import resolve
 from dbdoctor.render.parse_text import render_parse
 
 ALPHABET = string.ascii_letters + string.digits + "@/#?:%&=+ !$'\"\\[]{}~^,;*()<>|é"

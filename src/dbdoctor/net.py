@@ -113,9 +113,12 @@ def run_with_deadline(fn: Callable[[], T], deadline: Deadline) -> T:
     raise value
 
 
-def is_ip_literal(host: str) -> bool:
+def is_ip_literal(host: str | None) -> bool:
+    """Whether a host is an IP address as written (an IPv6 one may stand in brackets)."""
+    if not host:
+        return False
     try:
-        ipaddress.ip_address(host)
+        ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return False
     return True

@@ -1,6 +1,6 @@
 """Build time is not run time: recognise a build step and an internal host. Pure functions of the environment
 and the host names, no I/O and no heavy imports: the preflight's success path reads the phase, the pipeline
-and rule DD601 (rules/deploy_build.py) name the cause ``build_time_internal_host``.
+and rule DD601 (postgres/rules/deploy_build.py) name the cause ``build_time_internal_host``.
 
 A build step is recognised by ``--phase build`` (``DBDOCTOR_PHASE=build``) or by environment variables that
 builders document as set while they build. Only markers with a public source are used; each cites it below.

@@ -11,6 +11,7 @@ import pytest
 
 from dbdoctor import drivers
 from dbdoctor.drivers import NO_ROOT, DriverError, DriverView
+from dbdoctor.postgres.driver_check import translate
 from dbdoctor.postgres.sources import resolve
 
 ENV = {"HOME": "/nonexistent-home"}
@@ -20,7 +21,7 @@ def view(driver: str, url: str, environ: dict[str, str] | None = None) -> Driver
     env = {**ENV, **(environ or {})}
     name, version = drivers.parse_option(driver)
     target = dataclasses.replace(resolve(drivers.libpq_base(url), environ=env), written=url)
-    return drivers.translate(target, name, version, written=drivers.written_params(url), environ=env)
+    return translate(target, name, version, written=drivers.written_params(url), environ=env)
 
 
 def mode(driver: str, url: str, environ: dict[str, str] | None = None) -> tuple[str | None, str | None]:

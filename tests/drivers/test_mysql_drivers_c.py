@@ -27,7 +27,8 @@ from typing import Any
 
 import pytest
 
-from dbdoctor.drivers.mysql_base import get_mysql, outcome, translate_mysql
+from dbdoctor.drivers.mysql_base import get_mysql, outcome
+from dbdoctor.mysql.driver_hook import translate_mysql
 from dbdoctor.sandbox import SandboxServer
 
 pytestmark = pytest.mark.server

@@ -23,7 +23,8 @@ from typing import Any
 import pymysql
 import pytest
 
-from dbdoctor.drivers.mysql_base import outcome, translate_mysql
+from dbdoctor.drivers.mysql_base import outcome
+from dbdoctor.mysql.driver_hook import translate_mysql
 from dbdoctor.sandbox import SandboxServer
 
 pytestmark = pytest.mark.server

@@ -15,8 +15,8 @@ from dbdoctor.drivers.mysql_base import (
     get_mysql,
     outcome,
     parse_mysql_option,
-    translate_mysql,
 )
+from dbdoctor.mysql.driver_hook import translate_mysql
 
 MODES = {"DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY"}
 

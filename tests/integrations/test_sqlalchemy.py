@@ -66,5 +66,7 @@ def test_url_translation() -> None:
     assert "sslmode=require" in keywords and "foo" not in keywords and "port=6543" in keywords
     plain = url_conninfo(make_url("postgresql://app@db.example.com/app"))
     assert "password" not in plain and "port" not in plain
+    # MySQL/MariaDB engines are read from the URL itself (the MySQL sources know SQLAlchemy's grammar)
+    assert url_conninfo(make_url("mysql+pymysql://app:pw@db.example.com/app")) == "mysql+pymysql://app:pw@db.example.com/app"
     with pytest.raises(UsageError):
-        url_conninfo(make_url("mysql+pymysql://app@db.example.com/app"))
+        url_conninfo(make_url("sqlite:///app.db"))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dbdoctor.errors import TargetParseError
-from dbdoctor.postgres.parse import parse_error_finding
+from dbdoctor.postgres.lint import parse_error_finding
 from dbdoctor.postgres.sources import resolve
 from dbdoctor.report import Finding
 from dbdoctor.rules.base import Context

@@ -12,7 +12,8 @@ from psycopg import Error as PsycopgError
 from psycopg.conninfo import conninfo_to_dict
 
 from dbdoctor.errors import TargetParseError
-from dbdoctor.postgres.sources import analyse_password, normalise, resolve
+from dbdoctor.postgres.conninfo import analyse_password, normalise
+from dbdoctor.postgres.sources import resolve
 from dbdoctor.target import REDACTED
 
 SCHEMES = ["postgresql://", "postgres://", "postgresql+psycopg://", "postgresql+psycopg2://",

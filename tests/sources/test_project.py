@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dbdoctor.sources.project import Entry, SourcesReport, _yaml_scalars, scan
+from dbdoctor.inventory import Entry, SourcesReport, scan
+from dbdoctor.inventory.yaml_files import yaml_scalars as _yaml_scalars
 
 SECRETS = ("S3cr@t", "hunter2pw", "pw1234", "composepw99", "devpassword1", "djangopw77", "djurlpw", "springpw5",
            "changeme", "servicepw", "passfilepw")

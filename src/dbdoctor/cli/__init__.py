@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 
-from dbdoctor import __version__
 from dbdoctor.errors import DbdoctorError, InputError
+from dbdoctor.version import __version__
 
 EXIT_OK = 0
 EXIT_FAIL = 1

@@ -27,7 +27,7 @@ def _read_password() -> str:
 
 def _remind(directory: str, *, also_stdout: bool) -> None:
     """Every place ``sources`` finds that holds a password or a connection string with one."""
-    from dbdoctor.sources.project import scan
+    from dbdoctor.inventory import scan
 
     report = scan(directory, environ=dict(os.environ))
     places = report.holding_password()

@@ -37,7 +37,7 @@ def sources(directory: str, mode: str | None, as_json: bool) -> int:
     \b
     Exit codes: 0 no conflict; 1 a finding (the files disagree).
     """
-    from dbdoctor.sources.project import scan
+    from dbdoctor.inventory import scan
 
     report = scan(directory, environ=dict(os.environ), mode=mode)
     if as_json:

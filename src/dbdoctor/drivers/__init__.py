@@ -24,7 +24,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 from urllib.parse import parse_qsl, urlsplit
 
-from dbdoctor.drivers.model import ABSENT, PRESENT, Cond, Driver, Row, in_range, version_key
+from dbdoctor.drivers.model import Driver, Row, in_range, version_key
+from dbdoctor.drivers.table import decide, fmt
+from dbdoctor.drivers.table import seen as seen_by
 from dbdoctor.errors import InputError
 from dbdoctor.report import Finding
 from dbdoctor.target import Target
@@ -55,10 +57,10 @@ SSL_KEYS: Final = frozenset({
 })
 
 #: keys that look like TLS settings: ignoring one is a finding worth an error or warning
-_SSLISH: Final = re.compile(r"ssl|tls|cert|ca$|^ca", re.IGNORECASE)
+SSLISH: Final = re.compile(r"ssl|tls|cert|ca$|^ca", re.IGNORECASE)
 
 #: the order of strength of libpq modes, for "weaker than libpq" findings
-_STRENGTH: Final[Mapping[str, int]] = {
+STRENGTH: Final[Mapping[str, int]] = {
     "disable": 0, "allow": 1, "prefer": 2, "require": 3, "verify-ca": 4, "verify-full": 5,
 }
 
@@ -175,6 +177,10 @@ class DriverView:
     #: taken out; None when it refuses a value), and its refusal of the string, if any
     libpq_sslmode: str | None = None
     libpq_error: str | None = None
+    #: the driver's knowledge record this view was read with (its variant for the URL scheme)
+    model: Driver | None = dataclasses.field(default=None, repr=False, compare=False)
+    #: the sslmode value as the driver saw it written (its own spelling of the key), if any
+    written_sslmode: str | None = None
 
     @property
     def differs_from_libpq(self) -> bool:
@@ -219,7 +225,7 @@ def libpq_base(text: str) -> str:
     """The target with the driver's own parameters taken out, so libpq can parse what is left (host, port,
     user, password, database and the non-TLS keywords libpq knows): the input of ``resolve`` for a driver
     that is not libpq."""
-    from dbdoctor.postgres.rules.static_unknown import KEYWORDS
+    from dbdoctor.drivers.libpq import KEYWORDS
 
     keep = set(KEYWORDS) - SSL_KEYS
     if "://" in text:
@@ -249,75 +255,8 @@ def _variant(d: Driver, scheme: str | None) -> Driver:
     return d
 
 
-def _matches(cond: Cond, value: str | None) -> bool:
-    if cond == PRESENT:
-        return value is not None
-    if cond == ABSENT:
-        return value is None
-    if isinstance(cond, frozenset):
-        return value is not None and value in cond
-    return value == cond
-
-
-def _row_matches(
-    row: Row, seen: Mapping[str, str], version: str | None, exists: Callable[[str], bool]
-) -> bool:
-    if not in_range(version, row.versions):
-        return False
-    for key, cond in row.when.items():
-        if key.endswith("!"):
-            value = seen.get(key[:-1])
-            if value is not None and isinstance(cond, frozenset) and value in cond:
-                return False
-            continue
-        if key.endswith("@missing"):
-            value = seen.get(key[: -len("@missing")])
-            if value is None or exists(value):
-                return False
-            continue
-        if not _matches(cond, seen.get(key)):
-            return False
-    return True
-
-
-def _fmt(template: str, values: Mapping[str, str]) -> str:
-    def sub(m: re.Match[str]) -> str:
-        return values.get(m.group(1), m.group(0))
-
-    return re.sub(r"\{([a-z_:.-]+)\}", sub, template)
-
-
-def _decide(
-    d: Driver, seen: Mapping[str, str], version: str | None, exists: Callable[[str], bool]
-) -> Row:
-    for row in d.rows:
-        if _row_matches(row, seen, version, exists):
-            return row
-    raise AssertionError(f"{d.name}: the last row must match everything")  # pragma: no cover
-
-
-def _seen(d: Driver, written: Sequence[tuple[str, str]], environ: Mapping[str, str]) -> dict[str, str]:
-    seen: dict[str, str] = {}
-    for key, value in written:
-        key, value = d.rewrites.get((key, value), (key, value))
-        k = key.lower() if d.keys_case_insensitive else key
-        k = d.key_aliases.get(k, k)
-        if d.values_case_insensitive and k in ("sslmode", "ssl"):
-            value = value.lower()
-        seen[k] = value  # a repeated key: the last one wins (every parser here does so)
-    for key, var in d.env.items():
-        env_value = environ.get(var)
-        if env_value is None:
-            continue
-        if d.env_separate:
-            seen[f"env:{key}"] = env_value
-        else:
-            seen.setdefault(key, env_value)
-    return seen
-
-
 def _equivalent(target: Target, d: Driver, row: Row, seen: Mapping[str, str]) -> Target:
-    mode = _fmt(row.sslmode or "prefer", seen)
+    mode = fmt(row.sslmode or "prefer", seen)
     given = next((seen[k] for k, p in d.params.items() if p.libpq == "sslrootcert" and k in seen), None)
     if given is None and "sslrootcert" in d.env and not d.env_separate:
         given = seen.get("sslrootcert")
@@ -360,7 +299,7 @@ def _equivalent(target: Target, d: Driver, row: Row, seen: Mapping[str, str]) ->
 
 def _libpq_reading(written: Sequence[tuple[str, str]], target: Target) -> tuple[str | None, str | None]:
     """libpq's mode for the settings as written, or its refusal."""
-    from dbdoctor.postgres.rules.static_unknown import KEYWORDS
+    from dbdoctor.drivers.libpq import KEYWORDS
 
     libpq = _load("libpq")
     seen: dict[str, str] = {}
@@ -377,13 +316,13 @@ def _libpq_reading(written: Sequence[tuple[str, str]], target: Target) -> tuple[
         if key not in seen and target.provenance.get(key, "").startswith(("env:", "dotenv:", "service:")):
             seen[key] = target.settings[key]
     mode = seen.get("sslmode")
-    if mode is not None and mode not in _STRENGTH:
+    if mode is not None and mode not in STRENGTH:
         return None, f'invalid sslmode value: "{mode}"'
-    row = _decide(libpq, seen, None, os.path.exists)
+    row = decide(libpq, seen, None, os.path.exists)
     if row.error is not None:
-        return None, _fmt(row.error, seen)
+        return None, fmt(row.error, seen)
     # the mode libpq would use once the parameters it refuses were taken out, and its refusal if any
-    return _fmt(row.sslmode or "prefer", seen), refusal
+    return fmt(row.sslmode or "prefer", seen), refusal
 
 
 def translate(
@@ -396,14 +335,13 @@ def translate(
     because: str = "--driver",
     exists: Callable[[str], bool] = os.path.exists,
 ) -> DriverView:
-    """What ``driver`` (at ``version``) does with ``target``.
+    """What ``driver`` (at ``version``) does with ``target``: the driver's reading as data, without findings
+    (``dbdoctor.rules.driver_params.findings`` judges a view; the engine's driver check puts the two together).
 
     ``written`` are the parameters as the user wrote them (:func:`written_params`); without them, the
     keywords libpq parsed (``target.params``). ``environ`` is the environment the app runs with (for the
     variables the driver reads).
     """
-    from dbdoctor.rules import driver_params
-
     d = get(driver)
     if d.delegate is not None and version is not None and in_range(version, (d.delegate[0], None)):
         because = f"{because}; {d.title} {version} uses {d.delegate[1]}"
@@ -414,7 +352,7 @@ def translate(
     environ = environ if environ is not None else {}
     if written is None:
         written = [(k, v) for k, v in target.params.items() if k not in ("host", "hostaddr", "port", "user", "dbname")]
-    seen = _seen(d, written, environ)
+    seen = seen_by(d, written, environ)
     verdicts = []
     server_refuses: tuple[str, str] | None = None
     for key, _value in written:
@@ -432,10 +370,10 @@ def translate(
             if answer is not None and server_refuses is None:
                 server_refuses = (key, answer)
         elif d.unknown == "rejected" and d.unknown_error:
-            note = _fmt(d.unknown_error, {"key": key})
+            note = fmt(d.unknown_error, {"key": key})
         verdicts.append(ParamVerdict(key, d.unknown, None, note, f"{d.name}: parameters it does not read"))
-    row = _decide(d, seen, version, exists)
-    error = _fmt(row.error, seen) if row.error is not None else None
+    row = decide(d, seen, version, exists)
+    error = fmt(row.error, seen) if row.error is not None else None
     error_cause = row.error_cause if row.error is not None else None
     rejected = next((v for v in verdicts if v.verdict == "rejected"), None)
     meaning = row.meaning
@@ -444,7 +382,7 @@ def translate(
         meaning = f"{d.title} refuses the parameter {rejected.key!r} before connecting"
     libpq_mode, libpq_error = (None, None) if d.name == "libpq" else _libpq_reading(written, target)
     equivalent = _equivalent(target, d, row, seen)
-    mode = None if error is not None else _fmt(row.sslmode or "prefer", seen)
+    mode = None if error is not None else fmt(row.sslmode or "prefer", seen)
     if d.name == "libpq":
         libpq_mode, libpq_error = mode, error
     view = DriverView(
@@ -466,8 +404,10 @@ def translate(
         approximate=row.approximate,
         libpq_sslmode=libpq_mode,
         libpq_error=libpq_error,
+        model=d,
+        written_sslmode=seen.get("sslmode"),
     )
-    return dataclasses.replace(view, findings=tuple(driver_params.findings(view, d, seen)))
+    return view
 
 
 # --- which driver -------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ translated into, so its table is the identity."""
 from __future__ import annotations
 
 import dataclasses
+import difflib
 
 from dbdoctor.drivers.model import PRESENT, Driver, Param, Row, Source
 
@@ -75,3 +76,34 @@ SQLALCHEMY = dataclasses.replace(
     rewrites={},
     facts=(("?ssl=true gives invalid connection option \"ssl\": SQLAlchemy passes keywords, not a URI", _SA),),
 )
+
+
+#: keywords libpq 18 knows (PQconndefaults), for suggestions
+KEYWORDS = (
+    "service", "user", "password", "passfile", "channel_binding", "connect_timeout", "dbname", "host",
+    "hostaddr", "port", "client_encoding", "options", "application_name", "fallback_application_name",
+    "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout", "sslmode",
+    "sslnegotiation", "sslcompression", "sslcert", "sslkey", "sslcertmode", "sslpassword", "sslrootcert",
+    "sslcrl", "sslcrldir", "sslsni", "requirepeer", "require_auth", "min_protocol_version",
+    "max_protocol_version", "ssl_min_protocol_version", "ssl_max_protocol_version", "gssencmode",
+    "krbsrvname", "gsslib", "gssdelegation", "replication", "target_session_attrs", "load_balance_hosts",
+)
+
+#: names other drivers use, and what libpq calls them
+ALIASES = {"ssl": "sslmode", "sslca": "sslrootcert", "ssl_ca": "sslrootcert", "sslrootcertificate": "sslrootcert",
+           "ssl-mode": "sslmode", "ssl_mode": "sslmode", "database": "dbname", "username": "user",
+           "ssl-root-cert": "sslrootcert", "ssl-ca": "sslrootcert"}
+
+
+def suggestion(name: str) -> str:
+    """``Did you mean "sslmode"?`` for an unknown keyword, or an empty string."""
+    lower = name.lower()
+    best = lower if lower in KEYWORDS else ALIASES.get(lower)
+    if best is None:
+        close = difflib.get_close_matches(lower, KEYWORDS, n=1, cutoff=0.75)
+        best = close[0] if close else None
+    if best is None or best == name:
+        return ""
+    if name.lower() == "ssl":
+        return 'libpq has no "ssl" keyword: did you mean "sslmode" (sslmode=require)?'
+    return f'Did you mean "{best}"?'

@@ -24,7 +24,9 @@ import importlib
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from dbdoctor.drivers.model import ABSENT, PRESENT, Cond, Driver, Row, in_range, version_key
+from dbdoctor.drivers.model import Driver, version_key
+from dbdoctor.drivers.table import decide, fmt, key_of
+from dbdoctor.drivers.table import seen as seen_by
 from dbdoctor.errors import InputError
 from dbdoctor.report import Finding
 
@@ -47,7 +49,6 @@ FALSE: Final = frozenset({"false", "False", "FALSE", "0", "no", "off", ""})
 _STRENGTH: Final[Mapping[str, int]] = {
     "DISABLED": 0, "PREFERRED": 1, "REQUIRED": 2, "VERIFY_CA": 3, "VERIFY_IDENTITY": 4,
 }
-_SSLISH: Final = ("ssl", "tls", "cert", "ca", "verify")
 
 
 class MySQLDriverError(InputError):
@@ -127,6 +128,11 @@ class MySQLDriverView:
     approximate: bool = False
     #: fails with server_ssl_unsupported when the server offers no TLS, even in DISABLED
     fails_without_tls: bool = False
+    #: the driver's knowledge record this view was read with
+    model: Driver | None = dataclasses.field(default=None, repr=False, compare=False)
+    #: the CA file given in the driver's own parameter, and the ssl-mode as written (its own key), if any
+    given_ca: str | None = None
+    written_mode: str | None = None
 
     def effective(self) -> dict[str, object]:
         return {
@@ -140,47 +146,6 @@ class MySQLDriverView:
         }
 
 
-def _matches(cond: Cond, value: str | None) -> bool:
-    if cond == PRESENT:
-        return value is not None
-    if cond == ABSENT:
-        return value is None
-    if isinstance(cond, frozenset):
-        return value is not None and value in cond
-    return value == cond
-
-
-def _row_matches(row: Row, seen: Mapping[str, str], version: str | None) -> bool:
-    if not in_range(version, row.versions):
-        return False
-    for key, cond in row.when.items():
-        if key.endswith("!"):  # negation: the value is not one of these (absent counts as not)
-            value = seen.get(key[:-1])
-            if value is not None and isinstance(cond, frozenset) and value in cond:
-                return False
-            continue
-        if not _matches(cond, seen.get(key)):
-            return False
-    return True
-
-
-def _seen(d: Driver, written: Sequence[tuple[str, str]]) -> dict[str, str]:
-    seen: dict[str, str] = {}
-    for key, value in written:
-        key, value = d.rewrites.get((key, value), (key, value))
-        k = key.lower() if d.keys_case_insensitive else key
-        k = d.key_aliases.get(k, k)
-        seen[k] = value
-    return seen
-
-
-def _fmt(template: str, values: Mapping[str, str]) -> str:
-    out = template
-    for k, v in values.items():
-        out = out.replace("{" + k + "}", v)
-    return out
-
-
 def translate_mysql(
     written: Sequence[tuple[str, str]] | Mapping[str, str], driver: str, version: str | None = None
 ) -> MySQLDriverView:
@@ -188,19 +153,17 @@ def translate_mysql(
     d = get_mysql(driver)
     version = version or d.default_version
     pairs = list(written.items()) if isinstance(written, Mapping) else list(written)
-    seen = _seen(d, pairs)
+    seen = seen_by(d, pairs)
     verdicts: list[MySQLParamVerdict] = []
     for key, _value in pairs:
-        k = key.lower() if d.keys_case_insensitive else key
-        k = d.key_aliases.get(k, k)
-        p = d.params.get(k)
+        p = d.params.get(key_of(d, key))
         if p is not None:
             verdicts.append(MySQLParamVerdict(key, p.verdict, p.libpq, p.note, p.source.where))
         else:
-            note = _fmt(d.unknown_error, {"key": key}) if d.unknown_error else ""
+            note = fmt(d.unknown_error, {"key": key}) if d.unknown_error else ""
             verdicts.append(MySQLParamVerdict(key, d.unknown, None, note, f"{d.name}: parameters it does not read"))
-    row = next(r for r in d.rows if _row_matches(r, seen, version))
-    error = _fmt(row.error, seen) if row.error is not None else None
+    row = decide(d, seen, version)
+    error = fmt(row.error, seen) if row.error is not None else None
     error_cause = row.error_cause if error is not None else None
     meaning = row.meaning
     rejected = next((v for v in verdicts if v.verdict == "rejected"), None)
@@ -225,78 +188,10 @@ def translate_mysql(
         meaning=meaning, source=row.source.where, status=row.source.status, verdicts=tuple(verdicts),
         findings=(), error=error, error_cause=error_cause, approximate=row.approximate,
         fails_without_tls=error is None and row.error_cause == "server_ssl_unsupported",
+        model=d, given_ca=given,
+        written_mode=next((w for k, p in d.params.items() if p.libpq == "ssl-mode" and (w := seen.get(k))), None),
     )
-    return dataclasses.replace(view, findings=tuple(_findings(view, d, given, seen)))
-
-
-def _corrected(d: Driver, mode: str) -> str:
-    return d.syntax.get(mode, d.syntax.get("any", "")).replace("{{", "{").replace("}}", "}")
-
-
-_MODE_ORDER: Final = ("DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY")
-
-
-def _findings(
-    view: MySQLDriverView, d: Driver, given_ca: str | None, seen: Mapping[str, str] | None = None
-) -> list[Finding]:
-    from dbdoctor.rules.driver_params import IGNORED, INVALID, UNKNOWN
-
-    out: list[Finding] = []
-    name = d.title
-    if view.error is not None:
-        rule = UNKNOWN if view.error_cause == "param_unknown" else INVALID
-        bad = [v.key for v in view.verdicts if v.verdict == "rejected"]
-        fix = ("remove " + ", ".join(bad) + "; " if bad else "") + (
-            f"for TLS write {_corrected(d, 'VERIFY_IDENTITY')}" if _corrected(d, "VERIFY_IDENTITY") else
-            "use a value the driver accepts")
-        out.append(rule.finding(detail=f"{name} refuses the settings before connecting: {view.error}", fix=fix))
-        return out
-    for v in view.verdicts:
-        if v.verdict == "forwarded" and any(s in v.key.lower() for s in _SSLISH):
-            out.append(UNKNOWN.finding(
-                title="A parameter the app's driver sends to the server",
-                detail=f"{name} does not read {v.key!r}: {v.note}; it applies ssl-mode {view.mode}.",
-                fix=f"remove {v.key}; for TLS write {_corrected(d, 'VERIFY_IDENTITY')}",
-            ))
-        if v.verdict == "ignored" and any(s in v.key.lower() for s in _SSLISH):
-            out.append(IGNORED.finding(
-                detail=f"{name} ignores {v.key!r}" + (f" ({v.note})" if v.note else "")
-                + f"; it applies ssl-mode {view.mode}.",
-                fix=f"write {_corrected(d, 'VERIFY_IDENTITY')}" if _corrected(d, "VERIFY_IDENTITY") else
-                f"remove {v.key}",
-            ))
-    if given_ca and view.ca_source != "given":
-        out.append(IGNORED.finding(
-            title="The app's driver does not verify against the CA given",
-            detail=f"{name} reads the CA file {given_ca} but applies ssl-mode {view.tls_mode} "
-                   f"({view.meaning}): the server's certificate is not checked against it.",
-            fix=f"write {_corrected(d, 'VERIFY_IDENTITY')}" if _corrected(d, "VERIFY_IDENTITY") else
-            "turn certificate verification on",
-        ))
-    seen = seen or {}
-    written = next((w for k, p in d.params.items() if p.libpq == "ssl-mode" and (w := seen.get(k))), None)
-    applied = "DISABLED" if view.mode == "DISABLED" else "PREFERRED" if view.falls_back else view.tls_mode
-    if (
-        written is not None
-        and written.upper() in _MODE_ORDER
-        and written.upper() != applied
-        and not (view.falls_back and view.tls_mode != "PREFERRED")  # said just below, in other words
-    ):
-        out.append(IGNORED.finding(
-            title="The app's driver gives the ssl-mode written another meaning",
-            detail=f"{name} reads ssl-mode {written} but does what {applied} does: {view.meaning}.",
-            fix=f"write {_corrected(d, 'VERIFY_IDENTITY')}" if _corrected(d, "VERIFY_IDENTITY") else
-            "use the driver's own way to make TLS mandatory and verified",
-        ))
-    if view.falls_back and view.tls_mode != "PREFERRED":
-        out.append(IGNORED.finding(
-            title="The app's driver goes on in plain text when the server offers no TLS",
-            detail=f"{name} verifies as {view.tls_mode} when the server offers TLS, but connects in plain text "
-                   f"when it does not ({view.meaning}).",
-            fix=f"write {_corrected(d, 'VERIFY_IDENTITY')}" if _corrected(d, "VERIFY_IDENTITY") else
-            "make TLS mandatory",
-        ))
-    return out
+    return view
 
 
 def outcome(view: MySQLDriverView, *, tls_offered: bool, chain_ok: bool, name_ok: bool) -> str:

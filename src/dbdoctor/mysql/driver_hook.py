@@ -10,15 +10,27 @@ Called from dbdoctor.cli.parse and dbdoctor.mysql.pipeline (marked "driver hook 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from urllib.parse import parse_qsl
 
-from dbdoctor.drivers.mysql_base import MySQLDriverView, parse_mysql_option, translate_mysql
+from dbdoctor.drivers import mysql_base
+from dbdoctor.drivers.mysql_base import MySQLDriverView, parse_mysql_option
 from dbdoctor.report import ParseReport, Report, sort_findings
 from dbdoctor.target import Target
 
 #: the parameters that carry the password in one driver or another: never read here
 _SECRET_KEYS = frozenset({"password", "passwd", "pwd", "sslpassword", "ssl_key_password"})
+
+
+def translate_mysql(
+    written: Sequence[tuple[str, str]] | Mapping[str, str], driver: str, version: str | None = None
+) -> MySQLDriverView:
+    """What a MySQL driver does with the parameters as written (:func:`dbdoctor.drivers.mysql_base.translate_mysql`,
+    the driver knowledge), with the findings about it (DD501-DD503, :func:`dbdoctor.rules.driver_params.mysql_findings`)."""
+    from dbdoctor.rules.driver_params import mysql_findings
+
+    view = mysql_base.translate_mysql(written, driver, version)
+    return dataclasses.replace(view, findings=tuple(mysql_findings(view)))
 
 
 def written_mysql(text: str | None) -> list[tuple[str, str]]:

@@ -12,7 +12,6 @@ The result is a :class:`dbdoctor.gating.PreflightResult` with ``engine="mysql"``
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
@@ -34,44 +33,6 @@ TIMEOUT_FIX: Final = (
 )
 #: MariaDB 10+ prefixes the version it sends with "5.5.5-" for old replication clients; the line drops it
 MARIADB_PREFIX: Final = "5.5.5-"
-
-_SCHEME_HEAD: Final = re.compile(r"^\s*[^:/?#@]+(?::[a-z]+)?://", re.IGNORECASE)
-
-
-def shown_target(text: str) -> str:
-    """The target as it may be shown: :func:`dbdoctor.mysql.sources.redact_text`, and then the user info masked
-    up to its last ``@`` when the password bends the URL (an un-encoded ``@``, ``/``, ``?`` or ``#`` in it:
-    ``mysql://app:p/w@db/app`` is exactly the kind of target that fails to parse). Where the text is ambiguous
-    (an ``@`` in the query) it masks too much rather than too little."""
-    from dbdoctor.mysql.sources import redact_text
-    from dbdoctor.target import REDACTED
-
-    shown = redact_text(text)
-    head = _SCHEME_HEAD.match(shown)
-    if head is None:
-        return shown
-    rest = shown[head.end():]
-    if rest.startswith(f"{rest.split(':', 1)[0]}:{REDACTED}@"):
-        # redact_text masked up to the first "@"; the password may hold more of them inside the authority
-        end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
-        at = rest.rfind("@", 0, end)
-    else:
-        at = rest.rfind("@")
-    if at < 0:
-        return shown
-    user, colon, secret = rest[:at].partition(":")
-    if not colon or secret == REDACTED:
-        return shown
-    return f"{head.group(0)}{user}:{REDACTED}{rest[at:]}"
-
-
-def source_text(target: str | None, environ: Mapping[str, str], env_files: Sequence[str | Path] = ()) -> str | None:
-    """The connection string the settings come from: the target, else DATABASE_URL (the environment first, then
-    the dotenv files, a later file winning, as :func:`wanted` and the sources read it)."""
-    from dbdoctor.sources.files import database_url
-
-    return database_url(target, environ, [str(f) for f in env_files])
-
 
 def shown_settings(target: Target, view: MySQLDriverView | None = None) -> dict[str, Any]:
     """The effective settings worth a log line, none of them secret; with the app's driver (``--driver``),
@@ -196,7 +157,7 @@ def run(
     ``drivers.mysql_base.MySQLDriverError`` (an ``InputError``: exit 2) for a driver name it does not know."""
     from dbdoctor.gating import GateEngine, gate_loop, phase_of
     from dbdoctor.mysql.probe import attempt_as_driver
-    from dbdoctor.mysql.sources import resolve
+    from dbdoctor.mysql.sources import resolve, shown_target, source_text
 
     started = time.monotonic()
     text = source_text(target, environ, env_files)
@@ -295,6 +256,4 @@ __all__ = [
     "run",
     "run_command",
     "shown_settings",
-    "shown_target",
-    "source_text",
 ]

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from dbdoctor.errors import TargetParseError
+from dbdoctor.mysql.diagnosis import MyDiagnosis
 from dbdoctor.mysql.modes import MYSQL_MODES, PROTECTION, UNKNOWN, LoginFacts, TransportFacts, predict_all
 from dbdoctor.report import Finding, ModeResult, Report, sort_findings
 from dbdoctor.target import Secret, Target
@@ -66,39 +67,13 @@ CHAIN_CAUSES: Final[Mapping[str, str]] = {
 SETTINGS_CAUSES: Final = frozenset({"invalid_target", "param_invalid"})
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class MyDiagnosis:
-    """Everything the check-stage MySQL rules read."""
-
-    target: Target
-    observations: MyObservations
-    transport: TransportFacts
-    login: LoginFacts
-    modes: Mapping[str, ModeResult]
-    user_mode: str
-    verdict: str
-    cause: str | None
-    analysis: Any
-    #: the TLS attempt with the user's credentials that told a lying 1045 apart (or tested the password when the
-    #: user's own connection did not reach authentication), None when none was made
-    decider: MyAttempt | None
-    fell_back_to_plain: bool
-
-    @property
-    def driver(self) -> MyAttempt | None:
-        return self.observations.driver
-
-    @property
-    def host(self) -> MyHostObservations | None:
-        return self.observations.hosts[0] if self.observations.hosts else None
-
 
 # --- facts -----------------------------------------------------------------------------------------------------
 
 
 def transport_facts(host: MyHostObservations | None, target: Target) -> tuple[TransportFacts, Any]:
     from dbdoctor import tls
-    from dbdoctor.postgres.facts import is_ip_literal
+    from dbdoctor.net import is_ip_literal
 
     if host is None:
         return TransportFacts("connect_timeout"), None
@@ -272,8 +247,8 @@ def _invalid_report(exc: TargetParseError, started: float, text: str | None) -> 
     """The report for a target that cannot be parsed: as PostgreSQL's, the input shown redacted (the URL's
     password and a ``password=`` parameter as ``****``), never as written; None when it came from the
     environment."""
-    from dbdoctor.mysql.gate import shown_target
     from dbdoctor.mysql.parse import parse_error_finding
+    from dbdoctor.mysql.sources import shown_target
 
     finding = parse_error_finding(exc)
     shown = shown_target(text) if text is not None else None
@@ -404,11 +379,10 @@ def _corrected(target: Target, modes: Mapping[str, ModeResult], cause: str | Non
 
 
 def check(inp: CheckInput) -> Report:
-    from dbdoctor.mysql.gate import shown_target
     from dbdoctor.mysql.parse import static_findings
     from dbdoctor.mysql.probe import probe_target
     from dbdoctor.mysql.rules import MODULES as RULE_MODULES
-    from dbdoctor.mysql.sources import implied_driver, render, resolve
+    from dbdoctor.mysql.sources import implied_driver, render, resolve, shown_target
     from dbdoctor.rules.base import Context
     from dbdoctor.rules.registry import rules_for
 
@@ -421,7 +395,7 @@ def check(inp: CheckInput) -> Report:
     # driver hook (issue 6, dbdoctor.mysql.driver_hook): --driver NAME reads the query as that driver does
     # (or the driver the URL scheme names: mysql+mysqldb:// is mysqlclient's)
     driver_view = None
-    from dbdoctor.mysql.gate import source_text
+    from dbdoctor.mysql.sources import source_text
 
     written = source_text(inp.text, inp.environ, inp.env_files)
     driver_option = inp.driver or implied_driver(written)

@@ -54,6 +54,41 @@ def is_mysql_url(text: str | None) -> bool:
     return bool(text) and SCHEME.match(text) is not None  # type: ignore[arg-type]
 
 
+_SCHEME_HEAD: Final = re.compile(r"^\s*[^:/?#@]+(?::[a-z]+)?://", re.IGNORECASE)
+
+
+def shown_target(text: str) -> str:
+    """The target as it may be shown: :func:`dbdoctor.mysql.sources.redact_text`, and then the user info masked
+    up to its last ``@`` when the password bends the URL (an un-encoded ``@``, ``/``, ``?`` or ``#`` in it:
+    ``mysql://app:p/w@db/app`` is exactly the kind of target that fails to parse). Where the text is ambiguous
+    (an ``@`` in the query) it masks too much rather than too little."""
+    shown = redact_text(text)
+    head = _SCHEME_HEAD.match(shown)
+    if head is None:
+        return shown
+    rest = shown[head.end():]
+    if rest.startswith(f"{rest.split(':', 1)[0]}:{REDACTED}@"):
+        # redact_text masked up to the first "@"; the password may hold more of them inside the authority
+        end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+        at = rest.rfind("@", 0, end)
+    else:
+        at = rest.rfind("@")
+    if at < 0:
+        return shown
+    user, colon, secret = rest[:at].partition(":")
+    if not colon or secret == REDACTED:
+        return shown
+    return f"{head.group(0)}{user}:{REDACTED}{rest[at:]}"
+
+
+def source_text(target: str | None, environ: Mapping[str, str], env_files: Sequence[str | Path] = ()) -> str | None:
+    """The connection string the settings come from: the target, else DATABASE_URL (the environment first, then
+    the dotenv files, a later file winning, as :func:`dbdoctor.route.route` reads it)."""
+    from dbdoctor.sources.files import database_url
+
+    return database_url(target, environ, [str(f) for f in env_files])
+
+
 #: a password= query parameter, to the next '&' or ';' (a raw '#' does not end it here: the rest is masked too)
 _QUERY_PASSWORD = re.compile(r"([?&;]password=)[^&;]*", re.IGNORECASE)
 _URL_START: Final = re.compile(r"^\s*(?:jdbc:)?[a-z][a-z0-9+.-]*://", re.IGNORECASE)

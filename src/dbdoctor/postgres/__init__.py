@@ -34,7 +34,7 @@ class PostgresEngine:
         return True
 
     def redact_text(self, text: str) -> str:
-        from dbdoctor.postgres.sources import redact_text
+        from dbdoctor.postgres.conninfo import redact_text
 
         return redact_text(text)
 
@@ -53,7 +53,7 @@ class PostgresEngine:
         return parse_report(text, environ=environ, env_files=env_files, driver=driver, project=project)
 
     def parse_error_finding(self, exc: TargetParseError) -> Finding:
-        from dbdoctor.postgres.parse import parse_error_finding
+        from dbdoctor.postgres.lint import parse_error_finding
 
         return parse_error_finding(exc)
 

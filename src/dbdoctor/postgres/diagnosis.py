@@ -93,3 +93,21 @@ class Diagnosis:
     @property
     def driver(self) -> DriverObservation | None:
         return self.observations.driver
+
+
+def fingerprint_short(fp: str) -> str:
+    """The first 8 bytes of a SHA-256 fingerprint, colon-separated: enough to tell certificates apart."""
+    return "SHA256 " + ":".join(fp[i:i + 2].upper() for i in range(0, 16, 2))
+
+
+POOLER_NAMES: Final[Mapping[str, str]] = {"pgbouncer": "PgBouncer", "postgresql": "PostgreSQL"}
+
+
+def describe_variant(v: CertVariant) -> str:
+    """``SHA256 AB:..., subject CN=..., issued by ..., names ...``: one certificate of several."""
+    leaf = getattr(v.analysis, "leaf", None)
+    fp = fingerprint_short(v.fingerprint)
+    if leaf is None:
+        return fp
+    names = ", ".join([*leaf.dns_names, *leaf.ip_addresses]) or "none"
+    return f"{fp}, subject {leaf.subject!r}, issued by {leaf.issuer!r}, names: {names}"

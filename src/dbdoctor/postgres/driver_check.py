@@ -15,7 +15,8 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from dbdoctor.drivers import Choice, DriverView, choose, libpq_base, translate, written_params
+from dbdoctor import drivers
+from dbdoctor.drivers import Choice, DriverView, choose, libpq_base, written_params
 from dbdoctor.errors import TargetParseError
 from dbdoctor.observations import Observations
 from dbdoctor.postgres.modes import AuthKnowledge, predict_mode
@@ -34,6 +35,15 @@ class Prepared:
     text: str | None
 
 
+def translate(target: Target, driver: str, version: str | None = None, **options: Any) -> DriverView:
+    """The app's driver's reading of a target (:func:`dbdoctor.drivers.translate`, the driver knowledge), with the
+    findings about it (DD501-DD503, :func:`dbdoctor.rules.driver_params.findings`)."""
+    from dbdoctor.rules.driver_params import findings
+
+    view = drivers.translate(target, driver, version, **options)
+    return dataclasses.replace(view, findings=tuple(findings(view)))
+
+
 def _text(text: str | None, environ: Mapping[str, str]) -> str | None:
     return text if text is not None else (environ.get("DATABASE_URL") or None)
 
@@ -47,7 +57,8 @@ def prepare(
 ) -> Prepared | None:
     """None when the driver is libpq and nothing about the pipeline changes. Raises TargetParseError when
     what is left of the string cannot be parsed, and DriverError for an unknown ``--driver``."""
-    from dbdoctor.postgres.sources import normalise, redact_text, resolve
+    from dbdoctor.postgres.conninfo import normalise, redact_text
+    from dbdoctor.postgres.sources import resolve
 
     used = _text(text, environ)
     scheme_driver = normalise(used)[1] if used is not None else None
@@ -74,8 +85,8 @@ def _libpq_outcome(
     prepared: Prepared, obs: Observations, auth: AuthKnowledge, environ: Mapping[str, str]
 ) -> tuple[str, str | None]:
     """What libpq (psql) gets with the settings as written: ok, fail or unknown."""
-    from dbdoctor.postgres.facts import address_facts
-    from dbdoctor.postgres.pipeline import _tls_facts, root_file
+    from dbdoctor.postgres.facts import address_facts, tls_facts
+    from dbdoctor.postgres.files import root_file
     from dbdoctor.postgres.sources import resolve
 
     view = prepared.view
@@ -86,7 +97,7 @@ def _libpq_outcome(
     except (TargetParseError, OSError):
         return "fail", "invalid_target"
     root, root_path = root_file(target, environ)
-    addresses = [address_facts(h, _tls_facts(h, root, root_path)[0]) for h in obs.hosts]
+    addresses = [address_facts(h, tls_facts(h, root, root_path)[0]) for h in obs.hosts]
     result = predict_mode(target.sslmode, addresses, root, auth)
     return result.outcome, result.cause
 
@@ -243,8 +254,9 @@ def parse_report(
     reading: ``params`` as the driver sees them (secrets hidden), ``effective`` with the libpq-equivalent
     settings plus the driver fields, and the static findings with the DD50x ones."""
     from dbdoctor.postgres import conninfo
-    from dbdoctor.postgres.parse import static_findings
-    from dbdoctor.postgres.sources import SECRET_KEYS, effective
+    from dbdoctor.postgres.conninfo import SECRET_KEYS
+    from dbdoctor.postgres.lint import static_findings
+    from dbdoctor.postgres.sources import effective
     from dbdoctor.report import ParseReport
 
     prepared = prepare(text, environ, env_files, driver, project)

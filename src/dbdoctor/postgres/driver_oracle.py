@@ -20,12 +20,13 @@ def address_facts_for(view: DriverView, obs: Observations, environ: Mapping[str,
         list[AddressFacts], RootFile]:
     """AddressFacts judged against the root certificate the driver's equivalent settings use."""
     from dbdoctor.postgres.facts import address_facts
-    from dbdoctor.postgres.pipeline import _tls_facts, root_file
+    from dbdoctor.postgres.facts import tls_facts as judge_tls
+    from dbdoctor.postgres.files import root_file
 
     root, root_path = root_file(view.target, environ)
     out = []
     for host in obs.hosts:
-        tls_facts, _analysis = _tls_facts(host, root, root_path)
+        tls_facts, _analysis = judge_tls(host, root, root_path)
         out.append(address_facts(host, tls_facts))
     return out, root
 

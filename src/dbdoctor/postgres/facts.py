@@ -6,18 +6,20 @@ verdict, and the real driver's outcome becomes what is known past the password p
 
 from __future__ import annotations
 
-import ipaddress
 import re
-from collections.abc import Sequence
-from typing import Final
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final
 
+from dbdoctor.net import is_ip_literal
 from dbdoctor.observations import (
     DriverObservation,
     HostObservations,
     ServerError,
     StartupObservation,
 )
-from dbdoctor.postgres.modes import AddressFacts, AuthKnowledge, StartupFacts, TlsFacts
+from dbdoctor.postgres.modes import AddressFacts, AuthKnowledge, RootFile, StartupFacts, TlsFacts
+from dbdoctor.target import HostAttempt
 
 NO_HBA: Final = re.compile(r"no pg_hba\.conf entry for", re.IGNORECASE)
 HBA_REJECTS: Final = re.compile(r"pg_hba\.conf rejects connection", re.IGNORECASE)
@@ -125,16 +127,6 @@ def tcp_cause(host: HostObservations) -> str | None:
     }.get(tcp.outcome, "connection_refused")
 
 
-def is_ip_literal(host: str | None) -> bool:
-    if not host:
-        return False
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
-
-
 def address_facts(host: HostObservations, tls_facts: TlsFacts | None) -> AddressFacts:
     connect = tcp_cause(host)
     if connect is not None:
@@ -185,3 +177,48 @@ def auth_knowledge(has_password: bool, attempts: Sequence[DriverObservation]) ->
                 has_password, password="right", after_auth="fail", after_cause="too_many_connections"
             )
     return AuthKnowledge(has_password)
+
+
+#: tls.ChainAnalysis problems → cause ids
+CHAIN_CAUSES: Final[Mapping[str, str]] = {
+    "self_signed": "cert_self_signed",
+    "untrusted": "cert_untrusted",
+    "chain_incomplete": "cert_chain_incomplete",
+    "expired": "cert_expired",
+    "not_yet_valid": "cert_not_yet_valid",
+    "no_system_ca": "system_ca_missing",
+}
+
+
+def tls_facts(host: HostObservations, root: RootFile, root_path: str | None) -> tuple[TlsFacts | None, Any]:
+    t = host.tls
+    if t is None:
+        return None, None
+    if not t.completed:
+        cause = "client_cert_required" if t.client_cert_requested else "tls_handshake_failed"
+        return TlsFacts(completed=False, failure_cause=cause), None
+    return judge_chain(t.chain_der, host.attempt, root, root_path)
+
+
+def judge_chain(
+    chain_der: Sequence[bytes], attempt: HostAttempt, root: RootFile, root_path: str | None
+) -> tuple[TlsFacts, Any]:
+    """A completed handshake's chain judged the way libpq would: against the root file, and the name against
+    ``host`` (the verify-full check)."""
+    from dbdoctor import tls
+
+    verify_host = attempt.host if attempt.host and not attempt.is_unix_socket else None
+    if root.state == "system":
+        ca_path, source = None, "system"
+    elif root.state == "file" and root_path:
+        ca_path, source = Path(root_path), "file"
+    else:
+        ca_path, source = None, "none"
+    analysis = tls.analyze_chain(chain_der, ca_file=ca_path, ca_source=source, host=verify_host)
+    chain_cause = None
+    if source != "none" and not analysis.trusted:
+        chain_cause = CHAIN_CAUSES.get(analysis.problem or "", "cert_untrusted")
+    name_cause = None
+    if not analysis.name_matched:
+        name_cause = "ip_address_mismatch" if is_ip_literal(verify_host) else "hostname_mismatch"
+    return TlsFacts(completed=True, chain_cause=chain_cause, name_cause=name_cause), analysis

@@ -175,7 +175,7 @@ def _host_port(settings: Mapping[str, str]) -> tuple[str, str | None, object]:
 
 
 def _home(environ: Mapping[str, str]) -> str:
-    """sources.postgres.libpq_home: $HOME, else the passwd entry of the effective user."""
+    """dbdoctor.postgres.files.libpq_home: $HOME, else the passwd entry of the effective user."""
     home = environ.get("HOME")
     if home:
         return home
@@ -290,7 +290,7 @@ def run(
     line = ok_line(settings, tls, server, elapsed_ms)
     if as_json:
         from dbdoctor.phase import detect_phase
-        from dbdoctor.postgres.sources import redact_text
+        from dbdoctor.postgres.conninfo import redact_text
         from dbdoctor.render.json import emit
 
         emit({

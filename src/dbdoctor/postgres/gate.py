@@ -29,7 +29,7 @@ STARTING_FIX: Final = (
 
 def shown_settings(target: Target, environ: Mapping[str, str]) -> dict[str, Any]:
     """The effective settings worth a log line, none of them secret."""
-    from dbdoctor.postgres.sources import libpq_home
+    from dbdoctor.postgres.files import libpq_home
 
     s = target.settings
     hosts = target.hosts
@@ -115,8 +115,9 @@ def run(
     from dbdoctor.postgres.fast import ok_line
 
     env = dict(os.environ) if environ is None else environ
+    from dbdoctor.postgres.conninfo import redact_text
     from dbdoctor.postgres.probe import attempt_psycopg
-    from dbdoctor.postgres.sources import redact_text, resolve
+    from dbdoctor.postgres.sources import resolve
 
     started = time.monotonic()
     # driver hook (issue 4): with the app's driver (--driver, the URL scheme), the one connection uses the

@@ -19,32 +19,36 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
-import pwd
 import re
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from dbdoctor.checking import CheckInput
 from dbdoctor.errors import TargetParseError
 from dbdoctor.observations import DriverObservation, HostObservations, Observations
 from dbdoctor.postgres import conninfo
-from dbdoctor.postgres.diagnosis import CERT_CAUSES, CertVariant, Diagnosis, Fix
-from dbdoctor.postgres.facts import address_facts, auth_knowledge, is_ip_literal
+from dbdoctor.postgres.diagnosis import (
+    CERT_CAUSES,
+    POOLER_NAMES,
+    CertVariant,
+    Diagnosis,
+    Fix,
+    describe_variant,
+)
+from dbdoctor.postgres.facts import address_facts, auth_knowledge, judge_chain, tls_facts
+from dbdoctor.postgres.files import root_file
 from dbdoctor.postgres.modes import (
     PG_MODES,
     AddressFacts,
     AuthKnowledge,
     RootFile,
-    TlsFacts,
     predict_all,
 )
 from dbdoctor.report import Finding, ModeResult, Report, sort_findings
 from dbdoctor.rules.base import Context
-from dbdoctor.target import HostAttempt, Secret, Target
+from dbdoctor.target import Secret, Target
 
 if TYPE_CHECKING:
     from dbdoctor.postgres.probe import EndpointSample
@@ -62,77 +66,7 @@ PROTECTION: Final[Mapping[str, int]] = {
 #: static causes that make the settings themselves wrong: when one is an error, it is the root cause
 SETTINGS_CAUSES: Final = frozenset({"password_not_encoded", "invalid_target", "param_invalid", "param_unknown"})
 
-#: tls.ChainAnalysis problems → cause ids
-CHAIN_CAUSES: Final[Mapping[str, str]] = {
-    "self_signed": "cert_self_signed",
-    "untrusted": "cert_untrusted",
-    "chain_incomplete": "cert_chain_incomplete",
-    "expired": "cert_expired",
-    "not_yet_valid": "cert_not_yet_valid",
-    "no_system_ca": "system_ca_missing",
-}
 
-
-def libpq_home(environ: Mapping[str, str]) -> Path:
-    """The home directory libpq uses for ~/.postgresql and ~/.pgpass (pqGetHomeDirectory: $HOME, else the
-    password database entry of the effective user)."""
-    home = environ.get("HOME")
-    if home:
-        return Path(home)
-    try:
-        return Path(pwd.getpwuid(os.geteuid()).pw_dir)
-    except KeyError:
-        return Path("/")
-
-
-def root_file(target: Target, environ: Mapping[str, str]) -> tuple[RootFile, str | None]:
-    """The root certificate file libpq would use, and its state (initialize_SSL in fe-secure-openssl.c)."""
-    from dbdoctor import tls
-
-    explicit = target.settings.get("sslrootcert")
-    if explicit == "system":
-        return RootFile("system", explicit=True), None
-    path = Path(explicit) if explicit else libpq_home(environ) / ".postgresql" / "root.crt"
-    if not path.exists():
-        return RootFile("missing", explicit=bool(explicit)), str(path)
-    ca = tls.load_ca_file(path)
-    if not ca.certificates:
-        return RootFile("invalid", explicit=bool(explicit)), str(path)
-    return RootFile("file", explicit=bool(explicit)), str(path)
-
-
-def _tls_facts(host: HostObservations, root: RootFile, root_path: str | None) -> tuple[TlsFacts | None, Any]:
-    t = host.tls
-    if t is None:
-        return None, None
-    if not t.completed:
-        cause = "client_cert_required" if t.client_cert_requested else "tls_handshake_failed"
-        return TlsFacts(completed=False, failure_cause=cause), None
-    return _judge_chain(t.chain_der, host.attempt, root, root_path)
-
-
-def _judge_chain(
-    chain_der: Sequence[bytes], attempt: HostAttempt, root: RootFile, root_path: str | None
-) -> tuple[TlsFacts, Any]:
-    """A completed handshake's chain judged the way libpq would: against the root file, and the name against
-    ``host`` (the verify-full check)."""
-    from dbdoctor import tls
-
-    verify_host = attempt.host if attempt.host and not attempt.is_unix_socket else None
-    if root.state == "system":
-        ca_path, source = None, "system"
-    elif root.state == "file" and root_path:
-        ca_path, source = Path(root_path), "file"
-    else:
-        ca_path, source = None, "none"
-    analysis = tls.analyze_chain(chain_der, ca_file=ca_path, ca_source=source, host=verify_host)
-    chain_cause = None
-    if source != "none" and not analysis.trusted:
-        chain_cause = CHAIN_CAUSES.get(analysis.problem or "", "cert_untrusted")
-    name_cause = None
-    if not analysis.name_matched:
-        name_cause = "ip_address_mismatch" if is_ip_literal(verify_host) else "hostname_mismatch"
-    return TlsFacts(completed=True, chain_cause=chain_cause, name_cause=name_cause), analysis
 
 
 # --- certificates that vary between connections, and a pooler in the path ------------------------------------
@@ -205,7 +139,7 @@ def _cert_variants(
             add(smp.tls.chain_der, smp.address, smp.answered_by)
     out = []
     for fp, e in seen.items():
-        facts, analysis = _judge_chain(e["chain"], attempt, root, root_path)
+        facts, analysis = judge_chain(e["chain"], attempt, root, root_path)
         variant_facts = dataclasses.replace(base, tls=facts)
         modes = {m: predict_address(m, variant_facts, root, auth) for m in PG_MODES}
         out.append(CertVariant(fp, e["chain"], e["seen"], tuple(e["addresses"]), tuple(e["by"]), analysis, modes))
@@ -352,8 +286,8 @@ def propose_fix(
 
 
 def _invalid_report(exc: TargetParseError, started: float, text: str | None) -> Report:
-    from dbdoctor.postgres.parse import parse_error_finding
-    from dbdoctor.postgres.sources import redact_text
+    from dbdoctor.postgres.conninfo import redact_text
+    from dbdoctor.postgres.lint import parse_error_finding
 
     finding = parse_error_finding(exc)
     return Report(
@@ -435,24 +369,6 @@ def evidence(obs: Observations, analysis: Any) -> tuple[dict[str, str], ...]:
     return tuple(out)
 
 
-def fingerprint_short(fp: str) -> str:
-    """The first 8 bytes of a SHA-256 fingerprint, colon-separated: enough to tell certificates apart."""
-    return "SHA256 " + ":".join(fp[i:i + 2].upper() for i in range(0, 16, 2))
-
-
-POOLER_NAMES: Final[Mapping[str, str]] = {"pgbouncer": "PgBouncer", "postgresql": "PostgreSQL"}
-
-
-def describe_variant(v: CertVariant) -> str:
-    """``SHA256 AB:..., subject CN=..., issued by ..., names ...``: one certificate of several."""
-    leaf = getattr(v.analysis, "leaf", None)
-    fp = fingerprint_short(v.fingerprint)
-    if leaf is None:
-        return fp
-    names = ", ".join([*leaf.dns_names, *leaf.ip_addresses]) or "none"
-    return f"{fp}, subject {leaf.subject!r}, issued by {leaf.issuer!r}, names: {names}"
-
-
 def variant_evidence(variants: Sequence[CertVariant], pooler: str | None, user_mode: str) -> tuple[
     dict[str, str], ...
 ]:
@@ -476,9 +392,10 @@ def variant_evidence(variants: Sequence[CertVariant], pooler: str | None, user_m
 
 
 def check(inp: CheckInput) -> Report:
+    from dbdoctor.postgres.conninfo import redact_text
     from dbdoctor.postgres.probe import probe_target
     from dbdoctor.postgres.rules import MODULES as RULE_MODULES
-    from dbdoctor.postgres.sources import redact_text, resolve
+    from dbdoctor.postgres.sources import resolve
     from dbdoctor.rules.registry import rules_for
 
     started = time.monotonic()
@@ -508,9 +425,9 @@ def check(inp: CheckInput) -> Report:
     addresses: list[AddressFacts] = []
     analysis = None
     for host in obs.hosts:
-        tls_facts, host_analysis = _tls_facts(host, root, root_path)
+        host_tls, host_analysis = tls_facts(host, root, root_path)
         analysis = analysis or host_analysis
-        addresses.append(address_facts(host, tls_facts))
+        addresses.append(address_facts(host, host_tls))
 
     user_mode = target.sslmode
     attempts = [obs.driver] if obs.driver is not None else []

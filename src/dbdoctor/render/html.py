@@ -68,7 +68,7 @@ def _e(value: object) -> str:
 def environment_info(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The versions and paths support asks for first. Reads nothing secret and contacts nothing."""
     env = os.environ if environ is None else environ
-    from dbdoctor import __version__
+    from dbdoctor.version import __version__
 
     info: dict[str, str] = {
         "dbdoctor": __version__,

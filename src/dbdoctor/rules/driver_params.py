@@ -8,8 +8,8 @@ These rules run where a driver other than libpq is assumed (``--driver``, the UR
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Final
 
 from dbdoctor.report import Finding
 from dbdoctor.rules.base import Context, Rule
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from dbdoctor.drivers import DriverView
     from dbdoctor.drivers.addresses import FirstAddress
     from dbdoctor.drivers.model import Driver
+    from dbdoctor.drivers.mysql_base import MySQLDriverView
 
 _IGNORED_DOC = '''A setting the app's driver ignores or reads differently from libpq (``param_ignored_by_driver``).
 
@@ -175,10 +176,12 @@ def _corrected_pair(d: Driver, mode: str, root: str | None) -> str:
     return "&".join(out).replace("{{", "{").replace("}}", "}")
 
 
-def findings(view: DriverView, d: Driver, seen: Mapping[str, str]) -> Iterator[Finding]:
-    """The DD501-DD503 findings of a driver view (called by dbdoctor.drivers.translate)."""
-    from dbdoctor.drivers import _SSLISH, _STRENGTH, NO_ROOT
+def findings(view: DriverView) -> Iterator[Finding]:
+    """The DD501-DD503 findings of a PostgreSQL driver's reading (:func:`dbdoctor.drivers.translate`)."""
+    from dbdoctor.drivers import NO_ROOT, SSLISH, STRENGTH
 
+    d = view.model
+    assert d is not None, "a DriverView made by dbdoctor.drivers.translate carries its driver's record"
     name = d.title
     if view.error is not None:
         rule = INVALID if view.error_cause in ("param_invalid", None) else UNKNOWN
@@ -187,7 +190,7 @@ def findings(view: DriverView, d: Driver, seen: Mapping[str, str]) -> Iterator[F
         bad = [v.key for v in view.verdicts if v.verdict == "rejected"]
         fix = "remove " + ", ".join(bad) if bad else "use a value the driver accepts"
         if "sslmode" in bad and "ssl" in d.params:
-            fix = f"write {_corrected_pair(d, seen.get('sslmode', 'require'), None)} instead of sslmode"
+            fix = f"write {_corrected_pair(d, view.written_sslmode or 'require', None)} instead of sslmode"
         yield rule.finding(
             detail=f"{name} refuses the settings before connecting: {view.error}",
             fix=fix,
@@ -199,10 +202,10 @@ def findings(view: DriverView, d: Driver, seen: Mapping[str, str]) -> Iterator[F
             detail=f"{name} does not read {key!r}: it sends it to the server as a setting, and the server ends "
                    f"the connection after authentication with: {answer}",
             fix=f"remove {key}" + (f"; for TLS write {_corrected_pair(d, 'require', None)}"
-                                   if _SSLISH.search(key) else ""),
+                                   if SSLISH.search(key) else ""),
         )
     for v in view.verdicts:
-        if v.verdict == "ignored" and _SSLISH.search(v.key):
+        if v.verdict == "ignored" and SSLISH.search(v.key):
             yield IGNORED.finding(
                 detail=f"{name} ignores {v.key!r} silently" + (f" ({v.note})" if v.note else "")
                 + f"; it uses {view.sslmode or 'nothing'} in libpq's terms.",
@@ -214,7 +217,7 @@ def findings(view: DriverView, d: Driver, seen: Mapping[str, str]) -> Iterator[F
                                                                     and view.sslmode == "require")
         libpq_mode = view.libpq_sslmode
         if view.sslmode != libpq_mode:
-            weaker = _STRENGTH[view.sslmode] < _STRENGTH.get(libpq_mode, 0)
+            weaker = STRENGTH[view.sslmode] < STRENGTH.get(libpq_mode, 0)
             where = "the system CA store" if root == "system" else (
                 f"the CA file {root}" if root not in (None, NO_ROOT) else "no CA at all")
             detail = (f"{name} reads these settings as libpq's sslmode={view.sslmode} ({view.meaning}), where "
@@ -230,6 +233,79 @@ def findings(view: DriverView, d: Driver, seen: Mapping[str, str]) -> Iterator[F
                 fix = f"write {_corrected_pair(d, libpq_mode, None)}"
             yield IGNORED.finding(detail=detail, fix=fix,
                                   title="The app's driver reads sslmode differently from libpq")
+
+
+#: parts of a MySQL driver's key that make it a TLS setting
+_MYSQL_SSLISH: Final = ("ssl", "tls", "cert", "ca", "verify")
+
+
+def _mysql_corrected(d: Driver, mode: str) -> str:
+    return d.syntax.get(mode, d.syntax.get("any", "")).replace("{{", "{").replace("}}", "}")
+
+
+_MYSQL_MODE_ORDER: Final = ("DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY")
+
+
+def mysql_findings(view: MySQLDriverView) -> list[Finding]:
+    """The DD501-DD503 findings of a MySQL driver's reading (:func:`dbdoctor.drivers.mysql_base.translate_mysql`)."""
+    d = view.model
+    assert d is not None, "a MySQLDriverView made by translate_mysql carries its driver's record"
+    given_ca = view.given_ca
+    out: list[Finding] = []
+    name = d.title
+    if view.error is not None:
+        rule = UNKNOWN if view.error_cause == "param_unknown" else INVALID
+        bad = [v.key for v in view.verdicts if v.verdict == "rejected"]
+        fix = ("remove " + ", ".join(bad) + "; " if bad else "") + (
+            f"for TLS write {_mysql_corrected(d, 'VERIFY_IDENTITY')}" if _mysql_corrected(d, "VERIFY_IDENTITY") else
+            "use a value the driver accepts")
+        out.append(rule.finding(detail=f"{name} refuses the settings before connecting: {view.error}", fix=fix))
+        return out
+    for v in view.verdicts:
+        if v.verdict == "forwarded" and any(s in v.key.lower() for s in _MYSQL_SSLISH):
+            out.append(UNKNOWN.finding(
+                title="A parameter the app's driver sends to the server",
+                detail=f"{name} does not read {v.key!r}: {v.note}; it applies ssl-mode {view.mode}.",
+                fix=f"remove {v.key}; for TLS write {_mysql_corrected(d, 'VERIFY_IDENTITY')}",
+            ))
+        if v.verdict == "ignored" and any(s in v.key.lower() for s in _MYSQL_SSLISH):
+            out.append(IGNORED.finding(
+                detail=f"{name} ignores {v.key!r}" + (f" ({v.note})" if v.note else "")
+                + f"; it applies ssl-mode {view.mode}.",
+                fix=f"write {_mysql_corrected(d, 'VERIFY_IDENTITY')}" if _mysql_corrected(d, "VERIFY_IDENTITY") else
+                f"remove {v.key}",
+            ))
+    if given_ca and view.ca_source != "given":
+        out.append(IGNORED.finding(
+            title="The app's driver does not verify against the CA given",
+            detail=f"{name} reads the CA file {given_ca} but applies ssl-mode {view.tls_mode} "
+                   f"({view.meaning}): the server's certificate is not checked against it.",
+            fix=f"write {_mysql_corrected(d, 'VERIFY_IDENTITY')}" if _mysql_corrected(d, "VERIFY_IDENTITY") else
+            "turn certificate verification on",
+        ))
+    written = view.written_mode
+    applied = "DISABLED" if view.mode == "DISABLED" else "PREFERRED" if view.falls_back else view.tls_mode
+    if (
+        written is not None
+        and written.upper() in _MYSQL_MODE_ORDER
+        and written.upper() != applied
+        and not (view.falls_back and view.tls_mode != "PREFERRED")  # said just below, in other words
+    ):
+        out.append(IGNORED.finding(
+            title="The app's driver gives the ssl-mode written another meaning",
+            detail=f"{name} reads ssl-mode {written} but does what {applied} does: {view.meaning}.",
+            fix=f"write {_mysql_corrected(d, 'VERIFY_IDENTITY')}" if _mysql_corrected(d, "VERIFY_IDENTITY") else
+            "use the driver's own way to make TLS mandatory and verified",
+        ))
+    if view.falls_back and view.tls_mode != "PREFERRED":
+        out.append(IGNORED.finding(
+            title="The app's driver goes on in plain text when the server offers no TLS",
+            detail=f"{name} verifies as {view.tls_mode} when the server offers TLS, but connects in plain text "
+                   f"when it does not ({view.meaning}).",
+            fix=f"write {_mysql_corrected(d, 'VERIFY_IDENTITY')}" if _mysql_corrected(d, "VERIFY_IDENTITY") else
+            "make TLS mandatory",
+        ))
+    return out
 
 
 #: what node-postgres says when the one address it tries does not connect, by the probe's TCP outcome

@@ -20,7 +20,6 @@ from dbdoctor.rules.base import Rule, Stage
 
 #: rule modules that do not depend on the engine
 SHARED_MODULES: Final[tuple[str, ...]] = (
-    "dbdoctor.rules.deploy_build",
     "dbdoctor.rules.sources_conflict",
     "dbdoctor.rules.driver_params",
 )

@@ -39,7 +39,7 @@ from dbdoctor.rules.base import Context, Rule
 
 
 def check(ctx: Context) -> Iterable[Finding]:
-    """Nothing to compare in a single target: ``dbdoctor.sources.project.scan`` builds these findings."""
+    """Nothing to compare in a single target: ``dbdoctor.inventory.scan`` builds these findings."""
     return ()
 
 

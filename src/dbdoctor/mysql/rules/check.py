@@ -40,11 +40,11 @@ from dbdoctor.report import Finding
 from dbdoctor.rules.base import Context, Rule
 
 if TYPE_CHECKING:
-    from dbdoctor.mysql.pipeline import MyDiagnosis
+    from dbdoctor.mysql.diagnosis import MyDiagnosis
 
 
 def _diag(ctx: Context) -> MyDiagnosis | None:
-    from dbdoctor.mysql.pipeline import MyDiagnosis
+    from dbdoctor.mysql.diagnosis import MyDiagnosis
 
     d = ctx.observations
     return d if isinstance(d, MyDiagnosis) else None

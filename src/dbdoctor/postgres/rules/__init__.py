@@ -21,5 +21,6 @@ MODULES: Final[tuple[str, ...]] = SHARED_MODULES + tuple(
         "static_invalid",
         "static_files",
         "static_env",
+        "deploy_build",
     )
 )

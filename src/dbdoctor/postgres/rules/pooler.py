@@ -57,7 +57,7 @@ def _mode_text(v: CertVariant, mode: str) -> str:
 
 
 def _variant_text(v: CertVariant, mode: str) -> str:
-    from dbdoctor.postgres.pipeline import POOLER_NAMES, describe_variant
+    from dbdoctor.postgres.diagnosis import POOLER_NAMES, describe_variant
 
     by = " and ".join(POOLER_NAMES.get(k, k) for k in v.answered_by)
     who = f", presented by {by}" if by else ""

@@ -50,7 +50,7 @@ def _where_form(label: str, form: str = "keywords") -> str:
 
 
 def _winner_value(target: Target, s: Shadowed) -> str | None:
-    from dbdoctor.postgres.sources import ENV_VARS
+    from dbdoctor.postgres.conninfo import ENV_VARS
 
     keyword = s.key if s.key.islower() else next((k for k, v in ENV_VARS.items() if v == s.key), None)
     if keyword is None or keyword == "password":
@@ -62,7 +62,7 @@ def _winner_value(target: Target, s: Shadowed) -> str | None:
 
 def describe(target: Target, s: Shadowed) -> tuple[str, str]:
     """(detail, fix) for one shadowed value, without any password."""
-    from dbdoctor.postgres.sources import ENV_VARS
+    from dbdoctor.postgres.conninfo import ENV_VARS
 
     def _where(label: str) -> str:
         return _where_form(label, target.form)

@@ -100,7 +100,7 @@ class _Problem:
 
 
 def _home(ctx: Context) -> Path:
-    from dbdoctor.postgres.sources import libpq_home
+    from dbdoctor.postgres.files import libpq_home
 
     return libpq_home(ctx.environ)
 

@@ -58,7 +58,7 @@ def _text(ctx: Context) -> str | None:
 
 
 def check(ctx: Context) -> Iterable[Finding]:
-    from dbdoctor.postgres.sources import analyse_password, encoding_advice
+    from dbdoctor.postgres.conninfo import analyse_password, encoding_advice
 
     text = _text(ctx)
     if text is None:
