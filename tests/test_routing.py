@@ -231,4 +231,5 @@ def test_routing_imports_no_engine_machinery() -> None:
             "print(sorted(m for m in sys.modules if m.startswith('dbdoctor')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     loaded = set(ast.literal_eval(out))
-    assert loaded <= {"dbdoctor", "dbdoctor.version", "dbdoctor.route", "dbdoctor.postgres", "dbdoctor.mysql"}, loaded
+    assert loaded <= {"dbdoctor", "dbdoctor.version", "dbdoctor.route", "dbdoctor.postgres", "dbdoctor.mysql",
+                      "dbdoctor.mysql.forms"}, loaded

@@ -33,6 +33,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, Final, TypeVar
 
+from dbdoctor.errors import Closed, TimedOut
 from dbdoctor.observations import DnsObservation, TcpObservation, TlsObservation
 
 T = TypeVar("T")
@@ -77,14 +78,6 @@ class Deadline:
 
     def __repr__(self) -> str:
         return f"Deadline(remaining={self.remaining():.3f}s)"
-
-
-class TimedOut(Exception):
-    """Internal: the deadline passed during a blocking operation."""
-
-
-class Closed(Exception):
-    """Internal: the peer closed or reset the connection (the reason, when known, is the message)."""
 
 
 def _ms(start: float) -> float:

@@ -14,6 +14,16 @@ from dbdoctor.target import HostAttempt
 
 TcpOutcome = Literal["connected", "refused", "timeout", "unreachable", "error"]
 
+
+def tcp_failure_cause(outcome: str) -> str:
+    """The cause id of a TCP connection that did not connect (any engine): refused, timed out, no route; an
+    error without a better name counts as refused."""
+    return {
+        "refused": "connection_refused",
+        "timeout": "connect_timeout",
+        "unreachable": "network_unreachable",
+    }.get(outcome, "connection_refused")
+
 #: the server's answer to the SSLRequest: S / N exactly; E an ErrorResponse (pre-7 servers);
 #: "eof" closed without a byte; "timeout" no byte in time; "garbage" anything else (with a preview);
 #: "http" an HTTP server; "tls" a TLS record (a TLS-only proxy); "extra" bytes after S (CVE-2021-23222)

@@ -371,6 +371,19 @@ def match_host(cert: x509.Certificate, host: str) -> NameCheck:
 # --- the chain ---------------------------------------------------------------------------------------------
 
 
+#: the problem a chain analysis reports → the cause id it is, for any engine
+CHAIN_CAUSES: Final[Mapping[str, str]] = {
+    "self_signed": "cert_self_signed",
+    "untrusted": "cert_untrusted",
+    "chain_incomplete": "cert_chain_incomplete",
+    "expired": "cert_expired",
+    "not_yet_valid": "cert_not_yet_valid",
+    "no_system_ca": "system_ca_missing",
+    "ca_file_missing": "ca_file_missing",
+    "ca_file_invalid": "ca_file_invalid",
+}
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class ChainAnalysis:
     """What the chain the server sent means for verify-ca and verify-full with the given CA source."""

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from dbdoctor import drivers
-from dbdoctor.drivers import NO_ROOT, DriverError, DriverView
+from dbdoctor.drivers import NO_ROOT, DriverView
+from dbdoctor.errors import DriverError
 from dbdoctor.postgres.driver_check import translate
 from dbdoctor.postgres.sources import resolve
 

@@ -32,7 +32,7 @@ def test_drivers_shows_one_mysql_driver() -> None:
     one = json.loads(CliRunner().invoke(cli, ["drivers", "--json", "connector-j"]).output)["drivers"][0]
     assert one["engine"] == "mysql" and "sslMode" in one["params"]
     assert any(f["status"] == "read" for f in one["facts"])
-    from dbdoctor.drivers import DriverError
+    from dbdoctor.errors import DriverError
 
     bad = CliRunner().invoke(cli, ["drivers", "no-such-driver"])
     assert isinstance(bad.exception, DriverError) and "pymysql" in str(bad.exception.hint)

@@ -10,12 +10,12 @@ import pytest
 
 from dbdoctor.drivers.mysql_base import (
     MYSQL_MODULES,
-    MySQLDriverError,
     all_mysql_drivers,
     get_mysql,
     outcome,
     parse_mysql_option,
 )
+from dbdoctor.errors import DriverError
 from dbdoctor.mysql.driver_hook import translate_mysql
 
 MODES = {"DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY"}
@@ -42,7 +42,7 @@ def test_names_and_aliases() -> None:
     assert get_mysql("mysql_connector").name == "mysql-connector-python"
     assert get_mysql("MySQLdb").name == "mysqlclient"
     assert parse_mysql_option("pymysql==1.1") == ("pymysql", "1.1")
-    with pytest.raises(MySQLDriverError):
+    with pytest.raises(DriverError):
         get_mysql("psycopg")
 
 

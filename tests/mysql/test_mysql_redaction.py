@@ -25,9 +25,10 @@ from urllib.parse import quote
 import pytest
 
 from dbdoctor.checking import CheckInput
+from dbdoctor.errors import PasswordBendError
 from dbdoctor.mysql.parse import parse_report
 from dbdoctor.mysql.pipeline import check
-from dbdoctor.mysql.sources import PasswordBendError, parse_url, resolve
+from dbdoctor.mysql.sources import parse_url, resolve
 from dbdoctor.render.text import render_check
 from dbdoctor.sandbox import SandboxServer
 

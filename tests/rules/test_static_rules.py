@@ -16,17 +16,20 @@ from dbdoctor.errors import TargetParseError
 from dbdoctor.postgres.lint import parse_error_finding
 from dbdoctor.postgres.sources import resolve
 from dbdoctor.report import Finding
+from dbdoctor.route import all_rules, engines
 from dbdoctor.rules.base import Context
 from dbdoctor.rules.registry import by_code, rules_for
 from dbdoctor.target import Secret
 from fix_certs import issue
+
+ALL_MODULES = tuple(dict.fromkeys(m for e in engines() for m in e.rule_modules))
 
 
 def findings(text: str | None, environ: dict[str, str], env_files: tuple[str, ...] = ()) -> list[Finding]:
     target = resolve(text, environ=environ, env_files=env_files)
     ctx = Context(target=target, raw=Secret(text) if text is not None else None, environ=environ)
     out: list[Finding] = []
-    for rule in rules_for("static"):
+    for rule in rules_for("static", ALL_MODULES):
         out.extend(rule.check(ctx))
     return out
 
@@ -41,7 +44,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_static_rules_registered() -> None:
-    static = {r.code: r for r in rules_for("static")}
+    static = {r.code: r for r in rules_for("static", ALL_MODULES)}
     assert set(static) >= {"DD100", "DD101", "DD102", "DD103", "DD104", "DD105", "DD106", "DD107"}
     for rule in static.values():
         assert set(rule.sections()) == {"What it checks", "Why it matters", "How to fix", "Example"}, rule.code
@@ -319,5 +322,5 @@ def test_dd107_dotenv_files_disagree(env: dict[str, str], tmp_path: Path) -> Non
 
 
 def test_by_code() -> None:
-    rule = by_code("dd107")
+    rule = by_code("dd107", all_rules())
     assert rule is not None and rule.cause == "env_override"

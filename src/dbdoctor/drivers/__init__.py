@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, urlsplit
 from dbdoctor.drivers.model import Driver, Row, in_range, version_key
 from dbdoctor.drivers.table import decide, fmt
 from dbdoctor.drivers.table import seen as seen_by
-from dbdoctor.errors import InputError
+from dbdoctor.errors import DriverError
 from dbdoctor.report import Finding
 from dbdoctor.target import Target
 
@@ -63,10 +63,6 @@ SSLISH: Final = re.compile(r"ssl|tls|cert|ca$|^ca", re.IGNORECASE)
 STRENGTH: Final[Mapping[str, int]] = {
     "disable": 0, "allow": 1, "prefer": 2, "require": 3, "verify-ca": 4, "verify-full": 5,
 }
-
-
-class DriverError(InputError):
-    """An unknown driver name or a malformed ``NAME==VERSION``."""
 
 
 def _norm_name(name: str) -> str:
@@ -106,14 +102,14 @@ def all_engines() -> tuple[tuple[str, Driver], ...]:
 
 def get_any(name: str) -> tuple[str, Driver]:
     """A driver of either engine by name or alias (PostgreSQL names first): (engine, knowledge)."""
-    from dbdoctor.drivers.mysql_base import MYSQL_MODULES, MySQLDriverError, get_mysql
+    from dbdoctor.drivers.mysql_base import MYSQL_MODULES, get_mysql
 
     try:
         return "postgresql", get(name)
     except DriverError:
         try:
             return "mysql", get_mysql(name)
-        except MySQLDriverError:
+        except DriverError:
             raise DriverError(
                 f"unknown driver {name!r}",
                 "known drivers: " + ", ".join([*MODULES, *MYSQL_MODULES]) + " (see `dbdoctor drivers`)",

@@ -27,7 +27,7 @@ from typing import Final
 from dbdoctor.drivers.model import Driver, version_key
 from dbdoctor.drivers.table import decide, fmt, key_of
 from dbdoctor.drivers.table import seen as seen_by
-from dbdoctor.errors import InputError
+from dbdoctor.errors import DriverError
 from dbdoctor.report import Finding
 
 #: driver name → module under dbdoctor.drivers (the order of ``dbdoctor drivers``)
@@ -51,10 +51,6 @@ _STRENGTH: Final[Mapping[str, int]] = {
 }
 
 
-class MySQLDriverError(InputError):
-    """An unknown MySQL driver name."""
-
-
 def _norm(name: str) -> str:
     return name.strip().lower().replace("_", "-")
 
@@ -73,7 +69,7 @@ def get_mysql(name: str) -> Driver:
         d = _load(canonical)
         if wanted == canonical or wanted in {_norm(a) for a in d.aliases}:
             return d
-    raise MySQLDriverError(
+    raise DriverError(
         f"unknown MySQL driver {name!r}",
         "known MySQL drivers: " + ", ".join(MYSQL_MODULES) + " (see `dbdoctor drivers`)",
     )
@@ -87,7 +83,7 @@ def parse_mysql_option(option: str) -> tuple[str, str | None]:
     """``pymysql==1.1`` → ("pymysql", "1.1"); the name is checked."""
     name, sep, version = option.partition("==")
     if sep and not version_key(version.strip()):
-        raise MySQLDriverError(f"cannot read the version in {option!r}", "write --driver NAME==VERSION")
+        raise DriverError(f"cannot read the version in {option!r}", "write --driver NAME==VERSION")
     return get_mysql(name).name, (version.strip() or None) if sep else None
 
 
@@ -218,7 +214,7 @@ __all__ = [
     "FALSE",
     "MYSQL_MODULES",
     "TRUE",
-    "MySQLDriverError",
+    "DriverError",
     "MySQLDriverView",
     "MySQLParamVerdict",
     "all_mysql_drivers",

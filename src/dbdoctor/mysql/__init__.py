@@ -7,21 +7,17 @@ module imports nothing heavy, so that routing costs nothing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
+
+from dbdoctor.mysql.forms import SCHEME
 
 if TYPE_CHECKING:
     from dbdoctor.checking import CheckInput
     from dbdoctor.errors import TargetParseError
     from dbdoctor.gating import PreflightResult, Retry
     from dbdoctor.report import Finding, ParseReport, Report
-
-#: the URL forms that are MySQL/MariaDB's: ``mysql://``, ``mariadb://``, SQLAlchemy's ``mysql+<driver>://`` and
-#: ``mariadb+<driver>://``, JDBC's ``jdbc:mysql://`` and ``jdbc:mariadb://`` (groups: jdbc, engine, driver)
-SCHEME: Final = re.compile(r"^\s*(?:(jdbc):)?(mysql|mariadb)(?:\+([a-z0-9_]+))?://", re.IGNORECASE)
-
 
 class MySQLEngine:
     name: Final = "mysql"

@@ -154,7 +154,7 @@ def run(
     too); when the driver refuses the settings no connection is made and the result is the driver's refusal.
 
     Raises ``errors.TargetParseError`` / ``errors.SourceFileError`` for input that cannot be used, and
-    ``drivers.mysql_base.MySQLDriverError`` (an ``InputError``: exit 2) for a driver name it does not know."""
+    ``errors.DriverError`` (an ``InputError``: exit 2) for a driver name it does not know."""
     from dbdoctor.gating import GateEngine, gate_loop, phase_of
     from dbdoctor.mysql.probe import attempt_as_driver
     from dbdoctor.mysql.sources import resolve, shown_target, source_text

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from dbdoctor.errors import TargetParseError
-from dbdoctor.mysql.sources import PasswordBendError, effective, implied_driver, redact_text, render, resolve
+from dbdoctor.errors import PasswordBendError, TargetParseError
+from dbdoctor.mysql.sources import effective, implied_driver, redact_text, render, resolve
 from dbdoctor.report import Finding, ParseReport
 from dbdoctor.target import Secret, Target
 

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from dbdoctor.checking import invalid_report, run_rules, stage_timings
 from dbdoctor.errors import TargetParseError
 from dbdoctor.mysql.diagnosis import MyDiagnosis
 from dbdoctor.mysql.modes import MYSQL_MODES, PROTECTION, UNKNOWN, LoginFacts, TransportFacts, predict_all
@@ -53,17 +54,6 @@ ERRNO_CAUSES: Final[Mapping[int, str]] = {
     2013: "tls_handshake_failed",
 }
 
-CHAIN_CAUSES: Final[Mapping[str, str]] = {
-    "self_signed": "cert_self_signed",
-    "untrusted": "cert_untrusted",
-    "chain_incomplete": "cert_chain_incomplete",
-    "expired": "cert_expired",
-    "not_yet_valid": "cert_not_yet_valid",
-    "no_system_ca": "system_ca_missing",
-    "ca_file_missing": "ca_file_missing",
-    "ca_file_invalid": "ca_file_invalid",
-}
-
 SETTINGS_CAUSES: Final = frozenset({"invalid_target", "param_invalid"})
 
 
@@ -74,6 +64,7 @@ SETTINGS_CAUSES: Final = frozenset({"invalid_target", "param_invalid"})
 def transport_facts(host: MyHostObservations | None, target: Target) -> tuple[TransportFacts, Any]:
     from dbdoctor import tls
     from dbdoctor.net import is_ip_literal
+    from dbdoctor.observations import tcp_failure_cause
 
     if host is None:
         return TransportFacts("connect_timeout"), None
@@ -81,12 +72,7 @@ def transport_facts(host: MyHostObservations | None, target: Target) -> tuple[Tr
         return TransportFacts("dns_unresolved"), None
     if host.tcp is None or host.tcp.outcome != "connected":
         outcome = host.tcp.outcome if host.tcp is not None else "timeout"
-        cause = {
-            "refused": "connection_refused",
-            "timeout": "connect_timeout",
-            "unreachable": "network_unreachable",
-        }.get(outcome, "connection_refused")
-        return TransportFacts(cause), None
+        return TransportFacts(tcp_failure_cause(outcome)), None
     first = host.first
     if first is None or first.outcome in ("timeout", "not_attempted"):
         return TransportFacts("connect_timeout"), None
@@ -115,7 +101,7 @@ def transport_facts(host: MyHostObservations | None, target: Target) -> tuple[Tr
     analysis = tls.analyze_chain(
         t.chain_der, ca_file=Path(ca) if ca else None, ca_source="file" if ca else "system", host=verify_host
     )
-    chain_cause = None if analysis.trusted else CHAIN_CAUSES.get(analysis.problem or "", "cert_untrusted")
+    chain_cause = None if analysis.trusted else tls.CHAIN_CAUSES.get(analysis.problem or "", "cert_untrusted")
     name_cause = None
     if not analysis.name_matched:
         name_cause = "ip_address_mismatch" if is_ip_literal(verify_host) else "hostname_mismatch"
@@ -250,18 +236,8 @@ def _invalid_report(exc: TargetParseError, started: float, text: str | None) -> 
     from dbdoctor.mysql.parse import parse_error_finding
     from dbdoctor.mysql.sources import shown_target
 
-    finding = parse_error_finding(exc)
-    shown = shown_target(text) if text is not None else None
-    return Report(
-        engine="mysql",
-        target=shown,
-        effective={},
-        verdict="fail",
-        cause=finding.cause,
-        modes={m: ModeResult("unknown", finding.cause) for m in MYSQL_MODES},
-        findings=(finding,),
-        timings_ms={"total": (time.monotonic() - started) * 1000},
-    )
+    return invalid_report("mysql", parse_error_finding(exc), shown_target(text) if text is not None else None,
+                          MYSQL_MODES, started)
 
 
 def effective_dict(target: Target) -> dict[str, Any]:
@@ -384,7 +360,6 @@ def check(inp: CheckInput) -> Report:
     from dbdoctor.mysql.rules import MODULES as RULE_MODULES
     from dbdoctor.mysql.sources import implied_driver, render, resolve, shown_target
     from dbdoctor.rules.base import Context
-    from dbdoctor.rules.registry import rules_for
 
     started = time.monotonic()
     deadline = started + inp.timeout
@@ -451,17 +426,8 @@ def check(inp: CheckInput) -> Report:
     )
     raw = Secret(text) if text is not None else None
     ctx = Context(target=target, raw=raw, environ=inp.environ, observations=diagnosis, driver="pymysql")
-    for rule in rules_for("check-mysql", RULE_MODULES):
-        findings.extend(rule.check(ctx))
-    ended = time.monotonic()
-    timings = dict(obs.timings_ms)
-    timings.update(
-        {
-            "static": (t_static - started) * 1000,
-            "probe": (t_probe - t_static) * 1000,
-            "total": (ended - started) * 1000,
-        }
-    )
+    findings += run_rules("check-mysql", RULE_MODULES, ctx)
+    timings = stage_timings(obs.timings_ms, started, t_static, t_probe)
     report = Report(
         engine="mysql",
         target=shown_target(inp.text) if inp.text is not None else render(target),

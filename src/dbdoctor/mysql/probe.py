@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from typing import Any, Final, Literal
 
 from dbdoctor import net as _net
-from dbdoctor.errors import ProtocolError
+from dbdoctor.errors import Closed, ProtocolError, TimedOut
 from dbdoctor.mysql import wire as _mywire
 from dbdoctor.net import Deadline
 from dbdoctor.observations import DnsObservation, TcpObservation, TlsObservation
@@ -140,7 +140,7 @@ def read_first_packet(sock: socket.socket, deadline: Deadline) -> FirstPacketObs
             buf += _net.recv_some(
                 sock, deadline, limit=_mywire.HEADER_LEN + _mywire.MAX_FIRST_PACKET - len(buf)
             )
-        except _net.TimedOut:
+        except TimedOut:
             outcome: FirstOutcome = "timeout" if not buf else "garbage"
             return FirstPacketObservation(
                 outcome,
@@ -148,7 +148,7 @@ def read_first_packet(sock: socket.socket, deadline: Deadline) -> FirstPacketObs
                 detail="incomplete packet at the deadline" if buf else None,
                 elapsed_ms=_ms(start),
             )
-        except _net.Closed as exc:
+        except Closed as exc:
             if not buf:
                 return FirstPacketObservation("eof", detail=str(exc), elapsed_ms=_ms(start))
             return FirstPacketObservation(
@@ -199,7 +199,7 @@ def probe_host(attempt: HostAttempt, settings: Mapping[str, str], deadline: Dead
         if first.greeting is not None and first.greeting.offers_tls:
             try:
                 _net.send_all(sock, _mywire.ssl_request(first.greeting), deadline)
-            except (_net.TimedOut, _net.Closed) as exc:
+            except (TimedOut, Closed) as exc:
                 tls = TlsObservation(
                     completed=False, error=f"sending the SSLRequest failed: {exc or 'timed out'}"
                 )

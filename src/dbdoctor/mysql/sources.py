@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-from dbdoctor.errors import SourceFileError, TargetParseError
-from dbdoctor.mysql import SCHEME
+from dbdoctor.errors import PasswordBendError, SourceFileError, TargetParseError
+from dbdoctor.mysql.forms import SCHEME
 from dbdoctor.target import REDACTED, HostAttempt, Secret, Shadowed, Target
 
 MODES: Final = ("DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY")
@@ -123,15 +123,6 @@ def redact_text(text: str) -> str:
         _start, colon, last_at = span
         text = f"{text[: colon + 1]}{REDACTED}{text[last_at:]}"
     return _QUERY_PASSWORD.sub(lambda q: q.group(1) + REDACTED, text)
-
-
-class PasswordBendError(TargetParseError):
-    """The password holds characters that make the URL read differently from what was meant (no secret in
-    the message: only which characters, and the URL with the password encoded and masked)."""
-
-    def __init__(self, message: str, hint: str, unencoded: Sequence[str]) -> None:
-        super().__init__(message, hint)
-        self.unencoded = tuple(unencoded)
 
 
 def password_bend(text: str) -> tuple[bool, tuple[str, ...], str] | None:

@@ -85,8 +85,7 @@ def _libpq_outcome(
     prepared: Prepared, obs: Observations, auth: AuthKnowledge, environ: Mapping[str, str]
 ) -> tuple[str, str | None]:
     """What libpq (psql) gets with the settings as written: ok, fail or unknown."""
-    from dbdoctor.postgres.facts import address_facts, tls_facts
-    from dbdoctor.postgres.files import root_file
+    from dbdoctor.postgres.facts import address_facts, root_file, tls_facts
     from dbdoctor.postgres.sources import resolve
 
     view = prepared.view

@@ -19,9 +19,8 @@ from dbdoctor.report import ModeResult
 def address_facts_for(view: DriverView, obs: Observations, environ: Mapping[str, str]) -> tuple[
         list[AddressFacts], RootFile]:
     """AddressFacts judged against the root certificate the driver's equivalent settings use."""
-    from dbdoctor.postgres.facts import address_facts
+    from dbdoctor.postgres.facts import address_facts, root_file
     from dbdoctor.postgres.facts import tls_facts as judge_tls
-    from dbdoctor.postgres.files import root_file
 
     root, root_path = root_file(view.target, environ)
     out = []

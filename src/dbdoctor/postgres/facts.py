@@ -17,9 +17,11 @@ from dbdoctor.observations import (
     HostObservations,
     ServerError,
     StartupObservation,
+    tcp_failure_cause,
 )
+from dbdoctor.postgres.files import libpq_home
 from dbdoctor.postgres.modes import AddressFacts, AuthKnowledge, RootFile, StartupFacts, TlsFacts
-from dbdoctor.target import HostAttempt
+from dbdoctor.target import HostAttempt, Target
 
 NO_HBA: Final = re.compile(r"no pg_hba\.conf entry for", re.IGNORECASE)
 HBA_REJECTS: Final = re.compile(r"pg_hba\.conf rejects connection", re.IGNORECASE)
@@ -119,12 +121,7 @@ def tcp_cause(host: HostObservations) -> str | None:
     tcp = host.tcp
     if tcp is None:
         return "dns_unresolved" if host.dns is not None else "connection_refused"
-    return {
-        "connected": None,
-        "refused": "connection_refused",
-        "timeout": "connect_timeout",
-        "unreachable": "network_unreachable",
-    }.get(tcp.outcome, "connection_refused")
+    return None if tcp.outcome == "connected" else tcp_failure_cause(tcp.outcome)
 
 
 def address_facts(host: HostObservations, tls_facts: TlsFacts | None) -> AddressFacts:
@@ -179,17 +176,6 @@ def auth_knowledge(has_password: bool, attempts: Sequence[DriverObservation]) ->
     return AuthKnowledge(has_password)
 
 
-#: tls.ChainAnalysis problems → cause ids
-CHAIN_CAUSES: Final[Mapping[str, str]] = {
-    "self_signed": "cert_self_signed",
-    "untrusted": "cert_untrusted",
-    "chain_incomplete": "cert_chain_incomplete",
-    "expired": "cert_expired",
-    "not_yet_valid": "cert_not_yet_valid",
-    "no_system_ca": "system_ca_missing",
-}
-
-
 def tls_facts(host: HostObservations, root: RootFile, root_path: str | None) -> tuple[TlsFacts | None, Any]:
     t = host.tls
     if t is None:
@@ -217,8 +203,24 @@ def judge_chain(
     analysis = tls.analyze_chain(chain_der, ca_file=ca_path, ca_source=source, host=verify_host)
     chain_cause = None
     if source != "none" and not analysis.trusted:
-        chain_cause = CHAIN_CAUSES.get(analysis.problem or "", "cert_untrusted")
+        chain_cause = tls.CHAIN_CAUSES.get(analysis.problem or "", "cert_untrusted")
     name_cause = None
     if not analysis.name_matched:
         name_cause = "ip_address_mismatch" if is_ip_literal(verify_host) else "hostname_mismatch"
     return TlsFacts(completed=True, chain_cause=chain_cause, name_cause=name_cause), analysis
+
+
+def root_file(target: Target, environ: Mapping[str, str]) -> tuple[RootFile, str | None]:
+    """The root certificate file libpq would use, and its state (initialize_SSL in fe-secure-openssl.c)."""
+    from dbdoctor import tls
+
+    explicit = target.settings.get("sslrootcert")
+    if explicit == "system":
+        return RootFile("system", explicit=True), None
+    path = Path(explicit) if explicit else libpq_home(environ) / ".postgresql" / "root.crt"
+    if not path.exists():
+        return RootFile("missing", explicit=bool(explicit)), str(path)
+    ca = tls.load_ca_file(path)
+    if not ca.certificates:
+        return RootFile("invalid", explicit=bool(explicit)), str(path)
+    return RootFile("file", explicit=bool(explicit)), str(path)

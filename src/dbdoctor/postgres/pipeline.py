@@ -25,7 +25,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from dbdoctor.checking import CheckInput
+from dbdoctor.checking import CheckInput, invalid_report, run_rules, stage_timings
 from dbdoctor.errors import TargetParseError
 from dbdoctor.observations import DriverObservation, HostObservations, Observations
 from dbdoctor.postgres import conninfo
@@ -37,8 +37,7 @@ from dbdoctor.postgres.diagnosis import (
     Fix,
     describe_variant,
 )
-from dbdoctor.postgres.facts import address_facts, auth_knowledge, judge_chain, tls_facts
-from dbdoctor.postgres.files import root_file
+from dbdoctor.postgres.facts import address_facts, auth_knowledge, judge_chain, root_file, tls_facts
 from dbdoctor.postgres.modes import (
     PG_MODES,
     AddressFacts,
@@ -289,17 +288,8 @@ def _invalid_report(exc: TargetParseError, started: float, text: str | None) -> 
     from dbdoctor.postgres.conninfo import redact_text
     from dbdoctor.postgres.lint import parse_error_finding
 
-    finding = parse_error_finding(exc)
-    return Report(
-        engine="postgresql",
-        target=redact_text(text) if text is not None else None,
-        effective={},
-        verdict="fail",
-        cause=finding.cause,
-        modes={m: ModeResult("unknown", finding.cause) for m in PG_MODES},
-        findings=(finding,),
-        timings_ms={"total": (time.monotonic() - started) * 1000},
-    )
+    return invalid_report("postgresql", parse_error_finding(exc), redact_text(text) if text is not None else None,
+                          PG_MODES, started)
 
 
 def effective_dict(target: Target, root_path: str | None) -> dict[str, Any]:
@@ -396,7 +386,6 @@ def check(inp: CheckInput) -> Report:
     from dbdoctor.postgres.probe import probe_target
     from dbdoctor.postgres.rules import MODULES as RULE_MODULES
     from dbdoctor.postgres.sources import resolve
-    from dbdoctor.rules.registry import rules_for
 
     started = time.monotonic()
     deadline = started + inp.timeout
@@ -413,9 +402,7 @@ def check(inp: CheckInput) -> Report:
     raw_text = prepared.static_text if prepared is not None else inp.text
     raw = Secret(raw_text) if raw_text is not None else None
     static_ctx = Context(target=target, raw=raw, environ=inp.environ)
-    findings: list[Finding] = []
-    for rule in rules_for("static", RULE_MODULES):
-        findings.extend(rule.check(static_ctx))
+    findings = run_rules("static", RULE_MODULES, static_ctx)
     t_static = time.monotonic()
 
     root, root_path = root_file(target, inp.environ)
@@ -524,17 +511,8 @@ def check(inp: CheckInput) -> Report:
         pooler=pooler,
     )
     check_ctx = Context(target=target, raw=raw, environ=inp.environ, observations=diagnosis)
-    for rule in rules_for("check", RULE_MODULES):
-        findings.extend(rule.check(check_ctx))
-    ended = time.monotonic()
-    timings = dict(obs.timings_ms)
-    timings.update(
-        {
-            "static": (t_static - started) * 1000,
-            "probe": (t_probe - t_static) * 1000,
-            "total": (ended - started) * 1000,
-        }
-    )
+    findings += run_rules("check", RULE_MODULES, check_ctx)
+    timings = stage_timings(obs.timings_ms, started, t_static, t_probe)
     report = Report(
         engine="postgresql",
         target=redact_text(inp.text) if inp.text is not None else _shown_target(target),

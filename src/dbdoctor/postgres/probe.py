@@ -26,8 +26,8 @@ from typing import Any, Final, Literal
 from urllib.parse import quote, quote_plus
 
 from dbdoctor import net as _net
-from dbdoctor.errors import ProtocolError
-from dbdoctor.net import Closed, Deadline, TimedOut
+from dbdoctor.errors import Closed, ProtocolError, TimedOut
+from dbdoctor.net import Deadline
 from dbdoctor.observations import (
     DnsObservation,
     DriverObservation,

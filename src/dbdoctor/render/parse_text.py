@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import IO
 
-from dbdoctor.render.text import Line, _finding_lines, emit
+from dbdoctor.render.text import Line, emit, finding_lines
 from dbdoctor.report import ParseReport
 
 
@@ -29,7 +29,7 @@ def parse_lines(report: ParseReport, written: str | None) -> list[Line]:
     if report.findings:
         lines.append(("Findings:", "bold"))
         for f in report.findings:
-            lines += _finding_lines(f, full=True)
+            lines += finding_lines(f, full=True)
     else:
         lines.append(("No findings in the settings themselves (run `dbdoctor check` to test the connection).",
                       None))

@@ -42,7 +42,7 @@ def _wrap(text: str, indent: str = "  ") -> list[str]:
     ) or [indent]
 
 
-def _finding_lines(f: Finding, *, full: bool) -> list[Line]:
+def finding_lines(f: Finding, *, full: bool) -> list[Line]:
     out: list[Line] = [(f"{f.severity.upper():7} {f.code} {f.title}  [{f.cause}]", SEVERITY_STYLE[f.severity])]
     out += [(line, None) for line in _wrap(f.detail, "    ")]
     if full or f.severity != "info":
@@ -105,7 +105,7 @@ def check_lines(report: Report, *, brief: bool = False) -> list[Line]:
         lines.append(("", None))
         lines.append(("Findings:" if root is None else "Other findings:", "bold"))
         for f in others:
-            lines += _finding_lines(f, full=False)
+            lines += finding_lines(f, full=False)
     if report.evidence and not brief:
         lines.append(("", None))
         lines.append(("Evidence:", "bold"))

@@ -74,7 +74,8 @@ class _Engine(Protocol):
     def is_running(self, srv: SandboxServer) -> bool: ...
 
 
-def _engine(engine: str) -> _Engine:
+def engine_ops(engine: str) -> _Engine:
+    """A sandbox engine's operations (start, reconfigure, stop) by its name."""
     if engine in ("postgresql", "postgres"):
         from dbdoctor.sandbox import postgres
 
@@ -107,7 +108,7 @@ def start(
     ``keep=False``: stopped when this process exits. ``state_dir`` defaults to $DBDOCTOR_SANDBOX_DIR or
     ~/.cache/dbdoctor/sandbox. Raises SandboxError when the server cannot be started.
     """
-    eng = _engine(engine)
+    eng = engine_ops(engine)
     with contextlib.suppress(SandboxError, OSError):
         list_servers(
             state_dir
@@ -148,7 +149,7 @@ def list_servers(state_dir: str | os.PathLike[str] | None = None) -> list[Sandbo
             path.unlink(missing_ok=True)
             continue
         try:
-            eng = _engine(srv.engine)
+            eng = engine_ops(srv.engine)
         except SandboxError:
             continue
         if not eng.is_running(srv):

@@ -45,7 +45,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
-from dbdoctor.errors import SandboxError
+from dbdoctor.errors import PortTaken, SandboxError
 from dbdoctor.sandbox import _system
 from dbdoctor.sandbox.certs import Pki, ensure_pki
 from dbdoctor.sandbox.profiles import DEFAULT_CERT, DEFAULT_PROFILE
@@ -218,10 +218,6 @@ def _is_ours(pid: int, data: Path) -> bool:
     return any(str(data) in a for a in args)
 
 
-class _PortTaken(Exception):
-    pass
-
-
 def _launch(data: Path, user: _system.ServerUser, timeout: float) -> int:
     """Start mariadbd detached (own session) and wait until it accepts administrative connections."""
     log = data / "mariadb.log"
@@ -253,7 +249,7 @@ def _launch(data: Path, user: _system.ServerUser, timeout: float) -> int:
         if proc.poll() is not None:
             tail = _system.log_tail(log, offset)
             if "Address already in use" in tail or "Can't start server: Bind" in tail:
-                raise _PortTaken(tail)
+                raise PortTaken(tail)
             raise SandboxError(
                 f"MariaDB did not start (exit {proc.returncode}); its log ({log}) says:\n{tail}\n"
                 + _system.log_tail(data / "mariadbd.stderr", 0, 500)
@@ -479,7 +475,7 @@ def start(
             try:
                 pid = _launch(data, user, timeout)
                 break
-            except _PortTaken:
+            except PortTaken:
                 continue
         else:
             raise SandboxError("no free loopback port could be bound after 6 tries")
@@ -618,7 +614,7 @@ def _restart(srv: SandboxServer, data: Path, user: _system.ServerUser) -> None:
         try:
             pid = _launch(data, user, 30)
             break
-        except _PortTaken:  # the old socket may linger for a moment
+        except PortTaken:  # the old socket may linger for a moment
             if time.monotonic() > deadline:
                 raise SandboxError(f"port {srv.port} stayed busy after restarting {srv.name!r}") from None
             time.sleep(0.1)

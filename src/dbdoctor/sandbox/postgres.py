@@ -29,7 +29,7 @@ import uuid
 from pathlib import Path
 from typing import Final
 
-from dbdoctor.errors import SandboxError
+from dbdoctor.errors import PortTaken, SandboxError
 from dbdoctor.sandbox import _system
 from dbdoctor.sandbox.certs import Pki, ensure_pki
 from dbdoctor.sandbox.profiles import DEFAULT_CERT, DEFAULT_PROFILE, Profile, get_profile
@@ -373,10 +373,6 @@ def _is_our_postmaster(pid: int, data: Path) -> bool:
     return str(data) in args
 
 
-class _PortTaken(Exception):
-    pass
-
-
 def _launch(bindir: Path, data: Path, log: Path, user: _system.ServerUser, timeout: float) -> int:
     """Start the postmaster with pg_ctl (which detaches it) and wait for postmaster.pid to say ready."""
     offset = _system.log_size(log)
@@ -407,7 +403,7 @@ def _launch(bindir: Path, data: Path, log: Path, user: _system.ServerUser, timeo
                 time.sleep(0.01)
             tail = _system.log_tail(log, offset)
             if "could not bind" in tail or "could not create any TCP/IP sockets" in tail:
-                raise _PortTaken(tail)
+                raise PortTaken(tail)
             raise SandboxError(f"PostgreSQL did not start; its log ({log}) says:\n{tail}")
         time.sleep(0.005)
     raise SandboxError(
@@ -519,7 +515,7 @@ def start(
             try:
                 pid = _launch(bindir, data, log, user, timeout)
                 break
-            except _PortTaken:
+            except PortTaken:
                 continue
         else:
             raise SandboxError("no free loopback port could be bound after 6 tries")

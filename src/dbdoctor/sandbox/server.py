@@ -119,9 +119,9 @@ class SandboxServer:
     def reconfigure(self, profile: str | None = None, cert: str | None = None) -> None:
         """Switch the access profile and/or the certificate variant: rewrites the files and reloads the server
         (no restart; new connections see the change when this returns)."""
-        from dbdoctor.sandbox import _engine
+        from dbdoctor.sandbox import engine_ops
 
-        _engine(self.engine).reconfigure(self, profile=profile or self.profile, cert=cert or self.cert)
+        engine_ops(self.engine).reconfigure(self, profile=profile or self.profile, cert=cert or self.cert)
 
     @contextlib.contextmanager
     def configured(self, profile: str | None = None, cert: str | None = None) -> Iterator[SandboxServer]:
@@ -136,14 +136,14 @@ class SandboxServer:
 
     def stop(self) -> None:
         """Stop the server and remove its data directory and state file."""
-        from dbdoctor.sandbox import _engine
+        from dbdoctor.sandbox import engine_ops
 
-        _engine(self.engine).stop_server(self)
+        engine_ops(self.engine).stop_server(self)
 
     def is_running(self) -> bool:
-        from dbdoctor.sandbox import _engine
+        from dbdoctor.sandbox import engine_ops
 
-        return _engine(self.engine).is_running(self)
+        return engine_ops(self.engine).is_running(self)
 
     # --- state ----------------------------------------------------------------------------------------------
 
