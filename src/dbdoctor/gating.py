@@ -18,11 +18,14 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 if TYPE_CHECKING:
     from dbdoctor.observations import DriverObservation
     from dbdoctor.report import Finding, Report
+
+#: what one engine's connection attempt returns (its own record; GateEngine.as_driver reads it)
+A = TypeVar("A")
 
 SCHEMA: Final = "dbdoctor.preflight/1"
 #: first pause between attempts with ``wait``, doubled after each failure up to MAX_DELAY
@@ -129,16 +132,16 @@ def one_line(text: str) -> str:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class GateEngine:
+class GateEngine(Generic[A]):
     """What one engine brings to the preflight loop; everything else (deadlines, backoff, retries, the diagnosis
     after the last failure and how its cause is taken) is :func:`gate_loop`'s, the same for every engine."""
 
     name: str
     #: one real connection with the effective settings within ``budget`` seconds (the engine's own attempt)
-    attempt: Callable[[float], Any]
-    as_driver: Callable[[Any], DriverObservation]
+    attempt: Callable[[float], A]
+    as_driver: Callable[[A], DriverObservation]
     #: (cause, problem, fix) from an attempt alone, no network
-    quick_cause: Callable[[Any], tuple[str, str, str | None]]
+    quick_cause: Callable[[A], tuple[str, str, str | None]]
     #: the full diagnosis within ``remaining`` seconds
     diagnose: Callable[[float], Report]
     #: the success line from the settings, the TLS version, the server version, the time taken and the attempts
@@ -146,7 +149,7 @@ class GateEngine:
 
 
 def gate_loop(
-    engine: GateEngine,
+    engine: GateEngine[A],
     *,
     settings: dict[str, Any],
     shown_target: str | None,
@@ -160,7 +163,7 @@ def gate_loop(
     failure within what is left. Without ``wait`` nothing outlives ``timeout``; with it, each attempt gets at
     most ``timeout`` and the diagnosis ``timeout`` of its own."""
 
-    def result(ok: bool, attempts: int, raw: Any, **failure: Any) -> PreflightResult:
+    def result(ok: bool, attempts: int, raw: A, **failure: Any) -> PreflightResult:
         elapsed_ms = (time.monotonic() - started) * 1000
         driver = engine.as_driver(raw)
         ok_text = (engine.ok_line(settings, driver.tls_version, driver.server_version, elapsed_ms, attempts)

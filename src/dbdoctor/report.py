@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+if TYPE_CHECKING:
+    from dbdoctor.tls import ChainAnalysis
 
 Severity = Literal["error", "warning", "info"]
 Outcome = Literal["ok", "fail", "unknown"]
@@ -103,7 +106,7 @@ class Report:
     driver_error: str | None = None
     #: the tls.ChainAnalysis of the certificate chain the server sent (None when no TLS handshake completed),
     #: for the support report (render/html.py). Not part of to_dict(): the JSON contract is unchanged.
-    chain_analysis: Any = None
+    chain_analysis: ChainAnalysis | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -20,13 +20,13 @@ file. Routing costs nothing: no engine's pipeline, no driver and no parser is im
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from dbdoctor.engine import Engine
     from dbdoctor.rules.base import Rule
 
@@ -41,9 +41,10 @@ DEFAULT: Final = "postgresql"
 _MYSQL_VARS: Final = ("MYSQL_HOST", "MYSQL_TCP_PORT", "MYSQL_UNIX_PORT", "MYSQL_PWD")
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Route:
-    """Which engine takes a target, and why (``because`` is shown to the user; no secret in it)."""
+class Route(NamedTuple):
+    """Which engine takes a target, and why (``because`` is shown to the user; no secret in it). A named tuple,
+    not a dataclass: routing runs on the preflight's click-free path, where importing dataclasses costs more
+    than the rest of the decision."""
 
     engine: str
     #: the connection string the settings come from (the target, else DATABASE_URL), or None

@@ -25,7 +25,8 @@ from fix_preflight import ROLE, Probe, assert_clean
 
 #: modules the fast success path must not import (the heavy ones it exists to avoid)
 HEAVY = ("psycopg", "psycopg_binary", "psycopg2", "click", "cryptography", "rich", "dotenv", "dbdoctor.postgres.pipeline",
-         "dbdoctor.rules", "dbdoctor.cli", "dbdoctor.postgres.gate", "dbdoctor.probe")
+         "dbdoctor.rules", "dbdoctor.cli", "dbdoctor.postgres.gate", "dbdoctor.postgres.sources",
+         "dbdoctor.mysql.sources", "dbdoctor.drivers", "dbdoctor.checking", "dbdoctor.gating")
 TIME = re.compile(r"time=\d+ms")
 
 

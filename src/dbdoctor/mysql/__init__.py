@@ -8,12 +8,13 @@ module imports nothing heavy, so that routing costs nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from dbdoctor.mysql.forms import SCHEME
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from dbdoctor.checking import CheckInput
     from dbdoctor.errors import TargetParseError
     from dbdoctor.gating import PreflightResult, Retry

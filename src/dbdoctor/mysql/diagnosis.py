@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dbdoctor.mysql.modes import LoginFacts, TransportFacts
 from dbdoctor.report import ModeResult
@@ -13,6 +13,7 @@ from dbdoctor.target import Target
 
 if TYPE_CHECKING:
     from dbdoctor.mysql.probe import MyAttempt, MyHostObservations, MyObservations
+    from dbdoctor.tls import ChainAnalysis
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -27,7 +28,7 @@ class MyDiagnosis:
     user_mode: str
     verdict: str
     cause: str | None
-    analysis: Any
+    analysis: ChainAnalysis | None
     #: the TLS attempt with the user's credentials that told a lying 1045 apart (or tested the password when the
     #: user's own connection did not reach authentication), None when none was made
     decider: MyAttempt | None

@@ -9,10 +9,11 @@ click-free success path :mod:`.fast`). :data:`ENGINE` is what the rest of dbdoct
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from dbdoctor.checking import CheckInput
     from dbdoctor.errors import TargetParseError
     from dbdoctor.gating import PreflightResult, Retry

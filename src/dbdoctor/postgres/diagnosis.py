@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from dbdoctor.observations import DriverObservation, Observations
 from dbdoctor.postgres.modes import AddressFacts, AuthKnowledge, RootFile
 from dbdoctor.report import ModeResult
 from dbdoctor.target import Target
+
+if TYPE_CHECKING:
+    from dbdoctor.tls import ChainAnalysis
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -48,7 +51,7 @@ class CertVariant:
     #: unless the endpoints behind the address differ in more than their certificate
     answered_by: tuple[str, ...]
     #: tls.ChainAnalysis of this chain against the user's root file and host
-    analysis: Any
+    analysis: ChainAnalysis | None
     #: what each sslmode does with this certificate (the rest of the probe's facts unchanged)
     modes: Mapping[str, ModeResult]
 
@@ -73,7 +76,7 @@ class Diagnosis:
     verdict: Literal["ok", "fail"]
     cause: str | None
     #: the certificate analysis of the first chain seen (tls.ChainAnalysis), None when none was seen
-    analysis: Any = None
+    analysis: ChainAnalysis | None = None
     #: the working connection of the user's mode is not encrypted although an SSL attempt was made
     fell_back_to_plain: bool = False
     #: an extra connection that tested the password (never in plain text unless the user's mode would)

@@ -22,7 +22,10 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from dbdoctor.tls import ChainAnalysis
 
 from dbdoctor.report import Finding, Report
 
@@ -117,12 +120,12 @@ def _finding(f: Finding) -> str:
     )
 
 
-def _chain_section(analysis: Any) -> str:
+def _chain_section(analysis: ChainAnalysis | None) -> str:
     if analysis is None:
         return "<p>No TLS handshake completed, so no certificate was seen.</p>"
     parts = []
     rows = []
-    for i, c in enumerate(getattr(analysis, "chain", ())):
+    for i, c in enumerate(analysis.chain):
         names = ", ".join([*c.dns_names, *c.ip_addresses]) or "(none)"
         rows.append([
             _td("leaf" if i == 0 else f"#{i}"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from dbdoctor.report import Finding, Severity
 
@@ -32,7 +32,9 @@ class Context:
     #: the target exactly as written, password included, wrapped so it cannot print; None when not given
     raw: Secret | None = None
     environ: Mapping[str, str] = dataclasses.field(default_factory=dict)
-    observations: Any = None
+    #: what the engine's check stage knows (its diagnosis: postgres.diagnosis.Diagnosis, mysql.diagnosis.MyDiagnosis);
+    #: rules take it with isinstance, so that one engine's rule never reads the other's
+    observations: object = None
     driver: str = "libpq"
 
 
