@@ -199,25 +199,27 @@ def test_timeout_held_against_a_silent_listener(as_json: bool) -> None:
     clean(proc, pw)
 
 
-def test_fast_path_declines_mysql_before_libpq() -> None:
+def test_fast_path_routes_mysql_before_libpq() -> None:
+    """The click-free preflight asks the router first: a MySQL target (or DATABASE_URL) goes to the MySQL engine
+    before anything of libpq or psycopg is loaded."""
     code = (
-        "import sys, time\n"
-        "from dbdoctor import _gatefast\n"
+        "import os, sys, time\n"
+        "from dbdoctor.route import route\n"
         "t = time.monotonic()\n"
-        "r = _gatefast.run(sys.argv[1], as_json=False, timeout=5)\n"
-        "print(r, _gatefast.attempted_at, 'dbdoctor.postgres.libpq' in sys.modules, 'psycopg' in sys.modules,"
+        "r = route(sys.argv[1], os.environ)\n"
+        "print(r.engine, 'dbdoctor.postgres.libpq' in sys.modules, 'psycopg' in sys.modules,"
         " round(time.monotonic() - t, 3))\n"
     )
     for target in ("mysql://u:secret@127.0.0.1:1/x", "mariadb://u@h/x", "jdbc:mysql://h:3306/x",
                    "mysql+pymysql://u@h/x"):
         out = subprocess.run([sys.executable, "-c", code, target], capture_output=True, text=True, env=ENV,
                              check=True, timeout=30).stdout.split()
-        assert out[:4] == ["False", "None", "False", "False"], (target, out)
-        assert float(out[4]) < 0.2
+        assert out[:3] == ["mysql", "False", "False"], (target, out)
+        assert float(out[3]) < 0.2
     out = subprocess.run([sys.executable, "-c", code.replace("sys.argv[1]", "None"), "x"], capture_output=True,
                          text=True, env={**ENV, "DATABASE_URL": "mysql://u@127.0.0.1:1/x"}, check=True,
                          timeout=30).stdout.split()
-    assert out[:4] == ["False", "None", "False", "False"], out
+    assert out[:3] == ["mysql", "False", "False"], out
 
 
 def _forward(client: Any, upstream_port: int) -> None:
