@@ -1,8 +1,9 @@
 """The docs text of every MySQL/MariaDB finding code (DD801-DD804, DD810-DD834, DD840): one page per cause.
 
 Each text has the four sections a rule's doc must have (*What it checks*, *Why it matters*, *How to fix*,
-*Example*; see dbdoctor.rules.base). ``scripts/gen_rule_docs.py`` writes ``docs/rules/<CODE>.md`` from them and
-``dbdoctor explain CODE`` prints them. Data only: the rules in ``check.py`` and ``static.py`` read ``DOCS[code]``.
+*Example*; see dbdoctor.rules.base). ``scripts/gen_rule_docs.py`` writes ``docs/rules/<CODE>.md`` from them
+and ``dbdoctor explain CODE`` prints them. Data only: the rules in ``check.py`` and ``static.py`` read
+``DOCS[code]``.
 
 Error texts are quoted as the servers and drivers print them: MariaDB 10.11 (server and Connector/C, the
 ``mariadb`` client), MySQL 8 (server and ``mysql`` client), PyMySQL, Connector/J. Where a text depends on the
@@ -18,11 +19,11 @@ from typing import Final
 _DD801 = """
 What it checks
 --------------
-Whether the MySQL/MariaDB connection settings can be used at all, before anything touches the network: a
-port that is not a number from 1 to 65535, an ``ssl-mode`` that is not one of ``DISABLED``, ``PREFERRED``,
+Whether the MySQL/MariaDB connection settings can be used at all, before anything touches the network: a port
+that is not a number from 1 to 65535, an ``ssl-mode`` that is not one of ``DISABLED``, ``PREFERRED``,
 ``REQUIRED``, ``VERIFY_CA``, ``VERIFY_IDENTITY``, an unknown SQLAlchemy driver in ``mysql+<driver>://``, an
-``sslMode`` value MariaDB Connector/J does not take (``disable``, ``trust``, ``verify-ca``, ``verify-full``), and
-``ssl_mode`` handed to a driver that has no such argument.
+``sslMode`` value MariaDB Connector/J does not take (``disable``, ``trust``, ``verify-ca``, ``verify-full``),
+and ``ssl_mode`` handed to a driver that has no such argument.
 
 Why it matters
 --------------
@@ -34,12 +35,12 @@ connection is attempted, and dbdoctor does not probe.
 
 How to fix
 ----------
-Write the setting the way the app's driver reads it. The MySQL client and mysqlclient: ``ssl-mode`` /
-``ssl_mode`` with one of the five values, exactly. PyMySQL (``mysql+pymysql://``, also aiomysql and asyncmy):
-no ``ssl_mode``; ``ssl_ca=<file>`` turns on TLS with the chain and the host name verified, and
-``ssl_check_hostname=false`` drops the name check. mysql-connector-python: ``ssl_verify_cert=true``,
-``ssl_verify_identity=true``, ``ssl_disabled=true``. MariaDB Connector/J: ``sslMode=verify-full``. A port is a
-number from 1 to 65535 (3306 by default).
+Write the setting the way the app's driver reads it. The MySQL client: ``--ssl-mode`` with one of the five
+values; mysqlclient: ``ssl_mode`` with one of them, spelt exactly so, in capitals. PyMySQL
+(``mysql+pymysql://``, also aiomysql and asyncmy): no ``ssl_mode``; ``ssl_ca=<file>`` turns on TLS with the
+chain and the host name verified, and ``ssl_check_hostname=false`` drops the name check.
+mysql-connector-python: ``ssl_verify_cert=true``, ``ssl_verify_identity=true``, ``ssl_disabled=true``. MariaDB
+Connector/J: ``sslMode=verify-full``. A port is a number from 1 to 65535 (3306 by default).
 
 Example
 -------
@@ -51,29 +52,29 @@ _DD802 = """
 What it checks
 --------------
 Query parameters that the URL's driver does not know, read as that driver reads them: ``sslmode`` (libpq's
-spelling) or ``ssl=true`` in a ``mysql://`` URL, ``sslmode`` for Connector/J (its key is ``sslMode``, and
-the case matters), ``ssl-mode`` in a SQLAlchemy URL whose driver takes ``ssl_*`` keyword arguments.
+spelling) or ``ssl=true`` in a ``mysql://`` URL, ``sslmode`` for Connector/J (its key is ``sslMode``, and the
+case matters), ``ssl-mode`` in a SQLAlchemy URL whose driver takes ``ssl_*`` keyword arguments.
 
 Why it matters
 --------------
-Most MySQL drivers drop keys they do not know without a word, so the connection runs with the driver's default,
-which for the MySQL client, Connector/J and most drivers is ``PREFERRED``: TLS without any certificate check
-when the server offers it, plain text when it does not. The URL says ``VERIFY_IDENTITY`` and the app does not
-verify anything. Connector/J ignores ``sslmode=REQUIRED`` silently; node's mysql2 prints ``Ignoring invalid
-configuration option passed to Connection`` and goes on; the Go driver sends unknown parameters to the server
-as ``SET`` statements after login.
+Most MySQL drivers drop keys they do not know without a word, so the connection runs with the driver's
+default, which for the MySQL client, Connector/J and most drivers is ``PREFERRED``: TLS without any
+certificate check when the server offers it, plain text when it does not. The URL says ``VERIFY_IDENTITY`` and
+the app does not verify anything. Connector/J ignores ``sslmode=REQUIRED`` silently; node's mysql2 prints
+``Ignoring invalid configuration option passed to Connection`` and goes on; the Go driver sends unknown
+parameters to the server as ``SET`` statements after login.
 
 How to fix
 ----------
 Use the names of the driver the app uses. dbdoctor's own ``mysql://`` URLs and the MySQL client: ``ssl-mode``,
-``ssl-ca``, ``ssl-cert``, ``ssl-key``. Connector/J: ``sslMode=VERIFY_IDENTITY`` (with ``trustCertificateKeyStoreUrl``
-or the JVM trust store). SQLAlchemy with PyMySQL or mysqlclient: ``ssl_ca``, ``ssl_cert``, ``ssl_key``. Run
-``dbdoctor parse --driver <name> URL`` to see how a given driver reads the URL.
+``ssl-ca``, ``ssl-cert``, ``ssl-key``. Connector/J: ``sslMode=VERIFY_IDENTITY`` (with
+``trustCertificateKeyStoreUrl`` or the JVM trust store). SQLAlchemy with PyMySQL or mysqlclient: ``ssl_ca``,
+``ssl_cert``, ``ssl_key``. Run ``dbdoctor parse --driver <name> URL`` to see how a given driver reads the URL.
 
 Example
 -------
-``jdbc:mysql://db.example.test:3306/app?user=app&password=****&sslmode=VERIFY_IDENTITY``: Connector/J
-does not know ``sslmode`` and connects with ``PREFERRED``. Write ``...&sslMode=VERIFY_IDENTITY``.
+``jdbc:mysql://db.example.test:3306/app?user=app&password=****&sslmode=VERIFY_IDENTITY``: Connector/J does not
+know ``sslmode`` and connects with ``PREFERRED``. Write ``...&sslMode=VERIFY_IDENTITY``.
 """
 
 _DD803 = """
@@ -102,8 +103,8 @@ Connector/J ``sslMode=verify-full``; the MariaDB client ``--ssl-verify-server-ce
 
 Example
 -------
-``mysql://app:****@db.example.test/app?ssl-mode=REQUIRED&ssl-ca=/etc/ssl/certs/provider-ca.pem`` encrypts
-but accepts any certificate. Write
+``mysql://app:****@db.example.test/app?ssl-mode=REQUIRED&ssl-ca=/etc/ssl/certs/provider-ca.pem`` encrypts but
+accepts any certificate. Write
 ``mysql://app:****@db.example.test/app?ssl-mode=VERIFY_IDENTITY&ssl-ca=/etc/ssl/certs/provider-ca.pem``.
 """
 
@@ -118,25 +119,26 @@ elsewhere.
 Why it matters
 --------------
 The server then receives the wrong password or the client dials the wrong host, and the error says nothing
-about the URL: ``(1045, "Access denied for user 'app'@'10.0.0.7' (using password: YES)")``, ``Unknown
-MySQL server host 'ss'`` or an invalid port. Parsers disagree on where a raw character ends the password:
-SQLAlchemy's ``make_url`` ends it at the first ``@``; Python's ``urllib``, node's ``URL`` and JDBC end the
-user part at the first ``/``, ``?`` or ``#``. So a URL that works in one tool fails in another, and part of the
-password can end up in the host name, and from there in logs, error messages and DNS queries.
+about the URL: ``(1045, "Access denied for user 'app'@'10.0.0.7' (using password: YES)")``, ``Unknown MySQL
+server host`` followed by a piece of the password, or an invalid port. Parsers disagree on where a raw
+character ends the password: SQLAlchemy's ``make_url`` ends it at the first ``@``; Python's ``urllib``, node's
+``URL`` and JDBC end the user part at the first ``/``, ``?`` or ``#``. So a URL that works in one tool fails
+in another, and part of the password can end up in the host name, and from there in logs, error messages and
+DNS queries.
 
 How to fix
 ----------
 Percent-encode the password: ``@`` is ``%40``, ``/`` is ``%2F``, ``?`` is ``%3F``, ``#`` is ``%23``, ``:`` is
 ``%3A``, ``%`` is ``%25``, a space is ``%20``. In Python, ``urllib.parse.quote(password, safe="")``; in
-SQLAlchemy, build the URL with ``URL.create(...)``, which encodes for you. Alternatively, keep the password out
-of the URL (``MYSQL_PWD`` is deprecated; use an option file or the driver's ``password`` argument).
+SQLAlchemy, build the URL with ``URL.create(...)``, which encodes for you. Alternatively, keep the password
+out of the URL (``MYSQL_PWD`` is deprecated; use an option file or the driver's ``password`` argument).
 
 Example
 -------
 ``mysql://app:****@db.example.test/app`` where ``****`` stands for a password holding a raw ``@`` and ``/``:
 the URL reads the text after the password's ``@`` as the host, and the client looks up a host name made of a
-piece of the password. Written with ``%40`` for ``@`` and ``%2F`` for ``/`` in place of ``****``, the URL reads
-as intended.
+piece of the password. Written with ``%40`` for ``@`` and ``%2F`` for ``/`` in place of ``****``, the URL
+reads as intended.
 """
 
 _DD810 = """
@@ -163,14 +165,14 @@ Connect with TLS and verify the server: ``ssl-mode=VERIFY_IDENTITY`` with ``ssl-
 In drivers: PyMySQL ``ssl_ca=<file>``; mysqlclient ``ssl_mode=VERIFY_IDENTITY``; Connector/J
 ``sslMode=VERIFY_IDENTITY``; mysql2 ``ssl: { ca }``; Go ``tls=true``; the MariaDB client ``--ssl
 --ssl-verify-server-cert --ssl-ca=<file>``. For an account created ``REQUIRE X509``, also pass the client
-certificate and key (``ssl-cert``, ``ssl-key``). Turning ``require_secure_transport`` off on the server is not a
-fix: it sends passwords and data in the clear again.
+certificate and key (``ssl-cert``, ``ssl-key``). Turning ``require_secure_transport`` off on the server is not
+a fix: it sends passwords and data in the clear again.
 
 Example
 -------
 MariaDB with ``require_secure_transport=ON`` and ``mysql://app:****@db.example.test/app?ssl-mode=DISABLED``:
-PyMySQL says ``(1045, "Access denied for user 'app'@'10.0.0.7' (using password: YES)")``; the same
-credentials with ``ssl-mode=REQUIRED`` are accepted, so the cause is TLS, not the password.
+PyMySQL says ``(1045, "Access denied for user 'app'@'10.0.0.7' (using password: YES)")``; the same credentials
+with ``ssl-mode=REQUIRED`` are accepted, so the cause is TLS, not the password.
 """
 
 _DD811 = """
@@ -178,24 +180,24 @@ What it checks
 --------------
 That the server refused the user name and password themselves: ``ERROR 1045 (28000): Access denied for user
 'app'@'10.0.0.7' (using password: YES)`` (``using password: NO`` when the client sent none), and, when the
-first login had been plain text, a second login over TLS with the same credentials was refused the same way, so
-TLS is not what is missing.
+first login had been plain text, a second login over TLS with the same credentials was refused the same way,
+so TLS is not what is missing.
 
 Why it matters
 --------------
 1045 covers more than a mistyped password: an account that does not exist, an account that exists only for
 another host part (``'app'@'localhost'`` but not ``'app'@'%'``, so a login from 10.0.0.7 matches no row), a
 password read from a different source than the one you edited (a ``.env`` file, ``MYSQL_PWD``, an option
-file), or special characters that the URL mangled. On MariaDB, an account created ``REQUIRE X509`` that logs in
-without a client certificate gets the same text; nothing outside the server tells those two apart.
+file), or special characters that the URL mangled. On MariaDB, an account created ``REQUIRE X509`` that logs
+in without a client certificate gets the same text; nothing outside the server tells those two apart.
 
 How to fix
 ----------
-Check where the password comes from (the report's provenance names the source) and that it is
-percent-encoded in a URL. As an administrator, ``SELECT user, host FROM mysql.user WHERE user = 'app'`` shows
-which host parts exist; ``SHOW CREATE USER 'app'@'%'`` shows the authentication plugin and any ``REQUIRE``
-clause; ``ALTER USER 'app'@'%' IDENTIFIED BY '...'`` sets a new password. If the account says ``REQUIRE X509``,
-pass ``ssl-cert`` and ``ssl-key``.
+Check where the password comes from (the report's provenance names the source) and that it is percent-encoded
+in a URL. As an administrator, ``SELECT user, host FROM mysql.user WHERE user = 'app'`` shows which host parts
+exist; ``SHOW CREATE USER 'app'@'%'`` shows the authentication plugin and any ``REQUIRE`` clause; ``ALTER USER
+'app'@'%' IDENTIFIED BY '...'`` sets a new password. If the account says ``REQUIRE X509``, pass ``ssl-cert``
+and ``ssl-key``.
 
 Example
 -------
@@ -207,12 +209,13 @@ YES)")`` over TLS as well; the account exists only as ``'app'@'localhost'``, or 
 _DD812 = """
 What it checks
 --------------
-That the ``ssl-mode`` demands TLS (``REQUIRED``, ``VERIFY_CA`` or ``VERIFY_IDENTITY``) and the server's greeting
-does not offer it: the capability flags of the handshake packet lack ``CLIENT_SSL``. Clients say ``ERROR 2026
-(HY000): SSL connection error: SSL is required but the server doesn't support it`` (the MySQL client),
-``(2026, "SSL is required but the server doesn't support it")`` (PyMySQL), ``TLS/SSL error: SSL is required,
-but the server does not support it`` (the MariaDB client with ``--ssl-verify-server-cert``), ``SSL Connection
-required, but not provided by server.`` (Connector/J), ``TLS requested but server does not support TLS`` (Go).
+That the ``ssl-mode`` demands TLS (``REQUIRED``, ``VERIFY_CA`` or ``VERIFY_IDENTITY``) and the server's
+greeting does not offer it: the capability flags of the handshake packet lack ``CLIENT_SSL``. Clients say
+``ERROR 2026 (HY000): SSL connection error: SSL is required but the server doesn't support it`` (the MySQL
+client), ``(2026, "SSL is required but the server doesn't support it")`` (PyMySQL), ``TLS/SSL error: SSL is
+required, but the server does not support it`` (the MariaDB client with ``--ssl-verify-server-cert``), ``SSL
+Connection required, but not provided by server.`` (Connector/J), ``TLS requested but server does not support
+TLS`` (Go).
 
 Why it matters
 --------------
@@ -241,20 +244,19 @@ _DD813 = """
 What it checks
 --------------
 That the certificate chain the server sends over TLS holds a certificate whose validity ended (its
-``notAfter`` is in the past), checked by dbdoctor's own probe against the CA the app uses, without credentials.
-Clients that verify say ``certificate verify failed: certificate has expired``: PyMySQL as ``(2003, "Can't
-connect to MySQL server on 'db.example.test' ([SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed:
-certificate has expired (_ssl.c:1006))")``, the MySQL client as ``ERROR 2026 (HY000): SSL connection error:
-error:0A000086:SSL routines::certificate verify failed``, Connector/J as ``CertPathValidatorException:
-validity check failed``.
+``notAfter`` is in the past), checked by dbdoctor's own probe against the CA the app uses, without
+credentials. Clients that verify say ``certificate verify failed: certificate has expired``: PyMySQL as
+``(2003, "Can't connect to MySQL server on 'db.example.test' ([SSL: CERTIFICATE_VERIFY_FAILED] certificate
+verify failed: certificate has expired (_ssl.c:1006))")``, the MySQL client as ``ERROR 2026 (HY000): SSL
+connection error: error:0A000086:SSL routines::certificate verify failed``, Connector/J as
+``CertPathValidatorException: validity check failed``.
 
 Why it matters
 --------------
 Every client that verifies is locked out at the same moment, and the ones that still connect
-(``PREFERRED``/``REQUIRED``) do so because they check nothing. The usual causes: a server certificate with a
-short lifetime that nobody renewed (self-made certificates from ``mysql_ssl_rsa_setup`` or a script last for a
-fixed period), a renewed file that the server never reloaded, or an expired intermediate still configured next
-to a renewed leaf.
+(``PREFERRED``/``REQUIRED``) do so because they check nothing. The usual causes: a server certificate that
+nobody renewed (short-lived ones, such as 90-day ACME certificates, run out first), a renewed file that the
+server never reloaded, or an expired intermediate still configured next to a renewed leaf.
 
 How to fix
 ----------
@@ -273,31 +275,31 @@ past, and PyMySQL says ``certificate verify failed: certificate has expired``.
 _DD814 = """
 What it checks
 --------------
-That a certificate in the server's chain is not valid yet: its ``notBefore`` lies in the future by the clock of
-the machine that runs the check. Verifying clients say ``certificate verify failed: certificate is not yet
-valid`` (Python's ssl module under PyMySQL, inside a ``2003 Can't connect to MySQL server`` error), or
-``ERROR 2026 (HY000): SSL connection error: error:0A000086:SSL routines::certificate verify failed`` (the MySQL
+That a certificate in the server's chain is not valid yet: its ``notBefore`` lies in the future by the clock
+of the machine that runs the check. Verifying clients say ``certificate verify failed: certificate is not yet
+valid`` (Python's ssl module under PyMySQL, inside a ``2003 Can't connect to MySQL server`` error), or ``ERROR
+2026 (HY000): SSL connection error: error:0A000086:SSL routines::certificate verify failed`` (the MySQL
 client), ``CertificateNotYetValidException`` (Connector/J).
 
 Why it matters
 --------------
-Either the certificate was issued with a start date ahead of now (a freshly generated certificate whose issuing
-machine runs fast, or a start date set on purpose), or this machine's clock is behind: containers and VMs
-restored from a snapshot, machines without NTP. The same certificate
-then works from one host and fails from another, which looks random.
+Either the certificate was issued with a start date ahead of now (a freshly generated certificate whose
+issuing machine runs fast, or a start date set on purpose), or this machine's clock is behind: containers and
+VMs restored from a snapshot, machines without NTP. The same certificate then works from one host and fails
+from another, which looks random.
 
 How to fix
 ----------
 Compare the certificate's ``notBefore`` (``openssl x509 -noout -dates -in server-cert.pem``) with ``date -u``
-on the client. If the client clock is wrong, fix time synchronisation (``timedatectl``, chrony, the host's NTP).
-If the certificate starts in the future, reissue it with a start date in the past (a few minutes of margin)
-and reload it on the server (``ALTER INSTANCE RELOAD TLS``, ``FLUSH SSL`` or a restart).
+on the client. If the client clock is wrong, fix time synchronisation (``timedatectl``, chrony, the host's
+NTP). If the certificate starts in the future, reissue it with a start date in the past (a few minutes of
+margin) and reload it on the server (``ALTER INSTANCE RELOAD TLS``, ``FLUSH SSL`` or a restart).
 
 Example
 -------
-A server certificate issued at 09:00 UTC by a machine whose clock runs 40 minutes fast, checked at 08:45 UTC with
-``mysql://app:****@db.example.test/app?ssl-mode=VERIFY_CA&ssl-ca=/etc/ssl/certs/provider-ca.pem``: ``certificate
-verify failed: certificate is not yet valid``.
+A server certificate issued at 09:00 UTC by a machine whose clock runs 40 minutes fast, checked at 08:45 UTC
+with ``mysql://app:****@db.example.test/app?ssl-mode=VERIFY_CA&ssl-ca=/etc/ssl/certs/provider-ca.pem``:
+``certificate verify failed: certificate is not yet valid``.
 """
 
 _DD815 = """
@@ -305,9 +307,9 @@ What it checks
 --------------
 That the server presents a self-signed certificate (its issuer is itself) which is not in the CA file or store
 the client trusts. Python's ssl module says ``certificate verify failed: self-signed certificate`` (OpenSSL 3;
-``self signed certificate`` before), or ``self-signed certificate in certificate chain`` when the chain ends in a
-self-signed root the client does not trust; the MariaDB client says ``TLS/SSL error: self-signed certificate in
-certificate chain``.
+``self signed certificate`` before), or ``self-signed certificate in certificate chain`` when the chain ends
+in a self-signed root the client does not trust; the MariaDB client says ``TLS/SSL error: self-signed
+certificate in certificate chain``.
 
 Why it matters
 --------------
@@ -320,18 +322,17 @@ someone turns verification on, or when the server regenerated its certificate.
 
 How to fix
 ----------
-Give the client the certificate that signed the server's (for a self-signed one, the certificate itself;
-for MySQL's generated certificates, ``ca.pem`` from the server's data directory) and put it in ``ssl-ca``. Better, issue the server a certificate from a CA
-you control or from the provider, with the host name in the subject alternative names, and set
-``ssl-mode=VERIFY_IDENTITY``. With MariaDB 11.4's generated certificate, the MariaDB client can also verify
-through the password-derived fingerprint it checks by default.
+Give the client the certificate that signed the server's (for a self-signed one, the certificate itself; for
+MySQL's generated certificates, ``ca.pem`` from the server's data directory) and put it in ``ssl-ca``. Better,
+issue the server a certificate from a CA you control or from the provider, with the host name in the subject
+alternative names, and set ``ssl-mode=VERIFY_IDENTITY``. With MariaDB 11.4's generated certificate, the
+MariaDB client can also verify through the password-derived fingerprint it checks by default.
 
 Example
 -------
-``mysql://app:****@db.example.test/app?ssl-mode=VERIFY_CA&ssl-ca=/etc/ssl/certs/ca-certificates.crt``
-against a server whose certificate was made with ``openssl req -x509``: PyMySQL says ``certificate verify
-failed: self-signed certificate``. Copy that certificate to the client and use
-``ssl-ca=/etc/mysql/db-cert.pem``.
+``mysql://app:****@db.example.test/app?ssl-mode=VERIFY_CA&ssl-ca=/etc/ssl/certs/ca-certificates.crt`` against
+a server whose certificate was made with ``openssl req -x509``: PyMySQL says ``certificate verify failed:
+self-signed certificate``. Copy that certificate to the client and use ``ssl-ca=/etc/mysql/db-cert.pem``.
 """
 
 _DD816 = """
@@ -341,14 +342,15 @@ That the server's chain verifies up to a root, but not to a CA the client trusts
 holds a different CA than the one that issued the server certificate. OpenSSL calls it ``unable to get local
 issuer certificate``; PyMySQL shows it inside ``(2003, "Can't connect to MySQL server on 'db.example.test'
 ([SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate ...")``;
-Connector/J says ``PKIX path building failed ... unable to find valid certification path to requested target``.
+Connector/J says ``PKIX path building failed ... unable to find valid certification path to requested
+target``.
 
 Why it matters
 --------------
 This is the usual failure after switching a working ``REQUIRED`` setup to ``VERIFY_CA`` or
-``VERIFY_IDENTITY``: the CA file is an old one, another region's, the system bundle when the provider uses
-its own CA, or the client certificate's CA instead of the server's. It also appears when a provider rotates its
-CA (AWS RDS from ``rds-ca-2019`` to ``rds-ca-rsa2048-g1``, for example) and the app still ships the previous
+``VERIFY_IDENTITY``: the CA file is an old one, another region's, the system bundle when the provider uses its
+own CA, or the client certificate's CA instead of the server's. It also appears when a provider rotates its CA
+(AWS RDS from ``rds-ca-2019`` to ``rds-ca-rsa2048-g1``, for example) and the app still ships the previous
 bundle.
 
 How to fix
@@ -370,15 +372,15 @@ What it checks
 --------------
 That the server sends its leaf certificate without the intermediate CA certificate that signed it, and the
 client's ``ssl-ca`` holds only the root: the chain stops at an issuer nobody provides. OpenSSL reports it as
-``unable to get local issuer certificate`` (or ``unable to verify the first certificate``), the same words as an
-unknown CA; dbdoctor tells the two apart by looking at what the server sent and what the CA file contains.
+``unable to get local issuer certificate`` (or ``unable to verify the first certificate``), the same words as
+an unknown CA; dbdoctor tells the two apart by looking at what the server sent and what the CA file contains.
 
 Why it matters
 --------------
 Browsers often fill the gap by fetching the missing intermediate themselves, and ``openssl s_client`` may find
 it in a system store, so the certificate "works" everywhere except in the database client. MySQL and MariaDB
-send exactly what ``ssl_cert`` contains: a file with only the leaf means a chain with only the leaf. Clients in
-``REQUIRED`` mode never notice; every verifying client fails.
+send exactly what ``ssl_cert`` contains: a file with only the leaf means a chain with only the leaf. Clients
+in ``REQUIRED`` mode never notice; every verifying client fails.
 
 How to fix
 ----------
@@ -389,9 +391,9 @@ file next to the root.
 
 Example
 -------
-A certificate issued by an intermediate CA, with ``ssl_cert=/etc/mysql/server.crt`` holding only the leaf,
-and ``mysql://app:****@db.example.test/app?ssl-mode=VERIFY_IDENTITY&ssl-ca=/etc/ssl/certs/root-ca.pem``:
-the server sends one certificate, and PyMySQL says ``unable to get local issuer certificate``.
+A certificate issued by an intermediate CA, with ``ssl_cert=/etc/mysql/server.crt`` holding only the leaf, and
+``mysql://app:****@db.example.test/app?ssl-mode=VERIFY_IDENTITY&ssl-ca=/etc/ssl/certs/root-ca.pem``: the
+server sends one certificate, and PyMySQL says ``unable to get local issuer certificate``.
 """
 
 _DD818 = """
@@ -430,9 +432,9 @@ _DD819 = """
 What it checks
 --------------
 That the client connected by IP address (``127.0.0.1``, ``10.0.0.5``, ``::1``) with a verifying mode, and the
-certificate carries no IP address entry for it. Python's ssl module says ``certificate verify failed: IP address
-mismatch, certificate is not valid for '10.0.0.5'``; node's mysql2 never checks an IP address at all, even with
-``verifyIdentity``.
+certificate carries no IP address entry for it. Python's ssl module says ``certificate verify failed: IP
+address mismatch, certificate is not valid for '10.0.0.5'``; node's mysql2 never checks an IP address at all,
+even with ``verifyIdentity``.
 
 Why it matters
 --------------
@@ -465,8 +467,8 @@ SSL_CTX_set_default_verify_paths failed``; the MariaDB client with a ``TLS/SSL e
 Why it matters
 --------------
 The path is usually right somewhere else: on the developer's laptop, in another container image, relative to a
-different working directory, or in a secret volume that is mounted under another name. Some clients do not fail
-on it in non-verifying modes, so the mistake waits until someone turns verification on.
+different working directory, or in a secret volume that is mounted under another name. Some clients do not
+fail on it in non-verifying modes, so the mistake waits until someone turns verification on.
 
 How to fix
 ----------
@@ -484,9 +486,10 @@ _DD821 = """
 What it checks
 --------------
 That the ``ssl-ca`` file exists but holds no certificate a TLS library can read: empty, HTML saved from a
-download page, a DER (binary) file where PEM is expected, a private key, or a PEM block cut short. Python's ssl
-module under PyMySQL says ``ssl.SSLError: [X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found``;
-the MySQL client ``ERROR 2026 (HY000): SSL connection error: SSL_CTX_set_default_verify_paths failed``.
+download page, a DER (binary) file where PEM is expected, a private key, or a PEM block cut short. Python's
+ssl module under PyMySQL says ``ssl.SSLError: [X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl
+found``; the MySQL client ``ERROR 2026 (HY000): SSL connection error: SSL_CTX_set_default_verify_paths
+failed``.
 
 Why it matters
 --------------
@@ -496,22 +499,22 @@ trimmed, which produces exactly this.
 
 How to fix
 ----------
-Check the file: ``openssl x509 -noout -subject -issuer -in provider-ca.pem`` must print a subject. Convert a DER
-file with ``openssl x509 -inform der -in ca.der -out ca.pem``; download the bundle again from the provider's
-documentation (not the page around it); when the CA comes from a secret, write it to the file with its line
-breaks intact.
+Check the file: ``openssl x509 -noout -subject -issuer -in provider-ca.pem`` must print a subject. Convert a
+DER file with ``openssl x509 -inform der -in ca.der -out ca.pem``; download the bundle again from the
+provider's documentation (not the page around it); when the CA comes from a secret, write it to the file with
+its line breaks intact.
 
 Example
 -------
-``mysql://app:****@db.example.test/app?ssl-mode=VERIFY_CA&ssl-ca=/app/certs/provider-ca.pem`` where the
-file is the provider's download page: ``[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found``.
+``mysql://app:****@db.example.test/app?ssl-mode=VERIFY_CA&ssl-ca=/app/certs/provider-ca.pem`` where the file
+is the provider's download page: ``[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found``.
 """
 
 _DD822 = """
 What it checks
 --------------
-That the client is told to verify (``VERIFY_CA`` or ``VERIFY_IDENTITY``) without an ``ssl-ca``, so it
-verifies against the system's CA store, and that store is missing or empty where the client looks for it.
+That the client is told to verify (``VERIFY_CA`` or ``VERIFY_IDENTITY``) without an ``ssl-ca``, so it verifies
+against the system's CA store, and that store is missing or empty where the client looks for it.
 
 Why it matters
 --------------
@@ -523,14 +526,13 @@ so even a complete store would not help them.
 How to fix
 ----------
 Install the system store (``apt-get install ca-certificates``, ``apk add ca-certificates``) when the server's
-certificate is from a public CA; otherwise, and in general, name the CA explicitly with
-``ssl-ca=<the provider's CA file>``, which works the same in every image.
+certificate is from a public CA; otherwise, and in general, name the CA explicitly with ``ssl-ca=<the
+provider's CA file>``, which works the same in every image.
 
 Example
 -------
 ``mysql://app:****@db.example.test/app?ssl-mode=VERIFY_IDENTITY`` in a distroless image without
-``/etc/ssl/certs/ca-certificates.crt``: every verification fails. Add
-``&ssl-ca=/app/certs/provider-ca.pem``.
+``/etc/ssl/certs/ca-certificates.crt``: every verification fails. Add ``&ssl-ca=/app/certs/provider-ca.pem``.
 """
 
 _DD823 = """
@@ -538,31 +540,31 @@ What it checks
 --------------
 That the server offered TLS in its greeting (``CLIENT_SSL``) and took the client's SSLRequest, but the TLS
 handshake that follows broke off: no shared protocol version or cipher, an alert from the server, or the
-connection closed. The MySQL client reports ``ERROR 2026 (HY000): SSL connection error:
-error:0A000102:SSL routines::unsupported protocol`` (or ``wrong version number``, ``no protocols available``);
-PyMySQL ``(2003, "Can't connect to MySQL server on 'db.example.test' ([SSL: UNSUPPORTED_PROTOCOL] ...)")``
-or ``(2013, 'Lost connection to MySQL server during query')``; older yaSSL servers answer with a MySQL error
-packet ``#08S01 Bad handshake``.
+connection closed. The MySQL client reports ``ERROR 2026 (HY000): SSL connection error: error:0A000102:SSL
+routines::unsupported protocol`` (or ``wrong version number``, ``no protocols available``); PyMySQL ``(2003,
+"Can't connect to MySQL server on 'db.example.test' ([SSL: UNSUPPORTED_PROTOCOL] ...)")`` or ``(2013, 'Lost
+connection to MySQL server during query')``; older yaSSL servers answer with a MySQL error packet ``#08S01 Bad
+handshake``.
 
 Why it matters
 --------------
 The usual cause is an old server that speaks only TLS 1.0 or 1.1 (MySQL 5.6, MySQL 5.7 before 5.7.28 built
-with yaSSL, old MariaDB builds) against a current OpenSSL, whose default minimum is TLS 1.2; or the reverse,
-a server restricted to TLS 1.3 (``tls_version=TLSv1.3``) and an old client. Another is a proxy that passes the
+with yaSSL, old MariaDB builds) against a current OpenSSL, whose default minimum is TLS 1.2; or the reverse, a
+server restricted to TLS 1.3 (``tls_version=TLSv1.3``) and an old client. Another is a proxy that passes the
 greeting and then cannot carry TLS.
 
 How to fix
 ----------
-Upgrade the server (or its TLS library) so that it speaks TLS 1.2 or later: MySQL 5.7.28 and later and
-MySQL 8 do, as does any MariaDB built with a current OpenSSL; ``SHOW GLOBAL VARIABLES LIKE 'tls_version'``
-shows what the server allows. Lowering the
-client's minimum (``tls-version=TLSv1.1``, OpenSSL ``@SECLEVEL=0``) only buys time with protocols that are
-broken. Check the handshake with ``openssl s_client -starttls mysql -connect db.example.test:3306``.
+Upgrade the server (or its TLS library) so that it speaks TLS 1.2 or later: MySQL 5.7.28 and later and MySQL 8
+do, as does any MariaDB built with a current OpenSSL; ``SHOW GLOBAL VARIABLES LIKE 'tls_version'`` shows what
+the server allows. Lowering the client's minimum (``tls-version=TLSv1.1``, OpenSSL ``@SECLEVEL=0``) only buys
+time with protocols that are broken. Check the handshake with ``openssl s_client -starttls mysql -connect
+db.example.test:3306``.
 
 Example
 -------
-``mysql://app:****@legacy-db.example.test/app?ssl-mode=REQUIRED`` against MySQL 5.6 (TLS 1.0 only) from a client
-with OpenSSL 3: ``SSL connection error: error:0A000102:SSL routines::unsupported protocol``.
+``mysql://app:****@legacy-db.example.test/app?ssl-mode=REQUIRED`` against MySQL 5.6 (TLS 1.0 only) from a
+client with OpenSSL 3: ``SSL connection error: error:0A000102:SSL routines::unsupported protocol``.
 """
 
 _DD824 = """
@@ -577,15 +579,16 @@ MariaDB check after the handshake and refuse with ``ERROR 1045 (28000): Access d
 Why it matters
 --------------
 With a certificate-checking account the password can be right and the login still fails, and the message
-points at the password. A server or TLS proxy that enforces client certificates in the handshake itself
-breaks it off instead, which reads like a TLS failure.
+points at the password. A server or TLS proxy that enforces client certificates in the handshake itself breaks
+it off instead, which reads like a TLS failure.
 
 How to fix
 ----------
-Pass the client certificate and its key: ``ssl-cert=/app/certs/client-cert.pem&ssl-key=/app/certs/client-key.pem``
-(PyMySQL ``ssl_cert``/``ssl_key``; Connector/J ``clientCertificateKeyStoreUrl``; mysql2 ``ssl: { cert, key }``),
-issued by the CA the server trusts (its ``ssl_ca``) and, for ``REQUIRE SUBJECT`` or ``ISSUER``, with exactly
-that subject or issuer. ``SHOW CREATE USER 'app'@'%'`` shows the account's ``REQUIRE`` clause.
+Pass the client certificate and its key:
+``ssl-cert=/app/certs/client-cert.pem&ssl-key=/app/certs/client-key.pem`` (PyMySQL ``ssl_cert``/``ssl_key``;
+Connector/J ``clientCertificateKeyStoreUrl``; mysql2 ``ssl: { cert, key }``), issued by the CA the server
+trusts (its ``ssl_ca``) and, for ``REQUIRE SUBJECT`` or ``ISSUER``, with exactly that subject or issuer.
+``SHOW CREATE USER 'app'@'%'`` shows the account's ``REQUIRE`` clause.
 
 Example
 -------
@@ -597,8 +600,8 @@ instance that requires trusted client certificates: the handshake ends with an a
 _DD825 = """
 What it checks
 --------------
-That a client certificate is configured but cannot be used: the ``ssl-cert`` or ``ssl-key`` file is missing
-or unreadable, the key does not belong to the certificate, the key is encrypted and no passphrase is given, or
+That a client certificate is configured but cannot be used: the ``ssl-cert`` or ``ssl-key`` file is missing or
+unreadable, the key does not belong to the certificate, the key is encrypted and no passphrase is given, or
 the file is not PEM. The MySQL client says ``ERROR 2026 (HY000): SSL connection error: Unable to get
 certificate``, ``Unable to get private key`` or ``Private key does not match the certificate public key``;
 Python's ssl module under PyMySQL raises ``FileNotFoundError``, ``[SSL] PEM lib`` or ``[X509:
@@ -614,13 +617,16 @@ How to fix
 ----------
 Check that the pair belongs together: ``openssl x509 -noout -pubkey -in client-cert.pem`` and ``openssl pkey
 -pubout -in client-key.pem`` must print the same key. Use absolute paths readable by the app's user (the key
-with mode 600). Remove a passphrase (``openssl pkey -in enc.key -out client-key.pem``) or pass it
-(PyMySQL ``ssl_key_password``, from a secret, not the URL).
+with mode 600). Remove a passphrase (``openssl pkey -in enc.key -out client-key.pem``) or pass it (PyMySQL
+``ssl_key_password``, from a secret, not the URL).
 
 Example
 -------
-``mysql://app:****@db.example.test/app?ssl-mode=VERIFY_IDENTITY&ssl-ca=/app/certs/ca.pem&ssl-cert=/app/certs/client-cert.pem&ssl-key=/app/certs/old-client-key.pem``
-after a certificate rotation: ``Private key does not match the certificate public key``.
+After a rotation, ``ssl-cert=/app/certs/client-cert.pem`` holds the new certificate and
+``ssl-key=/app/certs/client-key.pem`` still the old key, in
+``mysql://app:****@db.example.test/app?ssl-mode=VERIFY_IDENTITY&ssl-ca=/app/certs/ca.pem&ssl-cert=...&ssl-key=...``:
+the MySQL client says ``Private key does not match the certificate public key``, PyMySQL ``[X509:
+KEY_VALUES_MISMATCH] key values mismatch``.
 """
 
 _DD826 = """
@@ -634,21 +640,20 @@ known)")`` (``-3`` is a temporary resolver failure, ``-5`` a name with no addres
 Why it matters
 --------------
 No TLS or password setting plays any role yet. The name is misspelt, belongs to a private DNS zone that this
-network cannot see (a VPC-only endpoint queried from a laptop or a CI runner), was deleted with the instance, or
-is a Docker Compose service name used outside the Compose network. A URL with an unencoded ``@`` in the password
-can also make part of the password the host name (see DD804).
+network cannot see (a VPC-only endpoint queried from a laptop or a CI runner), was deleted with the instance,
+or is a Docker Compose service name used outside the Compose network. A URL with an unencoded ``@`` in the
+password can also make part of the password the host name (see DD804).
 
 How to fix
 ----------
-Check the name (``getent hosts db.example.test`` or ``dig``) from where the app runs, not from your laptop; use
-the endpoint the provider shows for this network (public or private), or run the app inside the network that
-can resolve it.
+Check the name (``getent hosts db.example.test`` or ``dig``) from where the app runs, not from your laptop;
+use the endpoint the provider shows for this network (public or private), or run the app inside the network
+that can resolve it.
 
 Example
 -------
-``mysql://app:****@db.internal.example.test/app`` used from a CI runner outside the private network:
-``(2003, "Can't connect to MySQL server on 'db.internal.example.test' ([Errno -2] Name or service not
-known)")``.
+``mysql://app:****@db.internal.example.test/app`` used from a CI runner outside the private network: ``(2003,
+"Can't connect to MySQL server on 'db.internal.example.test' ([Errno -2] Name or service not known)")``.
 """
 
 _DD827 = """
@@ -701,7 +706,8 @@ How to fix
 Add the app's outgoing address to the database's allowlist or firewall rules (platforms with changing
 addresses need a private connection or a fixed egress address); check that the address is reachable from where
 the app runs (``nc -vz db.example.test 3306``). If TCP connects but no greeting comes, look at the server's
-load, ``max_connections`` and the proxy's backends. Raise ``connect_timeout`` only for a slow but working path.
+load, ``max_connections`` and the proxy's backends. Raise ``connect_timeout`` only for a slow but working
+path.
 
 Example
 -------
@@ -719,14 +725,14 @@ Can't connect to MySQL server on 'db.example.test:3306' (101)``.
 
 Why it matters
 --------------
-The packet never leaves this machine, or a router says the destination does not exist: the name resolved to
-an IPv6 address on a host without IPv6 connectivity, to a private address of another network (a VPC, a VPN
-that is not up), or a firewall rejects with an ICMP "host unreachable". No server-side setting helps.
+The packet never leaves this machine, or a router says the destination does not exist: the name resolved to an
+IPv6 address on a host without IPv6 connectivity, to a private address of another network (a VPC, a VPN that
+is not up), or a firewall rejects with an ICMP "host unreachable". No server-side setting helps.
 
 How to fix
 ----------
-Look at which address was tried (the report lists each one) and whether this machine has a route to it
-(``ip route get <address>``). Connect through the network that holds the database (VPN, VPC peering, a private
+Look at which address was tried (the report lists each one) and whether this machine has a route to it (``ip
+route get <address>``). Connect through the network that holds the database (VPN, VPC peering, a private
 endpoint), or use the provider's public endpoint; when only IPv6 fails, use a name or address with IPv4.
 
 Example
@@ -741,8 +747,8 @@ What it checks
 That something accepted the TCP connection but did not speak MySQL: a MySQL or MariaDB server speaks first
 with a handshake packet (protocol version 10) or an error packet, and this answer was neither, or nothing came
 while another protocol waited for the client. PyMySQL then says ``Packet sequence number wrong - got 45
-expected 0`` (``got 80`` for an HTTP server's ``P``), the MySQL client ``ERROR 2013 (HY000): Lost connection to
-MySQL server at 'reading initial communication packet'`` or ``ERROR 2007 (HY000): Protocol mismatch``.
+expected 0`` (``got 80`` for an HTTP server's ``P``), the MySQL client ``ERROR 2013 (HY000): Lost connection
+to MySQL server at 'reading initial communication packet'`` or ``ERROR 2007 (HY000): Protocol mismatch``.
 
 Why it matters
 --------------
@@ -773,15 +779,15 @@ allowed to connect to this MySQL server`` (MariaDB: ``... to this MariaDB server
 Why it matters
 --------------
 MySQL accounts are ``'user'@'host'`` pairs: an account created as ``'app'@'localhost'`` or
-``'app'@'10.0.1.%'`` does not exist for a client coming from ``10.0.0.7``. This is the server's allowlist, not a
-TLS or password problem; it appears when an app moves to another host, subnet, container network or NAT
+``'app'@'10.0.1.%'`` does not exist for a client coming from ``10.0.0.7``. This is the server's allowlist, not
+a TLS or password problem; it appears when an app moves to another host, subnet, container network or NAT
 address, or when ``skip-name-resolve`` makes host names in accounts stop matching.
 
 How to fix
 ----------
-Create the account for the address the server sees (the error names it): ``CREATE USER 'app'@'10.0.0.%' IDENTIFIED BY '...' REQUIRE SSL;`` and ``GRANT ... ON app.* TO
-'app'@'10.0.0.%';``, or connect from an address an existing account covers. Avoid ``'app'@'%'`` on servers
-reachable from the internet.
+Create the account for the address the server sees (the error names it): ``CREATE USER 'app'@'10.0.0.%'
+IDENTIFIED BY '...' REQUIRE SSL;`` and ``GRANT ... ON app.* TO 'app'@'10.0.0.%';``, or connect from an address
+an existing account covers. Avoid ``'app'@'%'`` on servers reachable from the internet.
 
 Example
 -------
@@ -828,11 +834,11 @@ with 'mysqladmin flush-hosts'`` (MariaDB 10.11 says ``'mariadb-admin flush-hosts
 
 Why it matters
 --------------
-The counter behind it is ``max_connect_errors`` (100 by default in MySQL 5.6.6 and later and in MariaDB 10.0
-and later): attempts from one host that broke off before completing the handshake, such as load-balancer health
-checks that open a TCP connection and close it, port scanners, or clients that time out mid-handshake. Once
-blocked, every app behind that address (often a NAT or a load balancer) is
-locked out until someone clears the host cache.
+The counter behind it is ``max_connect_errors`` (100 by default in current MySQL and MariaDB releases):
+attempts from one host that broke off before completing the handshake, such as load-balancer health checks
+that open a TCP connection and close it, port scanners, or clients that time out mid-handshake. Once blocked,
+every app behind that address (often a NAT or a load balancer) is locked out until someone clears the host
+cache.
 
 How to fix
 ----------
@@ -844,8 +850,8 @@ and raise ``max_connect_errors`` if interrupted attempts are expected.
 Example
 -------
 A TCP health check probing ``db.example.test:3306`` every few seconds through the same NAT address as the app:
-after 100 broken handshakes, ``mysql://app:****@db.example.test/app`` gets ``Host '10.0.0.7' is blocked because
-of many connection errors``.
+after 100 broken handshakes, ``mysql://app:****@db.example.test/app`` gets ``Host '10.0.0.7' is blocked
+because of many connection errors``.
 """
 
 _DD834 = """
@@ -859,9 +865,9 @@ not exist when the account could not see it anyway, so 1044 does not prove the d
 Why it matters
 --------------
 Connection, TLS and password are all fine; only the name or the grants are wrong. A database name is
-case-sensitive on Linux servers (``lower_case_table_names=0``) and not on Windows or macOS, so a name that worked
-in development can fail in production; a database created by a migration that has not run yet, or a grant given
-for ``'app'@'localhost'`` but not for the host the app connects from, look the same from outside.
+case-sensitive on Linux servers (``lower_case_table_names=0``) and not on Windows or macOS, so a name that
+worked in development can fail in production; a database created by a migration that has not run yet, or a
+grant given for ``'app'@'localhost'`` but not for the host the app connects from, look the same from outside.
 
 How to fix
 ----------
@@ -871,30 +877,32 @@ INSERT, UPDATE, DELETE ON app.* TO 'app'@'10.0.0.%';``.
 
 Example
 -------
-``mysql://app:****@db.example.test/App`` on a Linux server where the database is ``app``: ``(1049, "Unknown
-database 'App'")``.
+``mysql://app:****@db.example.test/App`` on a Linux server where the database is ``app`` and the account was
+granted ``app.*``: ``(1044, "Access denied for user 'app'@'10.0.0.7' to database 'App'")``; an account with
+rights on every database would get ``(1049, "Unknown database 'App'")`` instead.
 """
 
 _DD840 = """
 What it checks
 --------------
 That the connection worked but without TLS, only because ``ssl-mode=PREFERRED`` (the default of the MySQL
-client, the MariaDB client, mysql-connector-python and Connector/J) fell back to plain text: the server's greeting
-did not offer TLS (no ``CLIENT_SSL``), and the client went on unencrypted without an error or a warning.
+client, the MariaDB client, mysql-connector-python and Connector/J) fell back to plain text: the server's
+greeting did not offer TLS (no ``CLIENT_SSL``), and the client went on unencrypted without an error or a
+warning.
 
 Why it matters
 --------------
 The login exchange and every query and result travel in clear text: with ``mysql_native_password`` a captured
-login can be attacked offline to recover the password, and nothing protects the data whatever the plugin. Nobody notices: the app works, and the same
-settings would use TLS with a server that offers it. Any device in the path that strips ``CLIENT_SSL`` from the
-greeting gets the same result on purpose.
+login can be attacked offline to recover the password, and nothing protects the data whatever the plugin.
+Nobody notices: the app works, and the same settings would use TLS with a server that offers it. Any device in
+the path that strips ``CLIENT_SSL`` from the greeting gets the same result on purpose.
 
 How to fix
 ----------
 Enable TLS on the server (``ssl_cert``, ``ssl_key``; ``require_secure_transport=ON`` to refuse plain text
 entirely), then make the client insist: ``ssl-mode=VERIFY_IDENTITY`` with ``ssl-ca=<the CA file>``, so that a
-server without TLS is an error instead of a silent downgrade. In drivers: PyMySQL ``ssl_ca=<file>``; Connector/J
-``sslMode=VERIFY_IDENTITY``; mysql-connector-python ``ssl_verify_identity=True``.
+server without TLS is an error instead of a silent downgrade. In drivers: PyMySQL ``ssl_ca=<file>``;
+Connector/J ``sslMode=VERIFY_IDENTITY``; mysql-connector-python ``ssl_verify_identity=True``.
 
 Example
 -------
