@@ -37,10 +37,12 @@ How to fix
 ----------
 Write the setting the way the app's driver reads it. The MySQL client: ``--ssl-mode`` with one of the five
 values; mysqlclient: ``ssl_mode`` with one of them, spelt exactly so, in capitals. PyMySQL
-(``mysql+pymysql://``, also aiomysql and asyncmy): no ``ssl_mode``; ``ssl_ca=<file>`` turns on TLS with the
-chain and the host name verified, and ``ssl_check_hostname=false`` drops the name check.
-mysql-connector-python: ``ssl_verify_cert=true``, ``ssl_verify_identity=true``, ``ssl_disabled=true``. MariaDB
-Connector/J: ``sslMode=verify-full``. A port is a number from 1 to 65535 (3306 by default).
+(``mysql+pymysql://``, also aiomysql and asyncmy): no ``ssl_mode``; in a SQLAlchemy URL ``ssl_ca=<file>``
+turns on TLS with the chain and the host name verified, and ``ssl_check_hostname=false`` drops the name check
+(called directly, ``pymysql.connect(ssl_ca=...)`` verifies nothing unless ``ssl_verify_identity=True`` is
+passed too). mysql-connector-python: ``ssl_verify_cert=true``, ``ssl_verify_identity=true``,
+``ssl_disabled=true``. MariaDB Connector/J: ``sslMode=verify-full``. A port is a number from 1 to 65535 (3306
+by default).
 
 Example
 -------
@@ -91,13 +93,16 @@ present their own certificate and read the password exchange and every query. ``
 when the server (or something in the path) offers no TLS, the client continues in plain text and reports
 nothing. A CA file does not change the mode: the MariaDB client with ``--ssl-ca`` and mysql-connector-python
 with ``ssl_ca`` (its ``ssl_verify_cert`` defaults to false) connect without verifying, and fall back to plain
-text when the server has no TLS. Only the verifying modes make a bad certificate or a missing TLS an error.
+text when the server has no TLS; PyMySQL called as ``pymysql.connect(ssl_ca=<file>)`` encrypts but accepts a
+certificate from any CA, as long as neither ``ssl_verify_cert`` nor ``ssl_verify_identity`` is set. Only the
+verifying modes make a bad certificate or a missing TLS an error.
 
 How to fix
 ----------
 Set ``ssl-mode=VERIFY_IDENTITY`` with ``ssl-ca=<the provider's CA file>``; use ``VERIFY_CA`` only when the
-server's certificate cannot carry the host name the app connects to. In drivers: PyMySQL ``ssl_ca=<file>``
-(verifies the chain and the host name); mysqlclient ``ssl_mode=VERIFY_IDENTITY``; mysql-connector-python
+server's certificate cannot carry the host name the app connects to. In drivers: PyMySQL ``ssl={'ca':
+<file>}``, or ``ssl_ca=<file>, ssl_verify_identity=True``, or ``?ssl_ca=<file>`` in a SQLAlchemy URL (each
+verifies the chain and the host name); mysqlclient ``ssl_mode=VERIFY_IDENTITY``; mysql-connector-python
 ``ssl_verify_cert=True, ssl_verify_identity=True``; Connector/J ``sslMode=VERIFY_IDENTITY``; MariaDB
 Connector/J ``sslMode=verify-full``; the MariaDB client ``--ssl-verify-server-cert``.
 
@@ -162,11 +167,11 @@ user recreated, and the login still fails, because the client never encrypted. T
 How to fix
 ----------
 Connect with TLS and verify the server: ``ssl-mode=VERIFY_IDENTITY`` with ``ssl-ca=<the provider's CA file>``.
-In drivers: PyMySQL ``ssl_ca=<file>``; mysqlclient ``ssl_mode=VERIFY_IDENTITY``; Connector/J
-``sslMode=VERIFY_IDENTITY``; mysql2 ``ssl: { ca }``; Go ``tls=true``; the MariaDB client ``--ssl
---ssl-verify-server-cert --ssl-ca=<file>``. For an account created ``REQUIRE X509``, also pass the client
-certificate and key (``ssl-cert``, ``ssl-key``). Turning ``require_secure_transport`` off on the server is not
-a fix: it sends passwords and data in the clear again.
+In drivers: PyMySQL ``ssl={'ca': <file>}`` (``?ssl_ca=<file>`` in a SQLAlchemy URL); mysqlclient
+``ssl_mode=VERIFY_IDENTITY``; Connector/J ``sslMode=VERIFY_IDENTITY``; mysql2 ``ssl: { ca }``; Go
+``tls=true``; the MariaDB client ``--ssl --ssl-verify-server-cert --ssl-ca=<file>``. For an account created
+``REQUIRE X509``, also pass the client certificate and key (``ssl-cert``, ``ssl-key``). Turning
+``require_secure_transport`` off on the server is not a fix: it sends passwords and data in the clear again.
 
 Example
 -------
@@ -418,8 +423,8 @@ How to fix
 ----------
 Connect with a name the certificate carries (``openssl x509 -noout -ext subjectAltName -in server-cert.pem``
 lists them), or reissue the server certificate with the name the apps use in its subject alternative names.
-When neither is possible (a tunnel to ``127.0.0.1``), ``VERIFY_CA`` still checks the chain; PyMySQL's
-equivalent is ``ssl_check_hostname=false`` with ``ssl_ca``.
+When neither is possible (a tunnel to ``127.0.0.1``), ``VERIFY_CA`` still checks the chain; with PyMySQL that
+is ``ssl={'ca': <file>, 'check_hostname': False}`` (``&ssl_check_hostname=false`` in a SQLAlchemy URL).
 
 Example
 -------
@@ -858,9 +863,10 @@ _DD834 = """
 What it checks
 --------------
 That the login worked but the database named in the URL cannot be used: ``ERROR 1049 (42000): Unknown database
-'app'`` when it does not exist, or ``ERROR 1044 (42000): Access denied for user 'app'@'10.0.0.7' to database
-'app'`` when the account has no privilege on it. MySQL and MariaDB also answer 1044 for a database that does
-not exist when the account could not see it anyway, so 1044 does not prove the database is there.
+'app'`` when it does not exist, or ``ERROR 1044 (42000): Access denied for user 'app'@'%' to database 'app'``
+when the account has no privilege on it (the host part there is the account's, not the client's address).
+MySQL and MariaDB also answer 1044 for a database that does not exist when the account could not see it
+anyway, so 1044 does not prove the database is there.
 
 Why it matters
 --------------
@@ -878,8 +884,8 @@ INSERT, UPDATE, DELETE ON app.* TO 'app'@'10.0.0.%';``.
 Example
 -------
 ``mysql://app:****@db.example.test/App`` on a Linux server where the database is ``app`` and the account was
-granted ``app.*``: ``(1044, "Access denied for user 'app'@'10.0.0.7' to database 'App'")``; an account with
-rights on every database would get ``(1049, "Unknown database 'App'")`` instead.
+granted ``app.*``: ``(1044, "Access denied for user 'app'@'%' to database 'App'")``; an account with rights on
+every database would get ``(1049, "Unknown database 'App'")`` instead.
 """
 
 _DD840 = """
@@ -901,8 +907,9 @@ How to fix
 ----------
 Enable TLS on the server (``ssl_cert``, ``ssl_key``; ``require_secure_transport=ON`` to refuse plain text
 entirely), then make the client insist: ``ssl-mode=VERIFY_IDENTITY`` with ``ssl-ca=<the CA file>``, so that a
-server without TLS is an error instead of a silent downgrade. In drivers: PyMySQL ``ssl_ca=<file>``;
-Connector/J ``sslMode=VERIFY_IDENTITY``; mysql-connector-python ``ssl_verify_identity=True``.
+server without TLS is an error instead of a silent downgrade. In drivers: PyMySQL ``ssl={'ca': <file>}``
+(``?ssl_ca=<file>`` in a SQLAlchemy URL); Connector/J ``sslMode=VERIFY_IDENTITY``; mysql-connector-python
+``ssl_verify_identity=True``.
 
 Example
 -------
