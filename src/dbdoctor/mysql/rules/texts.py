@@ -704,7 +704,9 @@ Why it matters
 Silence usually means a filter dropping packets: a cloud firewall or security group, a database allowlist
 ("authorized networks", "trusted sources") that does not include the app's outgoing address, a private address
 reached from outside its network. When the TCP connection works and nothing follows, the server may be
-overloaded or stuck, or a proxy holds the connection without a backend.
+overloaded or stuck, or a proxy holds the connection without a backend. Drivers bound these phases
+differently: PyMySQL's ``connect_timeout`` covers only the TCP connection, so against a server that accepts
+and never greets it waits forever unless ``read_timeout`` is set (checked with PyMySQL 1.2.4).
 
 How to fix
 ----------
@@ -712,7 +714,7 @@ Add the app's outgoing address to the database's allowlist or firewall rules (pl
 addresses need a private connection or a fixed egress address); check that the address is reachable from where
 the app runs (``nc -vz db.example.test 3306``). If TCP connects but no greeting comes, look at the server's
 load, ``max_connections`` and the proxy's backends. Raise ``connect_timeout`` only for a slow but working
-path.
+path, and give PyMySQL a ``read_timeout`` so that a silent server cannot hang the app.
 
 Example
 -------
@@ -752,8 +754,11 @@ What it checks
 That something accepted the TCP connection but did not speak MySQL: a MySQL or MariaDB server speaks first
 with a handshake packet (protocol version 10) or an error packet, and this answer was neither, or nothing came
 while another protocol waited for the client. PyMySQL then says ``Packet sequence number wrong - got 45
-expected 0`` (``got 80`` for an HTTP server's ``P``), the MySQL client ``ERROR 2013 (HY000): Lost connection
-to MySQL server at 'reading initial communication packet'`` or ``ERROR 2007 (HY000): Protocol mismatch``.
+expected 0`` for an SSH banner (``SSH-2.0-...``: the fourth byte read as a sequence number), the MySQL client
+``ERROR 2013 (HY000): Lost connection to MySQL server at 'reading initial communication packet'`` or ``ERROR
+2007 (HY000): Protocol mismatch``. A service that waits for the client to speak first (PostgreSQL, HTTP)
+leaves the client waiting until that service gives up; PyMySQL without ``read_timeout`` waits that long,
+whatever its ``connect_timeout``.
 
 Why it matters
 --------------
@@ -771,7 +776,8 @@ endpoint it documents.
 Example
 -------
 ``mysql://app:****@db.example.test:33060/app`` (MySQL 8's X Protocol port): the first bytes are not a classic
-greeting and the client reports a lost connection or a protocol mismatch. Write ``...:3306/app``.
+greeting, and the MySQL client reports ``ERROR 2007 (HY000): Protocol mismatch; server version = 11, client
+version = 10``. Write ``...:3306/app``.
 """
 
 _DD831 = """
