@@ -149,7 +149,7 @@ reads as intended.
 _DD810 = """
 What it checks
 --------------
-That the server refuses this login because it did not come over TLS: MySQL 5.7 and later with
+That the server refuses this login because it did not come over TLS: MySQL 5.7.8 and later with
 ``require_secure_transport=ON`` say so after authentication, ``ERROR 3159 (HY000): Connections using insecure
 transport are prohibited while --require_secure_transport=ON.``; MariaDB 10.11 with the same setting, and any
 account created ``REQUIRE SSL`` or ``REQUIRE X509``, answer a plain-text login with ``ERROR 1045 (28000):
@@ -162,7 +162,8 @@ Why it matters
 With MariaDB, everybody reads the 1045 as a wrong password: the password gets reset, the secret rotated, the
 user recreated, and the login still fails, because the client never encrypted. Typical sources are an
 ``ssl-mode=DISABLED`` left from local development, a driver that needs an explicit option to use TLS at all
-(PyMySQL, mysql2, the Go driver), or a ``PREFERRED`` client talking through a proxy that offers no TLS.
+(PyMySQL before 1.2, mysql2, the Go driver), or a ``PREFERRED`` client talking through a proxy that offers no
+TLS.
 
 How to fix
 ----------
