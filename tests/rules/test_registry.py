@@ -19,7 +19,7 @@ SRC = ROOT / "src"
 #: every folder that holds rule modules: the shared rules and each engine's
 RULE_DIRS = [SRC / "dbdoctor" / "rules", *(SRC / "dbdoctor" / e.rule_modules[-1].split(".")[1] / "rules"
                                              for e in route.engines())]
-NOT_RULES = {"base", "registry", "__init__", "evidence"}
+NOT_RULES = {"base", "registry", "__init__", "evidence", "texts"}
 
 
 def _gen_docs() -> ModuleType:
@@ -111,3 +111,28 @@ def test_docs_page_content() -> None:
         assert f"`{rule.cause}`" in page
         for name in SECTIONS:
             assert f"## {name}" in page
+
+
+def test_no_two_rules_share_a_doc() -> None:
+    """Each code has its own docs page: no two registered rules may share a doc body (the MySQL rules once all
+    carried their module's docstring), nor any of its four sections."""
+    by_body: dict[str, list[str]] = {}
+    by_section: dict[tuple[str, str], list[str]] = {}
+    for rule in RULES:
+        by_body.setdefault(" ".join(rule.doc.split()), []).append(rule.code)
+        for name, text in rule.sections().items():
+            by_section.setdefault((name, " ".join(text.split())), []).append(rule.code)
+    shared = [codes for codes in by_body.values() if len(codes) > 1]
+    assert not shared, f"rules sharing one doc body: {shared}"
+    shared_sections = {k[0]: codes for k, codes in by_section.items() if len(codes) > 1}
+    assert not shared_sections, f"rules sharing a doc section: {shared_sections}"
+
+
+def test_every_mysql_code_has_its_own_text() -> None:
+    """The MySQL texts table and the registered DD8xx rules name the same codes, and each rule reads its own."""
+    from dbdoctor.mysql.rules.texts import DOCS
+
+    mysql_rules = {r.code: r for r in RULES if r.code.startswith("DD8")}
+    assert set(DOCS) == set(mysql_rules)
+    for code, rule in mysql_rules.items():
+        assert rule.doc is DOCS[code], code

@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from dbdoctor.mysql.rules.texts import DOCS
 from dbdoctor.report import Finding
 from dbdoctor.rules.base import Context, Rule
 
@@ -325,7 +326,7 @@ def _make(code: str, cause: str, title: str, build: Callable[[MyDiagnosis], tupl
         cause=cause,
         severity="error",
         title=title,
-        doc=__doc__ or "",
+        doc=DOCS[code],
         check=check,
         stage="check-mysql",
     )
@@ -351,7 +352,7 @@ FALLBACK = Rule(
     cause="plaintext_fallback",
     severity="warning",
     title="The MySQL connection fell back to plain text",
-    doc=__doc__ or "",
+    doc=DOCS["DD840"],
     check=_fallback,
     stage="check-mysql",
 )

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from dbdoctor.mysql.rules.texts import DOCS
 from dbdoctor.report import Finding
 from dbdoctor.rules.base import Context, Rule
 
@@ -125,7 +126,7 @@ INVALID = Rule(
     cause="invalid_target",
     severity="error",
     title="The MySQL connection URL cannot be used",
-    doc=__doc__ or "",
+    doc=DOCS["DD801"],
     check=_no_check,
 )
 UNKNOWN = Rule(
@@ -133,7 +134,7 @@ UNKNOWN = Rule(
     cause="param_unknown",
     severity="warning",
     title="A parameter the MySQL driver does not know",
-    doc=__doc__ or "",
+    doc=DOCS["DD802"],
     check=_unknown,
 )
 WEAK = Rule(
@@ -141,7 +142,7 @@ WEAK = Rule(
     cause="tls_unverified",
     severity="warning",
     title="TLS settings that do not verify the MySQL server",
-    doc=__doc__ or "",
+    doc=DOCS["DD803"],
     check=_weak,
 )
 BENT = Rule(
@@ -149,7 +150,7 @@ BENT = Rule(
     cause="password_not_encoded",
     severity="error",
     title="The password breaks the MySQL URL",
-    doc=__doc__ or "",
+    doc=DOCS["DD804"],
     check=_raw_password,
 )
 RULES = (INVALID, UNKNOWN, WEAK, BENT)
