@@ -14,8 +14,8 @@ import pytest
 
 from dbdoctor.errors import InputError, TargetParseError
 from dbdoctor.postgres.conninfo import redact_text
-from dbdoctor.postgres.lint import parse_error_finding
 from dbdoctor.postgres.lint import libpq_parse_report as parse_report
+from dbdoctor.postgres.lint import parse_error_finding
 from dbdoctor.postgres.sources import resolve
 from dbdoctor.render.parse_text import render_parse
 
