@@ -45,6 +45,9 @@ ERRNO_CAUSES: Final[Mapping[int, str]] = {
     1203: "too_many_connections",  # max_user_connections (global)
     1226: "too_many_connections",  # an account's MAX_USER_CONNECTIONS (ER_USER_LIMIT_REACHED)
     1129: "host_blocked",
+    # MariaDB's ER_ACCESS_DENIED_NO_PASSWORD_ERROR: the account authenticates by the operating-system user
+    # (IDENTIFIED VIA unix_socket, Debian's root@localhost), which no TCP login and no password can satisfy
+    1698: "peer_auth_failed",
     3159: "server_requires_ssl",
     2026: "server_ssl_unsupported",
     2003: "connection_refused",
@@ -173,6 +176,8 @@ def attempt_cause(a: MyAttempt) -> str | None:
     that wraps a TLS error is the handshake, not a refusal."""
     if a.ok:
         return None
+    if a.cause is not None:  # decided before any network (the app's driver cannot load its CA file)
+        return a.cause
     if a.timed_out:
         return "connect_timeout"
     if a.errno == 2003 and a.os_error is not None and a.os_error in OS_ERROR_CAUSES:
@@ -248,6 +253,10 @@ def login_facts(
             if decider.ok:
                 return LoginFacts(plain="server_requires_ssl", tls=None), decider
             dcause = _attempt_cause(decider)
+            if dcause == "database_missing":
+                # 1044/1049 come after the password was accepted: over TLS the login itself works, so the plain
+                # 1045 was the lie (require_secure_transport or a REQUIRE clause), and then the database fails
+                return LoginFacts(plain="server_requires_ssl", tls=dcause), decider
             if _reached_auth(decider):
                 return LoginFacts(plain=cause, tls=dcause), decider
             return LoginFacts(plain=UNKNOWN, tls=UNKNOWN), decider
@@ -430,6 +439,9 @@ def check(inp: CheckInput, *, defaults_file: str | None = None) -> Report:
         target = mysql_hook.apply(target, driver_view)
     text = inp.text if inp.text is not None else inp.environ.get("DATABASE_URL")
     findings: list[Finding] = list(static_findings(target, text))
+    if driver_view is not None and target.scheme_driver is None:
+        # the query is the app's driver's keywords (its own findings say what it does not know), not mysql://'s
+        findings = [f for f in findings if f.code != "DD802"]
     t_static = time.monotonic()
 
     obs = probe_target(target, timeout=max(0.2, (deadline - time.monotonic()) * 0.7), view=driver_view)
@@ -452,6 +464,8 @@ def check(inp: CheckInput, *, defaults_file: str | None = None) -> Report:
         predicted = modes.get(user_mode)
         if settings_wrong:
             cause = settings_wrong[0].cause
+        elif driver is not None and driver.cause is not None:
+            cause = driver.cause
         elif predicted is not None and predicted.outcome == "fail" and predicted.cause:
             cause = predicted.cause
         elif driver is not None:

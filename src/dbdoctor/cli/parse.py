@@ -50,6 +50,7 @@ def parse(target: str | None, as_json: bool, env_files: tuple[str, ...], default
     from dbdoctor.sources import mysql
 
     environ = dict(os.environ)
+    named_by = "--driver" if driver else "--project" if project else "the scheme"
     if mysql.wants_mysql(target, environ):
         report = mysql.parse_report(target, environ=environ, env_files=env_files, defaults_file=defaults_file)
         from dbdoctor.drivers import mysql_hook
@@ -82,5 +83,5 @@ def parse(target: str | None, as_json: bool, env_files: tuple[str, ...], default
         shown = redact_text(target) if target is not None else None
         if shown is None and environ.get("DATABASE_URL"):
             shown = redact_text(environ["DATABASE_URL"]) + "  (from DATABASE_URL)"
-        render_parse(report, shown)
+        render_parse(report, shown, driver_named_by=named_by)
     return EXIT_FAIL if any(f.severity == "error" for f in report.findings) else EXIT_OK

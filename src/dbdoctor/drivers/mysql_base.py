@@ -127,6 +127,9 @@ class MySQLDriverView:
     approximate: bool = False
     #: fails with server_ssl_unsupported when the server offers no TLS, even in DISABLED
     fails_without_tls: bool = False
+    #: the CA file written (the driver's ssl-ca parameter), whether or not the driver verifies against it: some
+    #: drivers load it in every TLS mode and fail when it is missing (``ca_file_missing`` in their messages)
+    ca_given: str | None = None
 
     def effective(self) -> dict[str, object]:
         return {
@@ -224,7 +227,7 @@ def translate_mysql(
         falls_back=falls_back, ca=ca, ca_source=ca_source, checks_host=tls_mode == "VERIFY_IDENTITY",
         meaning=meaning, source=row.source.where, status=row.source.status, verdicts=tuple(verdicts),
         findings=(), error=error, error_cause=error_cause, approximate=row.approximate,
-        fails_without_tls=error is None and row.error_cause == "server_ssl_unsupported",
+        fails_without_tls=error is None and row.error_cause == "server_ssl_unsupported", ca_given=given,
     )
     return dataclasses.replace(view, findings=tuple(_findings(view, d, given, seen)))
 
