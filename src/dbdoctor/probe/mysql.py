@@ -244,6 +244,20 @@ def tls_context(mode: str, settings: Mapping[str, str]) -> ssl.SSLContext:
     return ctx
 
 
+def _context_cause(mode: str, settings: Mapping[str, str]) -> str:
+    """Which of the client's own files made :func:`tls_context` fail: the CA file (verifying modes only read it),
+    else the client certificate or key."""
+    ca = settings.get("ssl_ca")
+    if mode in ("VERIFY_CA", "VERIFY_IDENTITY") and ca:
+        try:
+            ssl.create_default_context(cafile=ca)
+        except FileNotFoundError:
+            return "ca_file_missing"
+        except (ssl.SSLError, OSError, ValueError):
+            return "ca_file_invalid"
+    return "client_cert_problem"
+
+
 def scrub(message: str, password: str | None) -> str:
     if password and password in message:
         message = message.replace(password, REDACTED)
@@ -342,16 +356,26 @@ def attempt_pymysql(
         else:
             kwargs["host"] = settings.get("host") or "localhost"
             kwargs["port"] = int(settings.get("port") or DEFAULT_PORT)
+        ctx = None
+        if mode != "DISABLED" and not (mode == "PREFERRED" and greeting_offers_tls is False):
+            try:
+                ctx = tls_context(tls_mode or mode if mode == "PREFERRED" else mode, settings)
+            except (ssl.SSLError, OSError, ValueError) as exc:
+                # the client's own files, before any network: the CA file or the client certificate and key
+                result.append(MyAttempt(mode, False, encrypted, message=scrub(f"{type(exc).__name__}: {exc}", password),
+                                        elapsed_ms=_ms(start), os_error=type(exc).__name__ if isinstance(exc, OSError)
+                                        else None, cause=_context_cause(mode, settings)))
+                return
         try:
             if mode == "DISABLED":
                 kwargs["ssl_disabled"] = True
             elif mode != "PREFERRED":
-                kwargs["ssl"] = tls_context(mode, settings)
+                kwargs["ssl"] = ctx
             conn = pymysql.connect(**kwargs)
-            if mode == "PREFERRED":
+            if mode == "PREFERRED" and ctx is not None:
                 # PyMySQL's own PREFERRED (TLS when offered, unverified unless ``tls_mode`` verifies, plain
                 # otherwise) with the client certificate, when one is set, offered as the MySQL client does
-                conn.ctx = tls_context(tls_mode or mode, settings)
+                conn.ctx = ctx
             conn.connect()
         except pymysql.err.MySQLError as exc:
             errno = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
