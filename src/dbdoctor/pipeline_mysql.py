@@ -307,7 +307,10 @@ def effective_dict(target: Target) -> dict[str, Any]:
     return out
 
 
-def evidence(obs: MyObservations, analysis: Any, decider: MyAttempt | None) -> tuple[dict[str, str], ...]:
+def evidence(obs: MyObservations, analysis: Any, decider: MyAttempt | None,
+             app_driver: str | None = None) -> tuple[dict[str, str], ...]:
+    """What each layer saw; ``app_driver``: the title of the app's driver (``--driver``) when PyMySQL made the
+    connection in its place, with that driver's settings, said so in the line."""
     from dbdoctor.probe import _mywire
 
     out: list[dict[str, str]] = []
@@ -376,7 +379,10 @@ def evidence(obs: MyObservations, analysis: Any, decider: MyAttempt | None) -> t
                 out.append({"layer": "tls", "text": f"handshake failed: {h.tls.error}"})
     if analysis is not None and callable(getattr(analysis, "describe", None)):
         out.append({"layer": "certificate", "text": str(analysis.describe())})
-    for a, who in ((obs.driver, "the app's settings"), (decider, "dbdoctor's TLS attempt, same credentials")):
+    own = "the app's settings"
+    if app_driver is not None and obs.driver is not None and obs.driver.driver == "pymysql":
+        own = f"standing in for {app_driver} with its settings"
+    for a, who in ((obs.driver, own), (decider, "dbdoctor's TLS attempt, same credentials")):
         if a is None:
             continue
         if a.ok:
@@ -509,7 +515,8 @@ def check(inp: CheckInput, *, defaults_file: str | None = None) -> Report:
         modes=modes,
         findings=sort_findings(findings),
         timings_ms=timings,
-        evidence=evidence(obs, analysis, decider),
+        evidence=evidence(obs, analysis, decider,
+                          driver_view.title if driver_view is not None and driver_view.driver != "pymysql" else None),
         corrected=_corrected(target, modes, cause) if verdict == "fail" else None,
         driver_error=driver.message if driver is not None and not driver.ok else None,
     )
