@@ -461,9 +461,9 @@ def attempt_as_driver(
         return MyAttempt(target.settings.get("ssl_mode") or DEFAULT_MODE, False, None, message=missing,
                          driver=view.driver, os_error="FileNotFoundError", cause="ca_file_missing")
     ca = target.settings.get("ssl_ca")
-    if ca and not os.path.exists(ca) and messages.get("ca_file_missing_when") == "tls":
-        # a driver that reads its CA file only once TLS is under way never reads it here: PyMySQL, standing in,
-        # must not fail on the file before it has the server's greeting
+    if ca and not os.path.exists(ca) and messages.get("ca_file_missing_when") == "tls" and greeting_offers_tls is False:
+        # a driver that reads its CA file only once TLS is under way never reads it from a server without TLS:
+        # PyMySQL, standing in, must not fail on the file before it has the server's greeting
         target = target.with_settings(ssl_ca=None)
     tls_mode = view.tls_mode if view.falls_back and view.tls_mode in ("VERIFY_CA", "VERIFY_IDENTITY") else None
     a = attempt_pymysql(target, timeout=timeout, greeting_offers_tls=greeting_offers_tls, tls_mode=tls_mode)
