@@ -31,6 +31,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -460,3 +461,217 @@ def test_require_ssl_account_without_server_tls_gets_a_hint(mariadb_sandbox: San
         d = dbdoctor(srv, Identity("app_ssl", "localhost"), "DISABLED")
     assert (d["verdict"], d["cause"]) == ("fail", "password_failed")
     assert "REQUIRE SSL" in d["findings"][0]["detail"]
+
+
+# --- issue 11: cases the real clients decide otherwise than dbdoctor did ------------------------------------------
+# Each case runs the real client (the mariadb CLI, PyMySQL, mysql-connector-python) and dbdoctor on the same server
+# and settings; dbdoctor's verdict must be the real client's, its cause the one the real client's failure shows,
+# and its driver_error the driver's own words.
+
+MISSING_CA = "/nonexistent/dbdoctor-ca.pem"
+ISSUE11: dict[str, int] = {}
+
+
+def cli_with(srv: SandboxServer, defaults: Path, *extra: str, user: str = "app", db: str = "app",
+             pw: str | None = None) -> subprocess.CompletedProcess[str]:
+    defaults.write_text(f"[client]\npassword={srv.password.reveal() if pw is None else pw}\n")
+    defaults.chmod(0o600)
+    argv = ["mariadb", f"--defaults-file={defaults}", "--protocol=TCP", "-h", "localhost", "-P", str(srv.port),
+            "-u", user, "--connect-timeout=5", *extra, "-e", "SELECT 1", db]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=20,
+                          env={"PATH": os.environ["PATH"], "HOME": "/nonexistent"})
+
+
+def dd(url: str, driver: str | None = None) -> dict[str, Any]:
+    return check(CheckInput(text=url, environ={"HOME": "/nonexistent"}, timeout=10, driver=driver)).to_dict()
+
+
+#: (profile, cert, CA given): the cause a client that verifies the chain with ssl-ca (and not the host) fails with
+SSL_CA_ALONE = [
+    ("managed", "full", "root", None),
+    ("managed", "cn_only", "root", None),  # no host name check: VERIFY_CA
+    ("managed", "full", "other", "cert_untrusted"),
+    ("managed", "expired", "root", "cert_expired"),
+    ("managed", "self_signed", "root", "cert_self_signed"),
+    ("managed", "full", "missing", "ca_file_missing"),
+    ("tls_offered", "other_ca", "root", "cert_untrusted"),
+]
+
+
+def test_ssl_ca_without_ssl_mode_verifies_the_chain(mariadb_sandbox: SandboxServer, defaults_file: Path) -> None:
+    """``ssl-ca`` without ``ssl-mode``: VERIFY_CA for the MySQL client (client/include/sslopt-case.h); the mariadb
+    CLI (libmariadb) verifies the chain with ``--ssl-ca`` too, without a host name check. Judge: the mariadb CLI
+    with ``--ssl-ca`` alone; dbdoctor gets ``mysql://...?ssl-ca=...`` and must read VERIFY_CA."""
+    srv = mariadb_sandbox
+    cas = {"root": str(srv.ca_file), "other": str(srv.pki.directory / "other-root-ca.crt"), "missing": MISSING_CA}
+    problems: list[str] = []
+    n = 0
+    for profile, cert, ca, cause in SSL_CA_ALONE:
+        with srv.configured(profile=profile, cert=cert):
+            real = cli_with(srv, defaults_file, f"--ssl-ca={cas[ca]}")
+            d = dd(f"mysql://app:{srv.password.reveal()}@localhost:{srv.port}/app?ssl-ca={cas[ca]}")
+        n += 4
+        label = f"{profile}/{cert} ssl-ca={ca}"
+        if (real.returncode == 0) != (cause is None):
+            problems.append(f"{label}: the mariadb CLI {'connects' if real.returncode == 0 else 'fails'}, "
+                            f"built {cause}: {real.stderr.strip()}")
+        if (d["verdict"] == "ok") != (real.returncode == 0):
+            problems.append(f"{label}: dbdoctor {d['verdict']}, the mariadb CLI rc={real.returncode}")
+        if d["cause"] != cause:
+            problems.append(f"{label}: dbdoctor cause {d['cause']}, built {cause}")
+        if d["effective"]["ssl_mode"] != "VERIFY_CA":
+            problems.append(f"{label}: dbdoctor reads ssl-mode {d['effective']['ssl_mode']}")
+    ISSUE11["ssl-ca alone"] = n
+    assert not problems, "\n".join(problems)
+
+
+def test_ssl_ca_without_ssl_mode_on_a_server_without_tls(mariadb_sandbox: SandboxServer, defaults_file: Path) -> None:
+    """Where the two clients part: without TLS on the server, the MySQL client's VERIFY_CA fails (2026), the
+    mariadb CLI goes on in plain text. dbdoctor's mysql:// form has the MySQL client's option names and reads it
+    as the MySQL client does; the MariaDB client's fallback is recorded here so that a change in it shows."""
+    srv = mariadb_sandbox
+    with srv.configured(profile="tls_off"):
+        real = cli_with(srv, defaults_file, f"--ssl-ca={srv.ca_file}")
+        d = dd(f"mysql://app:{srv.password.reveal()}@localhost:{srv.port}/app?ssl-ca={srv.ca_file}")
+    assert real.returncode == 0, real.stderr  # libmariadb: plain text when the server offers no TLS
+    assert (d["verdict"], d["cause"]) == ("fail", "server_ssl_unsupported")
+    assert d["modes"]["VERIFY_CA"] == {"outcome": "fail", "cause": "server_ssl_unsupported"}
+    ISSUE11["ssl-ca alone, no TLS"] = 3
+
+
+def real_driver(srv: SandboxServer, driver: str, kw: dict[str, Any]) -> str | None:
+    """None when the real driver connects, else its own message (str of the exception)."""
+    common = {"host": "localhost", "port": srv.port, "user": "app", "password": srv.password.reveal(),
+              "database": "app"}
+    try:
+        if driver == "pymysql":
+            conn = pymysql.connect(connect_timeout=5, **common, **kw)
+        else:
+            import mysql.connector
+
+            conn = mysql.connector.connect(connection_timeout=5, **common, **kw)
+    except Exception as exc:  # the driver's own failure, whatever its class (FileNotFoundError too)
+        return f"{type(exc).__name__}: {exc}"
+    conn.close()
+    return None
+
+
+DRIVER_CASES: list[tuple[str, str, dict[str, Any]]] = [
+    (profile, driver, kw)
+    for profile in ("managed", "tls_off")
+    for driver in ("pymysql", "mysql-connector-python")
+    for kw in (
+        {},
+        {"ssl_ca": "CA"},
+        {"ssl_ca": MISSING_CA},
+        {"ssl_ca": "CA", "ssl_verify_cert": True},
+        {"ssl_ca": MISSING_CA, "ssl_verify_cert": True},
+        {"ssl_ca": "CA", "ssl_verify_cert": True, "ssl_verify_identity": True},
+        {"ssl_ca": "CA", "ssl_verify_identity": True},
+        {"ssl_disabled": True, "ssl_ca": MISSING_CA},
+        {"ssl_disabled": True, "ssl_verify_cert": True},
+    )
+]
+
+
+def test_driver_settings_decided_as_the_driver_decides(mariadb_sandbox: SandboxServer) -> None:
+    """``--driver pymysql`` / ``--driver mysql-connector-python`` against the real package, on a server with TLS
+    and one without: the verdict, a missing CA file (PyMySQL: FileNotFoundError whatever the server;
+    the connector: ``Invalid CA Certificate`` once TLS is offered) named ca_file_missing, the driver's own words
+    in driver_error, and no DD802 for the driver's own keywords."""
+    srv = mariadb_sandbox
+    problems: list[str] = []
+    n = 0
+    for profile, driver, kw in DRIVER_CASES:
+        kw = {k: (str(srv.ca_file) if v == "CA" else v) for k, v in kw.items()}
+        query = "&".join(f"{k}={'true' if v is True else v}" for k, v in kw.items())
+        with srv.configured(profile=profile):
+            real = real_driver(srv, driver, kw)
+            d = dd(f"mysql://app:{srv.password.reveal()}@localhost:{srv.port}/app" + (f"?{query}" if query else ""),
+                   driver=driver)
+        label = f"{profile} {driver} {query or '(none)'}"
+        n += 4 + (driver != "pymysql")
+        if (d["verdict"] == "ok") != (real is None):
+            problems.append(f"{label}: dbdoctor {d['verdict']} ({d['cause']}), the driver {real or 'connects'}")
+        if real is not None and ("No such file" in real or "Invalid CA" in real) and d["cause"] != "ca_file_missing":
+            problems.append(f"{label}: dbdoctor cause {d['cause']}, the driver: {real}")
+        said = d.get("driver_error")
+        if real is not None and (said is None or said.split(": ")[-1].strip(" )\"") not in real):
+            problems.append(f"{label}: dbdoctor says the driver said {said!r}, it said {real!r}")
+        if "DD802" in {f["code"] for f in d["findings"]}:
+            problems.append(f"{label}: DD802 for the driver's own keywords")
+        lines = [e["text"] for e in d["evidence"] if e["layer"] == "driver"]
+        if driver != "pymysql" and not (lines and (f"standing in for {driver}" in lines[0]
+                                                   or lines[0].startswith(driver))):
+            problems.append(f"{label}: the evidence does not say who connected: {lines}")
+    ISSUE11["drivers"] = n
+    assert not problems, f"{len(problems)} of {n}:\n" + "\n".join(problems)
+
+
+def test_parse_names_who_named_the_driver(mariadb_sandbox: SandboxServer) -> None:
+    """``parse --driver pymysql``: the driver was named by --driver, not by a mysql:// scheme; no DD802 for its
+    own keywords, no DD803 when it verifies."""
+    srv = mariadb_sandbox
+    url = f"mysql://app:x@localhost:{srv.port}/app?ssl_ca={srv.ca_file}&ssl_verify_cert=true"
+    argv = [sys.executable, "-m", "dbdoctor", "parse", url, "--driver", "pymysql"]
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=30, env={**os.environ, "HOME": "/nonexistent"})
+    assert "Driver named by --driver: pymysql" in out.stdout and "by the scheme" not in out.stdout, out.stdout
+    js = subprocess.run([*argv, "--json"], capture_output=True, text=True, timeout=30,
+                        env={**os.environ, "HOME": "/nonexistent"})
+    d = json.loads(js.stdout)
+    assert d["effective"]["ssl_mode"] == "VERIFY_CA" and not {"DD802", "DD803"} & {f["code"] for f in d["findings"]}
+    ISSUE11["parse --driver"] = 3
+
+
+def test_unix_socket_account_1698(mariadb_sandbox: SandboxServer, defaults_file: Path) -> None:
+    """MariaDB's ``1698 Access denied`` for an account IDENTIFIED VIA unix_socket reached over TCP: the real
+    clients fail in every mode; dbdoctor names peer_auth_failed (DD835) in every mode, never probe_incomplete."""
+    srv = mariadb_sandbox
+    admin = pymysql.connect(unix_socket=str(srv.socket_dir / "mysqld.sock"), user="root", autocommit=True)
+    try:
+        with admin.cursor() as cur:
+            cur.execute("CREATE USER IF NOT EXISTS 'osuser'@'%' IDENTIFIED VIA unix_socket")
+            cur.execute("GRANT ALL ON app.* TO 'osuser'@'%'")
+        with srv.configured(profile="tls_offered"):
+            real_plain = cli_with(srv, defaults_file, "--skip-ssl", user="osuser", pw="anything")
+            real_tls = cli_with(srv, defaults_file, f"--ssl-ca={srv.ca_file}", "--ssl-verify-server-cert",
+                                user="osuser", pw="anything")
+            for mode in ("DISABLED", "VERIFY_IDENTITY"):
+                d = dd(f"mysql://osuser:anything@localhost:{srv.port}/app?ssl-mode={mode}&ssl-ca={srv.ca_file}")
+                assert (d["verdict"], d["cause"]) == ("fail", "peer_auth_failed"), d["evidence"]
+                assert set(modes_of(d).values()) == {("fail", "peer_auth_failed")}, d["modes"]
+                assert "DD835" in {f["code"] for f in d["findings"]}
+    finally:
+        with admin.cursor() as cur:
+            cur.execute("DROP USER IF EXISTS 'osuser'@'%'")
+        admin.close()
+    assert "1698" in real_plain.stderr and "1698" in real_tls.stderr, (real_plain.stderr, real_tls.stderr)
+    ISSUE11["1698"] = 2 + 2 * 3
+
+
+def modes_of(d: dict[str, Any]) -> dict[str, tuple[str, str | None]]:
+    return {k: (v["outcome"], v["cause"]) for k, v in d["modes"].items()}
+
+
+def test_plain_login_to_a_missing_database_under_require_secure_transport(mariadb_sandbox: SandboxServer) -> None:
+    """require_secure_transport=ON (managed), ssl-mode DISABLED, a database that does not exist: plain text gets
+    MariaDB's lying 1045, TLS gets 1044 for the database (PyMySQL both ways). The login itself is right: the cause
+    is server_requires_ssl, and every TLS mode fails on the database."""
+    srv = mariadb_sandbox
+    common = {"host": "localhost", "port": srv.port, "user": "app", "password": srv.password.reveal(),
+              "database": "nosuchdb", "connect_timeout": 5}
+    errs = []
+    for kw in ({"ssl_disabled": True}, {"ssl": {"ca": str(srv.ca_file)}}):
+        try:
+            pymysql.connect(**common, **kw).close()
+            errs.append(None)
+        except pymysql.err.OperationalError as exc:
+            errs.append(exc.args[0])
+    assert errs == [1045, 1044]
+    d = dd(f"mysql://app:{srv.password.reveal()}@localhost:{srv.port}/nosuchdb?ssl-mode=DISABLED&ssl-ca={srv.ca_file}")
+    assert (d["verdict"], d["cause"]) == ("fail", "server_requires_ssl"), d["evidence"]
+    m = modes_of(d)
+    assert m["DISABLED"] == ("fail", "server_requires_ssl")
+    assert {m[k] for k in ("REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY")} == {("fail", "database_missing")}
+    assert "DD810" in {f["code"] for f in d["findings"]} and "1044" in d["findings"][0]["detail"]
+    ISSUE11["1044 under require_secure_transport"] = 2 + 5

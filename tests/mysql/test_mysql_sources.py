@@ -137,7 +137,11 @@ def test_parse_report_findings() -> None:
         "mysql://app:pw@h/app?ssl-ca=/ca.pem&sslmode=require", environ={"HOME": "/nonexistent"}
     )
     codes = {f.code for f in rep.findings}
-    assert codes == {"DD802", "DD803"} and rep.engine == "mysql"
+    # ssl-ca without ssl-mode is VERIFY_CA (the MySQL client's sslopt-case.h): nothing weak about it
+    assert codes == {"DD802"} and rep.engine == "mysql" and rep.effective["ssl_mode"] == "VERIFY_CA"
+    assert rep.provenance["ssl_mode"] == "url"
+    rep = parse_report("mysql://app:pw@h/app?ssl-ca=/ca.pem&ssl-mode=PREFERRED", environ={"HOME": "/nonexistent"})
+    assert {f.code for f in rep.findings} == {"DD803"} and rep.effective["ssl_mode"] == "PREFERRED"
     assert "pw" not in json.dumps(rep.to_dict()).replace("password", "")
     rep = parse_report(
         "mysql://app@h/app?ssl-mode=VERIFY_IDENTITY&ssl-ca=/ca.pem", environ={"HOME": "/nonexistent"}
@@ -153,3 +157,18 @@ def test_cli_parse(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["parse", "mysql://app:topsecret@db.example.com/app?ssl-mode=nope"])
     captured = capsys.readouterr()
     assert code == 2 and "topsecret" not in captured.out + captured.err
+
+
+def test_ssl_ca_without_ssl_mode_is_verify_ca(tmp_path: Path) -> None:
+    """The MySQL client: --ssl-ca without an explicit --ssl-mode sets VERIFY_CA (client/include/sslopt-case.h), from
+    the URL or an option file alike; an ssl-mode written anywhere is kept as written."""
+    t = resolve("mysql://app@h/app?ssl-ca=/ca.pem", environ={"HOME": "/nonexistent"})
+    assert (t.settings["ssl_mode"], t.provenance["ssl_mode"]) == ("VERIFY_CA", "url")
+    cnf = tmp_path / ".my.cnf"
+    cnf.write_text("[client]\nssl-ca=/file/ca.pem\n")
+    t = resolve("mysql://app@h/app", environ={"HOME": str(tmp_path)})
+    assert (t.settings["ssl_mode"], t.provenance["ssl_mode"]) == ("VERIFY_CA", f"file:{cnf}")
+    t = resolve("mysql://app@h/app?ssl-mode=REQUIRED", environ={"HOME": str(tmp_path)})
+    assert t.settings["ssl_mode"] == "REQUIRED"
+    t = resolve("mysql://app@h/app?ssl-mode=preferred&ssl-ca=/ca.pem", environ={"HOME": "/nonexistent"})
+    assert t.settings["ssl_mode"] == "PREFERRED"

@@ -50,6 +50,7 @@ def parse(target: str | None, as_json: bool, env_files: tuple[str, ...], default
     from dbdoctor.route import route
 
     environ = dict(os.environ)
+    named_by = "--driver" if driver else "--project" if project else "the scheme"
     engine = route(target, environ, env_files, defaults_file=defaults_file, driver=driver).get()
     report = engine.parse(target, environ=environ, env_files=env_files, defaults_file=defaults_file, driver=driver,
                           project=project)
@@ -63,5 +64,5 @@ def parse(target: str | None, as_json: bool, env_files: tuple[str, ...], default
         shown = engine.redact_text(target) if target is not None else None
         if shown is None and environ.get("DATABASE_URL"):
             shown = engine.redact_text(environ["DATABASE_URL"]) + "  (from DATABASE_URL)"
-        render_parse(report, shown)
+        render_parse(report, shown, driver_named_by=named_by)
     return EXIT_FAIL if any(f.severity == "error" for f in report.findings) else EXIT_OK

@@ -126,8 +126,10 @@ class MySQLDriverView:
     fails_without_tls: bool = False
     #: the driver's knowledge record this view was read with
     model: Driver | None = dataclasses.field(default=None, repr=False, compare=False)
-    #: the CA file given in the driver's own parameter, and the ssl-mode as written (its own key), if any
-    given_ca: str | None = None
+    #: the CA file written (the driver's ssl-ca parameter), whether or not the driver verifies against it: some
+    #: drivers load it in every TLS mode and fail when it is missing (``ca_file_missing`` in their messages)
+    ca_given: str | None = None
+    #: the ssl-mode as written (the driver's own key), if any
     written_mode: str | None = None
 
     def effective(self) -> dict[str, object]:
@@ -184,7 +186,7 @@ def translate_mysql(
         meaning=meaning, source=row.source.where, status=row.source.status, verdicts=tuple(verdicts),
         findings=(), error=error, error_cause=error_cause, approximate=row.approximate,
         fails_without_tls=error is None and row.error_cause == "server_ssl_unsupported",
-        model=d, given_ca=given,
+        model=d, ca_given=given,
         written_mode=next((w for k, p in d.params.items() if p.libpq == "ssl-mode" and (w := seen.get(k))), None),
     )
     return view

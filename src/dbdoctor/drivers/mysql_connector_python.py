@@ -57,11 +57,16 @@ DRIVER = Driver(
     messages={
         "server_ssl_unsupported": "2026: SSL is required but the server doesn't support it",
         "param_unknown": "AttributeError: Unsupported argument '{key}'",
+        # build_ssl_context loads ssl_ca only when the connection turns to TLS
+        "ca_file_missing": "InterfaceError: Invalid CA Certificate: [Errno 2] No such file or directory",
+        "ca_file_missing_when": "tls",
     },
     facts=(
         ("ssl_mode is not an argument: Unsupported argument 'ssl_mode'", _CFG),
         ("ssl_ca without ssl_verify_cert verifies nothing and stays plain when the server has no TLS", _HS),
         ("Only ssl_verify_cert=True makes TLS mandatory", _HS),
+        ("ssl_ca naming a missing file fails with 'Invalid CA Certificate' once the server offers TLS (plain "
+         "text goes on without reading it)", _NET),
         ("ssl_verify_identity=True alone verifies chain and host when TLS is offered but stays plain when the "
          "server has no TLS", _HS),
         ("ssl_disabled=True with ssl_verify_cert=True: plain with a TLS server, error 2026 with a server "

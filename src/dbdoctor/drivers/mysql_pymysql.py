@@ -81,9 +81,15 @@ DRIVER = Driver(
         "cert_untrusted": "(2003, \"Can't connect to MySQL server on '{host}' ([SSL: CERTIFICATE_VERIFY_FAILED] "
                           "certificate verify failed: ...)\")",
         "param_unknown": "TypeError: Connection.__init__() got an unexpected keyword argument '{key}'",
+        # Connection.__init__ builds its SSLContext (load_verify_locations) from ssl_ca unless ssl_disabled,
+        # before any network: whatever the server offers
+        "ca_file_missing": "FileNotFoundError: [Errno 2] No such file or directory",
+        "ca_file_missing_when": "always",
     },
     facts=(
         ("ssl_mode is not a PyMySQL argument: TypeError", _INIT),
+        ("ssl_ca naming a missing file raises FileNotFoundError in connect(), whatever the server offers "
+         "(not with ssl_disabled)", _INIT),
         ("From 1.2.0 the default is PREFERRED: TLS unverified when offered, plain otherwise", _INIT),
         ("Up to 1.1.x there is no TLS by default, and SSL options still fall back to plain text when the "
          "server offers no TLS", _OLD),

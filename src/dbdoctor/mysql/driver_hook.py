@@ -75,10 +75,18 @@ def _effective(effective: Mapping[str, object], view: MySQLDriverView) -> dict[s
 
 
 def parse_report(report: ParseReport, view: MySQLDriverView) -> ParseReport:
+    base = list(report.findings)
+    if report.driver is None:
+        # a mysql:// URL read by the app's driver: its query is that driver's keywords (the driver's own
+        # findings say what it does not know), not dbdoctor's mysql:// option names
+        base = [f for f in base if f.code != "DD802"]
+    if view.tls_mode in ("VERIFY_CA", "VERIFY_IDENTITY") and not view.falls_back:
+        # DD803 judged the mysql:// reading; the driver verifies (its own findings say where it does not)
+        base = [f for f in base if f.code != "DD803"]
     return dataclasses.replace(
         report,
         effective=_effective(report.effective, view),
-        findings=sort_findings([*report.findings, *view.findings]),
+        findings=sort_findings([*base, *view.findings]),
         provenance={**report.provenance, "ssl_mode": f"driver:{view.driver}"},
         driver=view.driver,
     )

@@ -47,6 +47,9 @@ ERRNO_CAUSES: Final[Mapping[int, str]] = {
     1203: "too_many_connections",  # max_user_connections (global)
     1226: "too_many_connections",  # an account's MAX_USER_CONNECTIONS (ER_USER_LIMIT_REACHED)
     1129: "host_blocked",
+    # MariaDB's ER_ACCESS_DENIED_NO_PASSWORD_ERROR: the account authenticates by the operating-system user
+    # (IDENTIFIED VIA unix_socket, Debian's root@localhost), which no TCP login and no password can satisfy
+    1698: "peer_auth_failed",
     3159: "server_requires_ssl",
     2026: "server_ssl_unsupported",
     2003: "connection_refused",
@@ -134,6 +137,8 @@ def attempt_cause(a: MyAttempt) -> str | None:
     that wraps a TLS error is the handshake, not a refusal."""
     if a.ok:
         return None
+    if a.cause is not None:  # decided before any network (the app's driver cannot load its CA file)
+        return a.cause
     if a.timed_out:
         return "connect_timeout"
     if a.errno == 2003 and a.os_error is not None and a.os_error in OS_ERROR_CAUSES:
@@ -209,6 +214,10 @@ def login_facts(
             if decider.ok:
                 return LoginFacts(plain="server_requires_ssl", tls=None), decider
             dcause = _attempt_cause(decider)
+            if dcause == "database_missing":
+                # 1044/1049 come after the password was accepted: over TLS the login itself works, so the plain
+                # 1045 was the lie (require_secure_transport or a REQUIRE clause), and then the database fails
+                return LoginFacts(plain="server_requires_ssl", tls=dcause), decider
             if _reached_auth(decider):
                 return LoginFacts(plain=cause, tls=dcause), decider
             return LoginFacts(plain=UNKNOWN, tls=UNKNOWN), decider
@@ -249,7 +258,10 @@ def effective_dict(target: Target) -> dict[str, Any]:
     return out
 
 
-def evidence(obs: MyObservations, analysis: Any, decider: MyAttempt | None) -> tuple[dict[str, str], ...]:
+def evidence(obs: MyObservations, analysis: Any, decider: MyAttempt | None,
+             app_driver: str | None = None) -> tuple[dict[str, str], ...]:
+    """What each layer saw; ``app_driver``: the title of the app's driver (``--driver``) when PyMySQL made the
+    connection in its place, with that driver's settings, said so in the line."""
     from dbdoctor.mysql import wire as _mywire
 
     out: list[dict[str, str]] = []
@@ -318,7 +330,10 @@ def evidence(obs: MyObservations, analysis: Any, decider: MyAttempt | None) -> t
                 out.append({"layer": "tls", "text": f"handshake failed: {h.tls.error}"})
     if analysis is not None and callable(getattr(analysis, "describe", None)):
         out.append({"layer": "certificate", "text": str(analysis.describe())})
-    for a, who in ((obs.driver, "the app's settings"), (decider, "dbdoctor's TLS attempt, same credentials")):
+    own = "the app's settings"
+    if app_driver is not None and obs.driver is not None and obs.driver.driver == "pymysql":
+        own = f"standing in for {app_driver} with its settings"
+    for a, who in ((obs.driver, own), (decider, "dbdoctor's TLS attempt, same credentials")):
         if a is None:
             continue
         if a.ok:
@@ -381,6 +396,9 @@ def check(inp: CheckInput) -> Report:
         target = mysql_hook.apply(target, driver_view)
     text = inp.text if inp.text is not None else inp.environ.get("DATABASE_URL")
     findings: list[Finding] = list(static_findings(target, text))
+    if driver_view is not None and target.scheme_driver is None:
+        # the query is the app's driver's keywords (its own findings say what it does not know), not mysql://'s
+        findings = [f for f in findings if f.code != "DD802"]
     t_static = time.monotonic()
 
     obs = probe_target(target, timeout=max(0.2, (deadline - time.monotonic()) * 0.7), view=driver_view)
@@ -403,6 +421,8 @@ def check(inp: CheckInput) -> Report:
         predicted = modes.get(user_mode)
         if settings_wrong:
             cause = settings_wrong[0].cause
+        elif driver is not None and driver.cause is not None:
+            cause = driver.cause
         elif predicted is not None and predicted.outcome == "fail" and predicted.cause:
             cause = predicted.cause
         elif driver is not None:
@@ -437,7 +457,8 @@ def check(inp: CheckInput) -> Report:
         modes=modes,
         findings=sort_findings(findings),
         timings_ms=timings,
-        evidence=evidence(obs, analysis, decider),
+        evidence=evidence(obs, analysis, decider,
+                          driver_view.title if driver_view is not None and driver_view.driver != "pymysql" else None),
         corrected=_corrected(target, modes, cause) if verdict == "fail" else None,
         driver_error=driver.message if driver is not None and not driver.ok else None,
     )

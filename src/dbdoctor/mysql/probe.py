@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import re
 import socket
 import ssl
@@ -93,6 +94,9 @@ class MyAttempt:
     os_error: str | None = None
     #: on success: whether the server's greeting offered TLS (CLIENT_SSL), None when not known
     server_offers_tls: bool | None = None
+    #: the cause when the attempt failed before any network for a reason of its own settings (the app's driver
+    #: cannot read its CA file), else None
+    cause: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -241,6 +245,20 @@ def tls_context(mode: str, settings: Mapping[str, str]) -> ssl.SSLContext:
     return ctx
 
 
+def _context_cause(mode: str, settings: Mapping[str, str]) -> str:
+    """Which of the client's own files made :func:`tls_context` fail: the CA file (verifying modes only read it),
+    else the client certificate or key."""
+    ca = settings.get("ssl_ca")
+    if mode in ("VERIFY_CA", "VERIFY_IDENTITY") and ca:
+        try:
+            ssl.create_default_context(cafile=ca)
+        except FileNotFoundError:
+            return "ca_file_missing"
+        except (ssl.SSLError, OSError, ValueError):
+            return "ca_file_invalid"
+    return "client_cert_problem"
+
+
 def scrub(message: str, password: str | None) -> str:
     if password and password in message:
         message = message.replace(password, REDACTED)
@@ -339,16 +357,26 @@ def attempt_pymysql(
         else:
             kwargs["host"] = settings.get("host") or "localhost"
             kwargs["port"] = int(settings.get("port") or DEFAULT_PORT)
+        ctx = None
+        if mode != "DISABLED" and not (mode == "PREFERRED" and greeting_offers_tls is False):
+            try:
+                ctx = tls_context(tls_mode or mode if mode == "PREFERRED" else mode, settings)
+            except (ssl.SSLError, OSError, ValueError) as exc:
+                # the client's own files, before any network: the CA file or the client certificate and key
+                result.append(MyAttempt(mode, False, encrypted, message=scrub(f"{type(exc).__name__}: {exc}", password),
+                                        elapsed_ms=_ms(start), os_error=type(exc).__name__ if isinstance(exc, OSError)
+                                        else None, cause=_context_cause(mode, settings)))
+                return
         try:
             if mode == "DISABLED":
                 kwargs["ssl_disabled"] = True
             elif mode != "PREFERRED":
-                kwargs["ssl"] = tls_context(mode, settings)
+                kwargs["ssl"] = ctx
             conn = pymysql.connect(**kwargs)
-            if mode == "PREFERRED":
+            if mode == "PREFERRED" and ctx is not None:
                 # PyMySQL's own PREFERRED (TLS when offered, unverified unless ``tls_mode`` verifies, plain
                 # otherwise) with the client certificate, when one is set, offered as the MySQL client does
-                conn.ctx = tls_context(tls_mode or mode, settings)
+                conn.ctx = ctx
             conn.connect()
         except pymysql.err.MySQLError as exc:
             errno = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
@@ -426,14 +454,41 @@ def attempt_as_driver(
     mode (mysql-connector-python with ssl_disabled and ssl_verify_cert) fails so, in its own words."""
     if view is None:
         return attempt_pymysql(target, timeout=timeout, greeting_offers_tls=greeting_offers_tls)
+    from dbdoctor.drivers.mysql_base import get_mysql
+
+    messages = get_mysql(view.driver).messages
+    missing = _missing_ca(view, messages, greeting_offers_tls)
+    if missing is not None:
+        return MyAttempt(target.settings.get("ssl_mode") or DEFAULT_MODE, False, None, message=missing,
+                         driver=view.driver, os_error="FileNotFoundError", cause="ca_file_missing")
+    ca = target.settings.get("ssl_ca")
+    if ca and not os.path.exists(ca) and messages.get("ca_file_missing_when") == "tls" and greeting_offers_tls is False:
+        # a driver that reads its CA file only once TLS is under way never reads it from a server without TLS:
+        # PyMySQL, standing in, must not fail on the file before it has the server's greeting
+        target = target.with_settings(ssl_ca=None)
     tls_mode = view.tls_mode if view.falls_back and view.tls_mode in ("VERIFY_CA", "VERIFY_IDENTITY") else None
     a = attempt_pymysql(target, timeout=timeout, greeting_offers_tls=greeting_offers_tls, tls_mode=tls_mode)
     if a.ok and view.fails_without_tls and a.server_offers_tls is False:
-        from dbdoctor.drivers.mysql_base import get_mysql
-
-        said = get_mysql(view.driver).messages.get("server_ssl_unsupported", SSL_UNSUPPORTED)
+        said = messages.get("server_ssl_unsupported", SSL_UNSUPPORTED)
         return dataclasses.replace(a, ok=False, errno=2026, message=said, session=None, server_version=None)
+    if not a.ok and a.errno == 2026 and "server_ssl_unsupported" in messages:
+        # PyMySQL stood in for the app's driver: the failure is the driver's own, in its own words
+        return dataclasses.replace(a, message=messages["server_ssl_unsupported"])
     return a
+
+
+def _missing_ca(view: Any, messages: Mapping[str, str], greeting_offers_tls: bool | None) -> str | None:
+    """The app's driver's own error when the CA file it was given does not exist and it loads that file anyway
+    (``ca_file_missing`` in its messages; ``ca_file_missing_when``: ``always``, or ``tls`` when only a TLS
+    connection loads it): PyMySQL raises FileNotFoundError in ``connect()`` whatever the server,
+    mysql-connector-python says ``Invalid CA Certificate`` once the server offers TLS. None when it connects."""
+    said = messages.get("ca_file_missing")
+    given = getattr(view, "ca_given", None)
+    if said is None or not given or view.mode in (None, "DISABLED") or os.path.exists(given):
+        return None
+    if messages.get("ca_file_missing_when", "always") == "tls" and not greeting_offers_tls:
+        return None
+    return said
 
 
 #: PyMySQL's text for error 2026 (CR_SSL_CONNECTION_ERROR)

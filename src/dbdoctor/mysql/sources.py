@@ -13,6 +13,9 @@ Forms (the scheme decides whose option names count):
   ``verifyServerCertificate`` only without ``sslMode``) and ``jdbc:mariadb://`` (``sslMode``: disable, trust,
   verify-ca, verify-full; default disable).
 
+``ssl-ca`` without an ``ssl-mode`` anywhere means VERIFY_CA, as in the MySQL client (``sslopt-case.h``); its
+provenance is that of the ``ssl-ca``.
+
 Precedence, lowest first, as the MySQL client applies it: defaults (host localhost, port 3306, ssl-mode
 PREFERRED) < environment (``MYSQL_HOST``, ``MYSQL_TCP_PORT``, ``MYSQL_PWD``, ``MYSQL_UNIX_PORT``) < option file
 (``[client]`` of ``--defaults-file`` or ``~/.my.cnf``) < the URL (the target, else ``DATABASE_URL``). Dotenv files
@@ -579,6 +582,11 @@ def resolve(
             password, password_source = url_password, url_source
         if unknown:
             params["_unknown"] = ",".join(unknown)
+    if prov["ssl_mode"] == "default" and settings.get("ssl_ca"):
+        # the MySQL client: --ssl-ca (or --ssl-capath) without an explicit --ssl-mode is VERIFY_CA
+        # (client/include/sslopt-case.h: "if (!ssl_mode_set_explicitly) opt_ssl_mode = SSL_MODE_VERIFY_CA");
+        # libmariadb verifies the chain whenever a CA is given too (a wrong, expired or missing CA fails there)
+        settings["ssl_mode"], prov["ssl_mode"] = "VERIFY_CA", prov["ssl_ca"]
     if "user" not in settings:
         import getpass
 

@@ -9,11 +9,11 @@ from dbdoctor.render.text import Line, emit, finding_lines
 from dbdoctor.report import ParseReport
 
 
-def parse_lines(report: ParseReport, written: str | None) -> list[Line]:
+def parse_lines(report: ParseReport, written: str | None, driver_named_by: str = "the scheme") -> list[Line]:
     lines: list[Line] = []
     lines.append((f"Target: {written or '(settings from the environment)'}", "bold"))
     if report.driver:
-        lines.append((f"Driver named by the scheme: {report.driver}", None))
+        lines.append((f"Driver named by {driver_named_by}: {report.driver}", None))
     lines.append(("", None))
     lines.append(("Effective settings (where each came from):", "bold"))
     rows = [(k, str(v), report.provenance.get(k, "")) for k, v in report.effective.items()]
@@ -36,5 +36,6 @@ def parse_lines(report: ParseReport, written: str | None) -> list[Line]:
     return lines
 
 
-def render_parse(report: ParseReport, written: str | None, stream: IO[str] | None = None) -> None:
-    emit(parse_lines(report, written), stream)
+def render_parse(report: ParseReport, written: str | None, stream: IO[str] | None = None,
+                 driver_named_by: str = "the scheme") -> None:
+    emit(parse_lines(report, written, driver_named_by), stream)

@@ -250,7 +250,7 @@ def mysql_findings(view: MySQLDriverView) -> list[Finding]:
     """The DD501-DD503 findings of a MySQL driver's reading (:func:`dbdoctor.drivers.mysql_base.translate_mysql`)."""
     d = view.model
     assert d is not None, "a MySQLDriverView made by translate_mysql carries its driver's record"
-    given_ca = view.given_ca
+    given_ca = view.ca_given
     out: list[Finding] = []
     name = d.title
     if view.error is not None:

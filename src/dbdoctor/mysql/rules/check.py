@@ -7,6 +7,7 @@ The root cause of a failing MySQL or MariaDB connection, one code per cause: the
 from a server without TLS (DD812), certificate problems for VERIFY_CA / VERIFY_IDENTITY (DD813-DD822), TLS
 handshake and client certificate failures (DD823-DD825), the network (DD826-DD830), refusals before any login
 (1130 host not allowed, 1040 too many connections, 1129 host blocked: DD831-DD833), a missing database (DD834),
+an account that authenticates by the operating-system user (MariaDB's ``1698 Access denied``: DD835),
 and a working connection that is plain text only because PREFERRED fell back (DD840).
 
 Why it matters
@@ -76,6 +77,12 @@ def _requires_ssl(d: MyDiagnosis) -> tuple[str, str]:
     first = f"{_where(d)} refuses plain-text logins for this account."
     if a is not None and a.errno == 3159:
         why = " MySQL says so (3159 insecure transport)."
+    elif dec is not None and not dec.ok and dec.errno in (1044, 1049):
+        why = (
+            ' The driver\'s "Access denied ... (using password: YES)" reads like a wrong password, but it is '
+            f"not: the same credentials over TLS (ssl-mode {dec.mode}) logged in, and only then was the database "
+            f'refused ("{dec.message}"): fix that next.'
+        )
     elif dec is not None and dec.ok:
         s = dec.session
         policy = ""
@@ -302,6 +309,19 @@ _TABLE: list[tuple[str, str, str, Callable[[MyDiagnosis], tuple[str, str]]]] = [
     ("DD831", "hba_rejected", "The MySQL server does not allow this client host", _pre_auth),
     ("DD832", "too_many_connections", "The MySQL server has no free connection slot", _pre_auth),
     ("DD833", "host_blocked", "The MySQL server blocked this client host", _pre_auth),
+    (
+        "DD835",
+        "peer_auth_failed",
+        "The MySQL account logs in by the operating-system user, not a password",
+        _generic(
+            "the server answered 1698 Access denied: the account authenticates with a plugin that checks the "
+            "operating-system user on the server (IDENTIFIED VIA unix_socket; Debian's and Ubuntu's root@localhost), "
+            "which no password and no TCP connection can satisfy.",
+            "Use an account with a password (CREATE USER 'app'@'%' IDENTIFIED BY '...'; GRANT ... ON app.* TO it), "
+            "or give this account a password too (ALTER USER ... IDENTIFIED VIA unix_socket OR "
+            "mysql_native_password USING PASSWORD('...')); or connect over the Unix socket as that OS user.",
+        ),
+    ),
     (
         "DD834",
         "database_missing",

@@ -14,9 +14,10 @@ to read right here, because other URL parsers, SQLAlchemy's among them, read it 
 Why it matters
 --------------
 The MySQL client and most drivers default to ``PREFERRED``: TLS when the server offers it, without checking the
-certificate, and plain text when it does not. A CA file alone changes nothing in that mode (the MySQL client,
-mysql-connector-python and the MariaDB client with ``--ssl-ca`` all stay unverified, and fall back to plain text
-when the server has no TLS). Unknown keys are ignored silently by most drivers.
+certificate, and plain text when it does not. A CA file with an explicit ``PREFERRED`` or ``REQUIRED`` changes
+nothing for the MySQL client, and mysql-connector-python's ``ssl_ca`` alone stays unverified and falls back to
+plain text. (A CA file without any ``ssl-mode`` is VERIFY_CA for the MySQL client, ``sslopt-case.h``, and the
+MariaDB client verifies the chain with it as well.) Unknown keys are ignored silently by most drivers.
 
 How to fix
 ----------
@@ -27,8 +28,8 @@ Percent-encode the password in a URL (``urllib.parse.quote(password, safe="")``)
 
 Example
 -------
-``mysql://app@db.example.com/app?ssl-ca=/etc/ssl/provider.pem`` connects without verifying the server and in
-plain text when TLS is off: write ``mysql://app@db.example.com/app?ssl-mode=VERIFY_IDENTITY&ssl-ca=/etc/ssl/provider.pem``.
+``mysql://app@db.example.com/app?ssl-mode=PREFERRED&ssl-ca=/etc/ssl/provider.pem`` connects without verifying the
+server and in plain text when TLS is off: write ``mysql://app@db.example.com/app?ssl-mode=VERIFY_IDENTITY&ssl-ca=/etc/ssl/provider.pem``.
 """
 
 from __future__ import annotations

@@ -895,6 +895,36 @@ granted ``app.*``: ``(1044, "Access denied for user 'app'@'%' to database 'App'"
 every database would get ``(1049, "Unknown database 'App'")`` instead.
 """
 
+_DD835 = """
+What it checks
+--------------
+That the server refused the login with ``ERROR 1698 (28000): Access denied for user 'root'@'localhost'`` (or
+``'x'@'127.0.0.1'`` over TCP): the account authenticates with a plugin that checks the operating-system user of
+the client process, not a password. MariaDB's ``unix_socket`` (``IDENTIFIED VIA unix_socket``; Debian's and
+Ubuntu's ``root@localhost`` is created so) and MySQL's ``auth_socket`` answer 1698 whatever password is sent,
+over the Unix socket when the OS user differs, and always over TCP, where there is no OS user to check.
+
+Why it matters
+--------------
+The message reads like a wrong password, so people reset the password, which changes nothing: the account
+does not use one. It is the typical failure of an app or a container connecting as ``root`` to a freshly
+installed server, where ``sudo mariadb`` works in a shell and every program fails.
+
+How to fix
+----------
+Give the app an account of its own that uses a password: ``CREATE USER 'app'@'%' IDENTIFIED BY '...';``
+``GRANT SELECT, INSERT, UPDATE, DELETE ON app.* TO 'app'@'%';``. To keep socket login for the administrator
+and allow a password too (MariaDB 10.4+): ``ALTER USER root@localhost IDENTIFIED VIA unix_socket OR
+mysql_native_password USING PASSWORD('...');``. Or run the client as the OS user the account names, over the
+Unix socket.
+
+Example
+-------
+``mysql://root:****@127.0.0.1/app`` against a Debian MariaDB: PyMySQL raises ``(1698, "Access denied for
+user 'root'@'localhost'")`` in plain text and over TLS alike; ``mysql://app:****@127.0.0.1/app`` with the
+account created above connects.
+"""
+
 _DD840 = """
 What it checks
 --------------
@@ -955,6 +985,7 @@ DOCS: Final[Mapping[str, str]] = MappingProxyType(
         "DD832": _DD832,
         "DD833": _DD833,
         "DD834": _DD834,
+        "DD835": _DD835,
         "DD840": _DD840,
     }
 )
