@@ -34,6 +34,7 @@ import pymysql
 import pytest
 
 from dbdoctor.mysql.pipeline import check
+from dbdoctor.mysql.rules import MODULES as MYSQL_RULES
 from dbdoctor.postgres.pipeline import CheckInput
 from dbdoctor.rules.registry import rules_for
 from dbdoctor.sandbox import SandboxServer
@@ -316,7 +317,7 @@ def run(sc: MyScenario, srv: SandboxServer, tmp: Path, ports: Mapping[str, int],
 # --- the tests ---------------------------------------------------------------------------------------------------
 
 def test_every_mysql_check_rule_has_cases() -> None:
-    codes = {r.code for r in rules_for("check-mysql")}
+    codes = {r.code for r in rules_for("check-mysql", MYSQL_RULES)}
     assert codes == set(CASES) | set(NOT_ON_A_SERVER)
     assert all(p in BY_NAME and n in BY_NAME for p, n in CASES.values())
 
@@ -378,7 +379,7 @@ def _constructed(obs: Any, host: str, decider: Any = None) -> Any:
     predicted = modes["PREFERRED"]
     cause = predicted.cause if predicted.outcome == "fail" else attempt_cause(obs.driver)
     diag = MyDiagnosis(target, obs, transport, login, modes, "PREFERRED", "fail", cause, analysis, decider, False)
-    findings = [f for r in rules_for("check-mysql") for f in r.check(Context(target=target, observations=diag))]
+    findings = [f for r in rules_for("check-mysql", MYSQL_RULES) for f in r.check(Context(target=target, observations=diag))]
     return Report(engine="mysql", target=None, effective={}, verdict="fail", cause=cause, modes=modes,
                   findings=sort_findings(findings), timings_ms={})
 
