@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Final
 from dbdoctor import conninfo
 from dbdoctor.diagnosis import CERT_CAUSES, CertVariant, Diagnosis, Fix
 from dbdoctor.errors import TargetParseError
-from dbdoctor.facts import address_facts, auth_knowledge, is_ip_literal
+from dbdoctor.facts import address_facts, auth_knowledge, client_facts, is_ip_literal
 from dbdoctor.modes import (
     PG_MODES,
     AddressFacts,
@@ -98,6 +98,40 @@ def root_file(target: Target, environ: Mapping[str, str]) -> tuple[RootFile, str
     if not ca.certificates:
         return RootFile("invalid", explicit=bool(explicit)), str(path)
     return RootFile("file", explicit=bool(explicit)), str(path)
+
+
+#: tls.check_revocation problems → cause ids
+CRL_CAUSES: Final[Mapping[str, str]] = {
+    "revoked": "cert_revoked",
+    "crl_missing": "crl_missing",
+    "crl_expired": "crl_missing",
+    "crl_not_yet_valid": "crl_missing",
+}
+
+
+def revocation(
+    target: Target, root: RootFile, root_path: str | None, environ: Mapping[str, str],
+    hosts: Sequence[HostObservations],
+) -> tuple[str | None, str | None]:
+    """The CRL verdict on the server's chain as libpq has OpenSSL reach it: only next to a root file it loaded
+    (initialize_SSL in fe-secure-openssl.c), from sslcrl/sslcrldir or ~/.postgresql/root.crl (see
+    tls.crl_sources). (cause, detail), or (None, None)."""
+    from dbdoctor import tls
+
+    if root.state != "file" or root_path is None:
+        return None, None
+    sources = tls.crl_sources(target.settings.get("sslcrl"), target.settings.get("sslcrldir"),
+                              libpq_home(environ))
+    if sources is None:
+        return None, None
+    chain = next((h.tls.chain_der for h in hosts if h.tls is not None and h.tls.completed and h.tls.chain_der),
+                 None)
+    if chain is None:
+        return None, None
+    problem = tls.check_revocation(chain, tls.load_ca_file(root_path).certificates, sources)
+    if problem is None:
+        return None, None
+    return CRL_CAUSES[problem[0]], problem[1]
 
 
 def _tls_facts(host: HostObservations, root: RootFile, root_path: str | None) -> tuple[TlsFacts | None, Any]:
@@ -532,7 +566,9 @@ def check(inp: CheckInput) -> Report:
             password_check = _password_check(target, user_mode, root, addresses, remaining)
             if password_check is not None:
                 auth = auth_knowledge(target.has_password, [*attempts, password_check])
-    modes = predict_all(addresses, root, auth)
+    crl_cause, crl_detail = revocation(target, root, root_path, inp.environ, obs.hosts)
+    client = client_facts(target.settings, obs.hosts, crl_cause)
+    modes = predict_all(addresses, root, auth, client=client)
 
     driver = obs.driver
     # a certificate verdict in question: a few extra password-free handshakes (every resolved address), to see
@@ -615,6 +651,7 @@ def check(inp: CheckInput) -> Report:
         fix=fix,
         cert_variants=variants,
         pooler=pooler,
+        revocation=crl_detail,
     )
     check_ctx = Context(target=target, raw=raw, environ=inp.environ, observations=diagnosis)
     for rule in rules_for("check"):
