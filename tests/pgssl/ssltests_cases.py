@@ -32,6 +32,7 @@ class ServerConf:
     ca: str = "root+client_ca"  # ssl_ca_file without extension
     crl: str = "root+client.crl"  # ssl_crl_file
     crldir: str | None = None  # ssl_crl_dir
+    hba: tuple[str, ...] | None = None  # pg_hba.conf lines; None: HBA (001_ssltests.pl's)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -303,4 +304,56 @@ CASES: Final[tuple[Case, ...]] = (
            f"user=ssltestuser dbname=certdb key:client.key {_ROOT} host=localhost sslmode=require "
            "sslcert=ssl/client-revoked.crt key:client-revoked.key",
            r"SSL error: ssl[a-z0-9/]* alert certificate revoked", "client_cert_problem"),
+)
+
+
+# --- beyond 001_ssltests.pl: the same certificates, where plain text is allowed too -----------------------------
+# Written here, not upstream: what the client-side settings do when a mode can fall back to plain text (prefer,
+# allow), and the CRL corners libpq's initialize_SSL has (an empty sslcrl, a directory that does not exist, a
+# file that holds certificates and no CRL). libpq is the judge of each, as above; ``expect`` is what libpq 18
+# was seen to do.
+
+#: plain and TLS both let in to trustdb; certdb as upstream
+HBA_BOTH: Final = (
+    "host    trustdb all 127.0.0.1/32 trust",
+    "hostssl certdb  all 127.0.0.1/32 cert",
+)
+
+EXTRA_SERVERS: Final[Mapping[str, ServerConf]] = {
+    "both-revoked": ServerConf("server-revoked", hba=HBA_BOTH),
+    "both-cn-only": ServerConf("server-cn-only", hba=HBA_BOTH),
+}
+
+_REVOKING = "sslcrl=ssl/root+server.crl"
+
+EXTRA_CASES: Final[tuple[Case, ...]] = (
+    _ok("extra", "revoked server, CRL, prefer falls back to plain", "both-revoked",
+        f"{_TRUST} {_CN} {_ROOT} {_REVOKING} sslmode=prefer"),
+    _fails("extra", "revoked server, CRL, require", "both-revoked",
+           f"{_TRUST} {_CN} {_ROOT} {_REVOKING} sslmode=require", _VERIFY_FAILED, "cert_revoked"),
+    _ok("extra", "revoked server, CRL but no root file: no CRL check", "both-revoked",
+        f"{_TRUST} {_CN} sslrootcert=invalid {_REVOKING} sslmode=require"),
+    _ok("extra", "revoked server, unreadable sslcrl hides the CRL directory", "both-revoked",
+        f"{_TRUST} {_CN} {_ROOT} sslcrl=invalid sslcrldir=ssl/root+server-crldir sslmode=verify-ca"),
+    _fails("extra", "CRL directory that does not exist", "both-cn-only",
+           f"{_TRUST} {_CN} {_ROOT} sslcrl='' sslcrldir=invalid sslmode=verify-ca", _VERIFY_FAILED, "crl_missing"),
+    _fails("extra", "sslcrl holding certificates and no CRL", "both-cn-only",
+           f"{_TRUST} {_CN} {_ROOT} sslcrl=ssl/root_ca.crt sslmode=require", _VERIFY_FAILED, "crl_missing"),
+    _fails("extra", "CRL of the server CA only (the root's is needed too)", "both-cn-only",
+           f"{_TRUST} {_CN} {_ROOT} sslcrl=ssl/server.crl sslmode=verify-full", _VERIFY_FAILED, "crl_missing"),
+    _ok("extra", "key with group access, prefer falls back to plain", "both-cn-only",
+        f"{_TRUST} {_CN} {_ROOT} sslmode=prefer sslcert=ssl/client.crt key:client_wrongperms.key"),
+    _fails("extra", "key with group access, verify-full", "both-cn-only",
+           f"{_TRUST} {_CN} {_ROOT} sslmode=verify-full sslcert=ssl/client.crt key:client_wrongperms.key",
+           r"has group or world access", "client_cert_problem"),
+    # (an encrypted key without sslpassword is left out, as upstream leaves it out: OpenSSL would ask for the
+    # pass phrase on the terminal)
+    _ok("extra", "plain DER key with a needless sslpassword", "both-cn-only",
+        f"{_TRUST} {_CN} {_ROOT} sslmode=require sslcert=ssl/client.crt key:client-encrypted-der.key "
+        "sslpassword='no\\'matter'"),
+    _fails("extra", "protocol range inverted, even with sslmode=disable", "both-cn-only",
+           f"{_TRUST} {_CN} sslmode=disable ssl_min_protocol_version=TLSv1.3 ssl_max_protocol_version=tlsv1.2",
+           r"invalid SSL protocol version range", "param_invalid"),
+    _ok("extra", "protocol bounds are compared without case", "both-cn-only",
+        f"{_TRUST} {_CN} sslmode=require ssl_min_protocol_version=tlsv1.2 ssl_max_protocol_version=TLSV1.3"),
 )

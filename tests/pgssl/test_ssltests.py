@@ -24,11 +24,24 @@ import psycopg
 import pytest
 
 from dbdoctor.modes import PG_MODES
-from pgssl.ssltests_cases import CASES, DATABASES, DEFAULTS, HBA, HOSTADDR, IDENT, ROLES, SERVERS, Case
+from pgssl.ssltests_cases import (
+    CASES,
+    DATABASES,
+    DEFAULTS,
+    EXTRA_CASES,
+    EXTRA_SERVERS,
+    HBA,
+    HOSTADDR,
+    IDENT,
+    ROLES,
+    SERVERS,
+    Case,
+)
 
 pytestmark = pytest.mark.server
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "pg_ssltests"
+ALL_SERVERS = {**SERVERS, **EXTRA_SERVERS}
 _KEYS = ("client.key", "client-revoked.key", "client-der.key", "client-encrypted-pem.key",
          "client-encrypted-der.key", "client-dn.key")
 
@@ -45,7 +58,7 @@ class _Server:
             return
         from dbdoctor.sandbox.postgres import install_tls
 
-        conf = SERVERS[name]
+        conf = ALL_SERVERS[name]
         files = {
             "ssl-server.crt": (DATA / f"{conf.cert}.crt").read_bytes(),
             "ssl-server.key": (DATA / f"{conf.cert}.key").read_bytes(),
@@ -58,7 +71,7 @@ class _Server:
             for f in (DATA / conf.crldir).iterdir():
                 files[f"ssl-crldir/{f.name}"] = f.read_bytes()
             settings["ssl_crl_dir"] = "ssl-crldir"
-        install_tls(self.srv, files=files, settings=settings, hba=HBA, ident=IDENT)
+        install_tls(self.srv, files=files, settings=settings, hba=conf.hba or HBA, ident=IDENT)
         self.current = name
 
 
@@ -111,9 +124,10 @@ def _libpq(text: str) -> tuple[str, str | None]:
 
 
 def _ordered() -> list[Case]:
-    """Cases grouped by server configuration (fewer reloads), in 001_ssltests.pl's order within a group."""
-    order = list(SERVERS)
-    return sorted(CASES, key=lambda c: order.index(c.server))
+    """Cases grouped by server configuration (fewer reloads), in 001_ssltests.pl's order within a group; the
+    cases written here (beyond upstream) last."""
+    order = list(ALL_SERVERS)
+    return sorted((*CASES, *EXTRA_CASES), key=lambda c: order.index(c.server))
 
 
 def _id(case: Case) -> str:
@@ -167,6 +181,7 @@ def test_replay_covers_001_ssltests() -> None:
     """Every connect_ok/connect_fails of 001_ssltests.pl (81, less the two upstream skips itself) is here, each
     with a server configuration that exists."""
     assert len(CASES) == 79, len(CASES)
-    assert len({c.name for c in CASES}) == len(CASES)
+    assert len({c.name for c in (*CASES, *EXTRA_CASES)}) == len(CASES) + len(EXTRA_CASES)
     assert {c.server for c in CASES} == set(SERVERS)
-    assert all((c.expect == "ok") == (not c.cause) for c in CASES)
+    assert {c.server for c in EXTRA_CASES} == set(EXTRA_SERVERS)
+    assert all((c.expect == "ok") == (not c.cause) for c in (*CASES, *EXTRA_CASES))
