@@ -309,9 +309,20 @@ def load_client_cert(ctx: ssl.SSLContext, client_cert: ClientCert) -> str | None
             raw = f.read(_MAX_KEY_FILE)
     except OSError as exc:
         return exc.strerror or str(exc)
-    if raw.lstrip().startswith(b"-----"):
-        return pem_error  # PEM that OpenSSL refused (bad decrypt, no start line...): libpq stops there too
     from cryptography.hazmat.primitives import serialization
+
+    if raw.lstrip().startswith(b"-----"):
+        # PEM that OpenSSL refused: libpq stops there too. The ssl module says only "PEM lib"; libpq shows
+        # OpenSSL's reason, which for a wrong sslpassword is "bad decrypt"
+        try:
+            serialization.load_pem_private_key(raw, password=secret or None)
+        except TypeError:
+            return "the key is encrypted and no sslpassword was given" if not secret else pem_error
+        except ValueError as exc:
+            return "bad decrypt" if "decrypt" in str(exc).lower() else pem_error
+        except Exception:
+            return pem_error
+        return pem_error
 
     try:
         try:
