@@ -24,7 +24,7 @@ import pwd
 import re
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -33,9 +33,11 @@ from dbdoctor.diagnosis import CERT_CAUSES, CertVariant, Diagnosis, Fix
 from dbdoctor.errors import TargetParseError
 from dbdoctor.facts import address_facts, auth_knowledge, client_facts, is_ip_literal
 from dbdoctor.modes import (
+    NO_CLIENT_FACTS,
     PG_MODES,
     AddressFacts,
     AuthKnowledge,
+    ClientFacts,
     RootFile,
     TlsFacts,
     predict_all,
@@ -110,28 +112,27 @@ CRL_CAUSES: Final[Mapping[str, str]] = {
 
 
 def revocation(
-    target: Target, root: RootFile, root_path: str | None, environ: Mapping[str, str],
-    hosts: Sequence[HostObservations],
+    target: Target, root: RootFile, root_path: str | None, environ: Mapping[str, str], chain: Sequence[bytes] | None,
 ) -> tuple[str | None, str | None]:
-    """The CRL verdict on the server's chain as libpq has OpenSSL reach it: only next to a root file it loaded
+    """The CRL verdict on a server's chain as libpq has OpenSSL reach it: only next to a root file it loaded
     (initialize_SSL in fe-secure-openssl.c), from sslcrl/sslcrldir or ~/.postgresql/root.crl (see
     tls.crl_sources). (cause, detail), or (None, None)."""
     from dbdoctor import tls
 
-    if root.state != "file" or root_path is None:
+    if root.state != "file" or root_path is None or not chain:
         return None, None
     sources = tls.crl_sources(target.settings.get("sslcrl"), target.settings.get("sslcrldir"),
                               libpq_home(environ))
     if sources is None:
         return None, None
-    chain = next((h.tls.chain_der for h in hosts if h.tls is not None and h.tls.completed and h.tls.chain_der),
-                 None)
-    if chain is None:
-        return None, None
     problem = tls.check_revocation(chain, tls.load_ca_file(root_path).certificates, sources)
     if problem is None:
         return None, None
     return CRL_CAUSES[problem[0]], problem[1]
+
+
+def _first_chain(hosts: Sequence[HostObservations]) -> tuple[bytes, ...] | None:
+    return next((h.tls.chain_der for h in hosts if h.tls is not None and h.tls.completed and h.tls.chain_der), None)
 
 
 def _tls_facts(host: HostObservations, root: RootFile, root_path: str | None) -> tuple[TlsFacts | None, Any]:
@@ -207,9 +208,12 @@ def _cert_variants(
     root: RootFile,
     root_path: str | None,
     auth: AuthKnowledge,
+    client: ClientFacts = NO_CLIENT_FACTS,
+    crl_for: Callable[[Sequence[bytes]], str | None] | None = None,
 ) -> tuple[CertVariant, ...]:
     """Group every completed handshake (the probe's own and the extra ones) by leaf certificate, and say what
-    each sslmode would do with each certificate, everything else the probe saw unchanged."""
+    each sslmode would do with each certificate, everything else the probe saw unchanged (``client``, with the
+    CRL verdict ``crl_for`` gives on each certificate's chain)."""
     from dbdoctor.modes import predict_address
 
     base_index = next((i for i, a in enumerate(addresses) if a.tls is not None and a.tls.completed), None)
@@ -240,7 +244,8 @@ def _cert_variants(
     for fp, e in seen.items():
         facts, analysis = _judge_chain(e["chain"], attempt, root, root_path)
         variant_facts = dataclasses.replace(base, tls=facts)
-        modes = {m: predict_address(m, variant_facts, root, auth) for m in PG_MODES}
+        own = dataclasses.replace(client, crl_cause=crl_for(e["chain"]) if crl_for is not None else None)
+        modes = {m: predict_address(m, variant_facts, root, auth, own) for m in PG_MODES}
         out.append(CertVariant(fp, e["chain"], e["seen"], tuple(e["addresses"]), tuple(e["by"]), analysis, modes))
     return tuple(sorted(out, key=lambda v: -v.seen))
 
@@ -566,7 +571,7 @@ def check(inp: CheckInput) -> Report:
             password_check = _password_check(target, user_mode, root, addresses, remaining)
             if password_check is not None:
                 auth = auth_knowledge(target.has_password, [*attempts, password_check])
-    crl_cause, crl_detail = revocation(target, root, root_path, inp.environ, obs.hosts)
+    crl_cause, crl_detail = revocation(target, root, root_path, inp.environ, _first_chain(obs.hosts))
     client = client_facts(target.settings, obs.hosts, crl_cause)
     modes = predict_all(addresses, root, auth, client=client)
 
@@ -621,7 +626,8 @@ def check(inp: CheckInput) -> Report:
     if sampler is not None:
         samples, sample_ms = sampler.join()
         obs = dataclasses.replace(obs, timings_ms={**obs.timings_ms, "cert_samples": sample_ms})
-        variants = _cert_variants(obs, samples, addresses, root, root_path, auth)
+        variants = _cert_variants(obs, samples, addresses, root, root_path, auth, client,
+                                  lambda chain: revocation(target, root, root_path, inp.environ, chain)[0])
         pooler = _pooler(samples)
         varied = _modes_with_variants(modes, variants)
         # some certificates behind this name pass the user's settings and some do not, and the connection
