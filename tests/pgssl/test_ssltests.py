@@ -185,3 +185,14 @@ def test_replay_covers_001_ssltests() -> None:
     assert {c.server for c in CASES} == set(SERVERS)
     assert {c.server for c in EXTRA_CASES} == set(EXTRA_SERVERS)
     assert all((c.expect == "ok") == (not c.cause) for c in (*CASES, *EXTRA_CASES))
+
+
+def test_install_tls_refuses_what_would_escape(ssl_server: _Server) -> None:
+    """The sandbox option writes only inside the data directory and only quoted, one-line settings."""
+    from dbdoctor.errors import SandboxError
+    from dbdoctor.sandbox.postgres import install_tls
+
+    for files, settings in (({"../x.crt": b""}, {}), ({"a/b/c.crt": b""}, {}), ({}, {"ssl_ca_file": "x'y"}),
+                            ({}, {"ssl_ca_file": "x\ny"}), ({}, {"ssl ca": "x"})):
+        with pytest.raises(SandboxError):
+            install_tls(ssl_server.srv, files=files, settings=settings, hba=HBA)

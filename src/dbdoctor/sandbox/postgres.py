@@ -683,25 +683,25 @@ def install_tls(
     ``ssl_crl_file``, ``ssl_crl_dir`` ..., relative to the data directory; ``ssl = on`` unless given),
     ``hba`` the TCP lines of pg_hba.conf and ``ident`` the lines of pg_ident.conf. ``reconfigure`` puts a
     profile back."""
-    if not is_running(srv):
-        raise SandboxError(f"sandbox server {srv.name!r} is not running")
-    user = _system.server_user()
-    data = srv.data_dir
-    for name, content in files.items():
+    for name in files:
         parts = name.split("/")
         if len(parts) > 2 or any(not p or p in (".", "..") for p in parts):
             raise SandboxError(f"bad file name for the data directory: {name!r}")
-        if len(parts) == 2:
-            sub = data / parts[0]
-            if not sub.is_dir():
-                sub.mkdir(mode=0o700)
-                if not user.is_self:
-                    os.chown(sub, user.uid, user.gid)
-        _system.write_owned(data / name, content, user, 0o600 if name.endswith(".key") else 0o644)
     conf = {"ssl": "on", **settings}
     for key, value in conf.items():
         if not re.fullmatch(r"[a-z_]+", key) or "'" in value or "\n" in value:
             raise SandboxError(f"bad server setting {key}={value!r}")
+    if not is_running(srv):
+        raise SandboxError(f"sandbox server {srv.name!r} is not running")
+    user = _system.server_user()
+    data = srv.data_dir
+    for sub in {data / name.split("/")[0] for name in files if "/" in name}:
+        shutil.rmtree(sub, ignore_errors=True)  # a CRL directory holds exactly the files given now
+        sub.mkdir(mode=0o700)
+        if not user.is_self:
+            os.chown(sub, user.uid, user.gid)
+    for name, content in files.items():
+        _system.write_owned(data / name, content, user, 0o600 if name.endswith(".key") else 0o644)
     offset = _system.log_size(srv.log_file)
     _system.write_owned(
         data / "dbdoctor_access.conf",
