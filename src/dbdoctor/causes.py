@@ -114,6 +114,14 @@ ADDED_CAUSES: Final[Mapping[str, str]] = MappingProxyType(
         "peer_auth_failed": (
             "the server uses peer (or ident) authentication and the operating-system user is not the database user"
         ),
+        "cert_revoked": (
+            "the server's certificate (or one in its chain) is listed in a CRL the client checks (`sslcrl`, "
+            "`sslcrldir`), which libpq applies in every TLS mode once a root certificate file is loaded"
+        ),
+        "crl_missing": (
+            "the client checks CRLs (`sslcrl`, `sslcrldir`) but holds no current CRL from an issuer in the server's "
+            "chain (OpenSSL's `unable to get certificate CRL`), so every TLS mode fails"
+        ),
     }
 )
 

@@ -286,6 +286,80 @@ def client_key_problem(key: str) -> str | None:
     return None
 
 
+def load_client_cert(ctx: ssl.SSLContext, client_cert: ClientCert) -> str | None:
+    """Load the client certificate and key into ``ctx`` the way libpq's initialize_SSL (fe-secure-openssl.c)
+    does: the key as PEM (``SSL_use_PrivateKey_file(..., SSL_FILETYPE_PEM)``), else as DER
+    (``SSL_FILETYPE_ASN1``), an encrypted key decrypted with ``sslpassword`` as written
+    (PQdefaultSSLKeyPassHook_OpenSSL). Returns None when loaded, else why not (OpenSSL's reason)."""
+    secret = (client_cert.password or "").encode()
+    try:
+        # the callable keeps OpenSSL from prompting on the terminal for an encrypted key
+        ctx.load_cert_chain(client_cert.cert, client_cert.key, password=lambda: secret)
+        return None
+    except ssl.SSLError as exc:
+        pem_error = _ssl_reason(exc)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    try:
+        with open(client_cert.key, "rb") as f:
+            raw = f.read(_MAX_KEY_FILE)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    from cryptography.hazmat.primitives import serialization
+
+    if raw.lstrip().startswith(b"-----"):
+        # PEM that OpenSSL refused: libpq stops there too. The ssl module says only "PEM lib"; libpq shows
+        # OpenSSL's reason, which for a wrong sslpassword is "bad decrypt"
+        try:
+            serialization.load_pem_private_key(raw, password=secret or None)
+        except TypeError:
+            return "the key is encrypted and no sslpassword was given" if not secret else pem_error
+        except ValueError as exc:
+            return "bad decrypt" if "decrypt" in str(exc).lower() else pem_error
+        except Exception:
+            return pem_error
+        return pem_error
+
+    try:
+        try:
+            # a plain DER key loads whatever sslpassword says (PostgreSQL's own client-encrypted-der.key is
+            # one: `openssl rsa -outform DER` does not encrypt), an encrypted one needs it
+            key = serialization.load_der_private_key(raw, password=None)
+        except TypeError:
+            key = serialization.load_der_private_key(raw, password=secret or None)
+    except (ValueError, TypeError):
+        return pem_error
+    except Exception:  # unsupported algorithm and the like: what OpenSSL said about the file stands
+        return pem_error
+    # the ssl module loads keys from files only: an encrypted PEM copy, under a one-time passphrase, in a
+    # private directory, removed at once
+    import secrets
+    import tempfile
+
+    once = secrets.token_bytes(24).hex().encode()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(once),
+    )
+    with tempfile.TemporaryDirectory(prefix="dbdoctor-key-") as tmp:
+        path = os.path.join(tmp, "key.pem")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(pem)
+        try:
+            ctx.load_cert_chain(client_cert.cert, path, password=lambda: once)
+        except ssl.SSLError as exc:
+            return _ssl_reason(exc)
+        except OSError as exc:
+            return exc.strerror or str(exc)
+    return None
+
+
+#: a client key file larger than this is not a key
+_MAX_KEY_FILE: Final = 1 << 20
+
+
 def capture_context(
     *,
     alpn: Sequence[str] = (),
@@ -349,15 +423,8 @@ def tls_handshake(
     if client_cert is not None:
         cert_error = client_key_problem(client_cert.key)
     if client_cert is not None and cert_error is None:
-        secret = (client_cert.password or "").encode()
-        try:
-            # the callable keeps OpenSSL from prompting on the terminal for an encrypted key
-            ctx.load_cert_chain(client_cert.cert, client_cert.key, password=lambda: secret)
-            cert_loaded = True
-        except ssl.SSLError as exc:
-            cert_error = _ssl_reason(exc)
-        except OSError as exc:
-            cert_error = exc.strerror or str(exc)
+        cert_error = load_client_cert(ctx, client_cert)
+        cert_loaded = cert_error is None
     seen_request = threading.Event()
 
     def on_message(_conn: Any, direction: Any, _version: Any, content_type: Any, msg_type: Any, _data: Any) -> None:
@@ -471,6 +538,7 @@ __all__ = [
     "close_quietly",
     "connect",
     "libpq_sni",
+    "load_client_cert",
     "pending_now",
     "recv_some",
     "resolve",

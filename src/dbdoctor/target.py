@@ -117,11 +117,15 @@ class Target:
     scheme_driver: str | None = None
     #: values set in some source and overridden by another (see Shadowed)
     shadowed: tuple[Shadowed, ...] = ()
+    #: the values of secret keywords other than the password (``sslpassword``...), whose ``settings`` and
+    #: ``params`` show ``****``: only the connections themselves reveal them
+    secrets: Mapping[str, Secret] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", _frozen(self.params))
         object.__setattr__(self, "settings", _frozen(self.settings))
         object.__setattr__(self, "provenance", _frozen(self.provenance))
+        object.__setattr__(self, "secrets", MappingProxyType(dict(self.secrets)))
         if "password" in self.params or "password" in self.settings:
             raise ValueError("the password belongs in Target.password, never in params or settings")
 

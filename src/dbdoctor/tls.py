@@ -26,6 +26,7 @@ import datetime as dt
 import hashlib
 import ipaddress
 import os
+import re
 import ssl
 import warnings
 from collections.abc import Mapping, Sequence
@@ -726,13 +727,143 @@ def analyze_chain(
     return result(True, None, None, None, subjects)
 
 
+# --- certificate revocation lists, as libpq has OpenSSL check them -------------------------------------------
+
+#: libpq's default CRL file next to the default root file (fe-secure-openssl.c, ROOT_CRL_FILE)
+ROOT_CRL_FILE: Final = ".postgresql/root.crl"
+#: names OpenSSL's hashed-directory lookup reads CRLs from (X509_LOOKUP_hash_dir: <issuer hash>.r<n>)
+_CRL_DIR_NAME: Final = re.compile(r"^[0-9a-f]{8}\.r[0-9]+$")
+_CRL_BEGIN, _CRL_END = b"-----BEGIN X509 CRL-----", b"-----END X509 CRL-----"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CrlSources:
+    """The CRLs libpq has OpenSSL check a server's chain against (``X509_V_FLAG_CRL_CHECK`` and
+    ``X509_V_FLAG_CRL_CHECK_ALL``, set in initialize_SSL only when the CRL locations load)."""
+
+    file: str | None
+    directory: str | None
+    crls: tuple[x509.CertificateRevocationList, ...]
+
+
+def _pem_objects(data: bytes, begin: bytes, end: bytes) -> list[bytes]:
+    out: list[bytes] = []
+    pos = 0
+    while (i := data.find(begin, pos)) >= 0 and (j := data.find(end, i)) >= 0:
+        out.append(data[i : j + len(end)])
+        pos = j + len(end)
+    return out
+
+
+def _read_crls(path: Path) -> tuple[list[x509.CertificateRevocationList], int] | None:
+    """The CRLs of a PEM file, and how many objects (certificates and CRLs) OpenSSL's X509_load_cert_crl_file
+    would load from it; None when it cannot be read."""
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_CA_FILE_BYTES + 1)
+    except OSError:
+        return None
+    crls = []
+    for block in _pem_objects(data, _CRL_BEGIN, _CRL_END):
+        try:
+            crls.append(x509.load_pem_x509_crl(block))
+        except ValueError:
+            continue
+    return crls, len(crls) + len(parse_certificates(data) if _pem_blocks(data) else ())
+
+
+def crl_sources(sslcrl: str | None, sslcrldir: str | None, home: Path | None) -> CrlSources | None:
+    """What initialize_SSL (fe-secure-openssl.c) makes of sslcrl/sslcrldir once a root file is loaded, or None
+    when no CRL is checked: an empty value counts as unset; with neither set, ``~/.postgresql/root.crl``;
+    ``X509_STORE_load_locations`` fails, and libpq then checks no CRL at all, when the file cannot be read or
+    holds no certificate or CRL (it is tried before the directory); a directory is only remembered for later
+    look-ups, so a directory that does not exist makes every check fail for want of a CRL."""
+    fname = sslcrl or None
+    dname = sslcrldir or None
+    if fname is None and dname is None:
+        if home is None:
+            return None
+        fname = str(home / ROOT_CRL_FILE)
+    crls: list[x509.CertificateRevocationList] = []
+    if fname is not None:
+        loaded = _read_crls(Path(fname))
+        if loaded is None or loaded[1] == 0:
+            return None
+        crls.extend(loaded[0])
+    if dname is not None:
+        try:
+            names = sorted(os.listdir(dname))
+        except OSError:
+            names = []
+        for name in names:
+            if _CRL_DIR_NAME.match(name):
+                got = _read_crls(Path(dname) / name)
+                if got is not None:
+                    crls.extend(got[0])
+    return CrlSources(fname, dname, tuple(crls))
+
+
+CrlProblem = Literal["revoked", "crl_missing", "crl_expired", "crl_not_yet_valid"]
+
+
+def _crl_signed_by(crl: x509.CertificateRevocationList, issuer: x509.Certificate) -> bool:
+    try:
+        return crl.is_signature_valid(issuer.public_key())  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+def check_revocation(
+    chain_der: Sequence[bytes],
+    ca_certificates: Sequence[bytes],
+    sources: CrlSources,
+    *,
+    now: dt.datetime | None = None,
+) -> tuple[CrlProblem, str] | None:
+    """OpenSSL's check_revocation with ``X509_V_FLAG_CRL_CHECK_ALL``: every certificate of the chain as built
+    (leaf to anchor) needs a current CRL from its issuer, and must not be listed in it. The first problem from
+    the leaf up, with a sentence about it; None when the chain passes (or cannot be built: that is the chain
+    verdict's business)."""
+    moment = now or dt.datetime.now(dt.UTC)
+    certs = [c for c in (_load(d) for d in chain_der) if c is not None]
+    store = [c for c in (_load(d) for d in ca_certificates) if c is not None]
+    if not certs:
+        return None
+    path = [certs[0]]
+    while len(path) <= 10:
+        current = path[-1]
+        if _self_signed(current):
+            break
+        issuer = next((c for c in [*store, *certs[1:]] if c not in path and _signed_by(current, c)), None)
+        if issuer is None:
+            return None
+        path.append(issuer)
+    for i, cert in enumerate(path):
+        issuer_cert = path[i + 1] if i + 1 < len(path) else cert
+        subject = cert.subject.rfc4514_string()
+        crl = next((c for c in sources.crls if c.issuer == cert.issuer and _crl_signed_by(c, issuer_cert)), None)
+        if crl is None:
+            return "crl_missing", (f"No CRL from {cert.issuer.rfc4514_string()!r}, the issuer of {subject!r}, "
+                                   "is among the CRLs the client checks (OpenSSL: unable to get certificate CRL).")
+        if crl.next_update_utc is not None and crl.next_update_utc < moment:
+            return "crl_expired", f"The CRL from {cert.issuer.rfc4514_string()!r} expired on {crl.next_update_utc:%Y-%m-%d}."
+        if crl.last_update_utc > moment:
+            return "crl_not_yet_valid", f"The CRL from {cert.issuer.rfc4514_string()!r} is not valid yet."
+        if crl.get_revoked_certificate_by_serial_number(cert.serial_number) is not None:
+            return "revoked", f"The certificate {subject!r} (serial {cert.serial_number:X}) is revoked by its issuer's CRL."
+    return None
+
+
 __all__ = [
     "CaFile",
     "CertSummary",
     "ChainAnalysis",
+    "CrlSources",
     "NameCheck",
     "SystemCaBundle",
     "analyze_chain",
+    "check_revocation",
+    "crl_sources",
     "default_root_cert",
     "load_ca_file",
     "match_host",

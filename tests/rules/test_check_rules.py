@@ -65,7 +65,11 @@ CASES: Mapping[str, tuple[str, str]] = {
 #: rules with no real-server case here, and why
 NOT_ON_A_SERVER = {"DD204": "no route to the address: loopback always routes; tested on constructed observations",
                    "DD505": "needs a host name whose first address refuses: tests/drivers/test_node_first_address.py "
-                            "runs both cases on the sandbox server with the resolver's order set in the process"}
+                            "runs both cases on the sandbox server with the resolver's order set in the process",
+                   "DD320": "needs a CRL from the server's CAs: tests/pgssl/test_ssltests.py runs PostgreSQL's own "
+                            "(server-revoked with root+server.crl fires it, server-cn-only with it does not)",
+                   "DD321": "needs a CRL from another CA: tests/pgssl/test_ssltests.py runs PostgreSQL's own "
+                            "(client.crl for a server chain fires it, root+server.crl does not)"}
 
 
 @pytest.fixture(scope="session")

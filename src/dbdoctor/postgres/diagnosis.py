@@ -88,6 +88,8 @@ class Diagnosis:
     #: "pgbouncer" when every endpoint that answered the extra handshakes' start-up is PgBouncer: the
     #: certificate clients see is then PgBouncer's (client_tls_cert_file), not the database's
     pooler: str | None = None
+    #: what the CRLs the client checks (sslcrl, sslcrldir) say about the server's chain, when they fail it
+    revocation: str | None = None
 
     @property
     def cert_varies(self) -> bool:

@@ -20,7 +20,7 @@ from dbdoctor.observations import (
     tcp_failure_cause,
 )
 from dbdoctor.postgres.files import libpq_home
-from dbdoctor.postgres.modes import AddressFacts, AuthKnowledge, RootFile, StartupFacts, TlsFacts
+from dbdoctor.postgres.modes import AddressFacts, AuthKnowledge, ClientFacts, RootFile, StartupFacts, TlsFacts
 from dbdoctor.target import HostAttempt, Target
 
 NO_HBA: Final = re.compile(r"no pg_hba\.conf entry for", re.IGNORECASE)
@@ -28,6 +28,10 @@ HBA_REJECTS: Final = re.compile(r"pg_hba\.conf rejects connection", re.IGNORECAS
 ROLE_MISSING: Final = re.compile(r'role ".*" does not exist', re.IGNORECASE)
 CLIENT_CERT_REQUIRED: Final = re.compile(r"requires a valid client certificate", re.IGNORECASE)
 CLIENT_CERT_FAILED: Final = re.compile(r"certificate authentication failed", re.IGNORECASE)
+#: trust cannot fail by itself: with ``clientcert=verify-full`` the server checks the client certificate's CN
+#: against the user after the method succeeded and reports the method's failure (auth_failed in
+#: src/backend/libpq/auth.c: ``"trust" authentication failed for user``)
+CLIENT_CERT_NAME_FAILED: Final = re.compile(r'"trust" authentication failed', re.IGNORECASE)
 #: PgBouncer's refusal of a SCRAM exchange: a wrong password, or a user its auth_file lacks (it then runs a
 #: fake exchange, as PostgreSQL does). Verified with PgBouncer 1.18 through libpq 18: "FATAL:  SASL
 #: authentication failed", no SQLSTATE passed on (PostgreSQL says "password authentication failed", 28P01)
@@ -52,7 +56,7 @@ def classify_server_error(err: ServerError) -> str:
         return "too_many_connections"
     if CLIENT_CERT_REQUIRED.search(msg):
         return "client_cert_required"
-    if CLIENT_CERT_FAILED.search(msg):
+    if CLIENT_CERT_FAILED.search(msg) or CLIENT_CERT_NAME_FAILED.search(msg):
         return "client_cert_problem"
     if ROLE_MISSING.search(msg):
         return "role_missing"
@@ -155,6 +159,41 @@ def address_facts(host: HostObservations, tls_facts: TlsFacts | None) -> Address
     )
 
 
+#: the values libpq accepts for ssl_min_protocol_version and ssl_max_protocol_version, lowest first, compared
+#: without case (sslVerifyProtocolVersion in fe-connect.c); an empty value means no bound
+TLS_PROTOCOL_VERSIONS: Final = ("tlsv1", "tlsv1.1", "tlsv1.2", "tlsv1.3")
+
+
+def protocol_bounds_cause(min_version: str | None, max_version: str | None) -> str | None:
+    """``param_invalid`` when libpq refuses the protocol bounds before connecting, in every mode
+    (connectOptions2: sslVerifyProtocolVersion, then sslVerifyProtocolRange in fe-connect.c)."""
+    lo, hi = (min_version or "").lower(), (max_version or "").lower()
+    if any(v and v not in TLS_PROTOCOL_VERSIONS for v in (lo, hi)):
+        return "param_invalid"
+    if lo and hi and TLS_PROTOCOL_VERSIONS.index(lo) > TLS_PROTOCOL_VERSIONS.index(hi):
+        return "param_invalid"
+    return None
+
+
+def client_facts(
+    settings: Mapping[str, str], hosts: Sequence[HostObservations], crl_cause: str | None = None
+) -> ClientFacts:
+    """What the client's own settings decide in every mode: the protocol bounds, the client key (the probe
+    loaded it the way initialize_SSL does and recorded why it could not), and the CRL verdict."""
+    key_cause = None
+    for host in hosts:
+        if host.tls is not None and host.tls.client_cert_error is not None:
+            key_cause = "client_cert_problem"
+            break
+    return ClientFacts(
+        settings_cause=protocol_bounds_cause(
+            settings.get("ssl_min_protocol_version"), settings.get("ssl_max_protocol_version")
+        ),
+        key_cause=key_cause,
+        crl_cause=crl_cause,
+    )
+
+
 def auth_knowledge(has_password: bool, attempts: Sequence[DriverObservation]) -> AuthKnowledge:
     """What real connections with the user's credentials taught about the password and what follows it."""
     for att in attempts:
@@ -224,3 +263,36 @@ def root_file(target: Target, environ: Mapping[str, str]) -> tuple[RootFile, str
     if not ca.certificates:
         return RootFile("invalid", explicit=bool(explicit)), str(path)
     return RootFile("file", explicit=bool(explicit)), str(path)
+
+
+#: tls.check_revocation problems → cause ids
+CRL_CAUSES: Final[Mapping[str, str]] = {
+    "revoked": "cert_revoked",
+    "crl_missing": "crl_missing",
+    "crl_expired": "crl_missing",
+    "crl_not_yet_valid": "crl_missing",
+}
+
+
+def revocation(
+    target: Target, root: RootFile, root_path: str | None, environ: Mapping[str, str], chain: Sequence[bytes] | None,
+) -> tuple[str | None, str | None]:
+    """The CRL verdict on a server's chain as libpq has OpenSSL reach it: only next to a root file it loaded
+    (initialize_SSL in fe-secure-openssl.c), from sslcrl/sslcrldir or ~/.postgresql/root.crl (see
+    tls.crl_sources). (cause, detail), or (None, None)."""
+    from dbdoctor import tls
+
+    if root.state != "file" or root_path is None or not chain:
+        return None, None
+    sources = tls.crl_sources(target.settings.get("sslcrl"), target.settings.get("sslcrldir"),
+                              libpq_home(environ))
+    if sources is None:
+        return None, None
+    problem = tls.check_revocation(chain, tls.load_ca_file(root_path).certificates, sources)
+    if problem is None:
+        return None, None
+    return CRL_CAUSES[problem[0]], problem[1]
+
+
+def first_chain(hosts: Sequence[HostObservations]) -> tuple[bytes, ...] | None:
+    return next((h.tls.chain_der for h in hosts if h.tls is not None and h.tls.completed and h.tls.chain_der), None)

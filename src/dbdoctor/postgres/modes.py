@@ -20,6 +20,11 @@ table-driven test src/test/libpq_encryption/t/001_negotiate_encryption.pl states
 - ``fe_sendauth: no password supplied`` ends the whole attempt: no further method is tried.
 - ``sslrootcert=system`` with any mode but ``verify-full`` is refused before connecting.
 - Every address of every host is tried in order; the first that works wins.
+- Client-side settings libpq applies in every mode (:class:`ClientFacts`): invalid protocol bounds fail every
+  mode before connecting (connectOptions2, sslVerifyProtocolVersion/sslVerifyProtocolRange in fe-connect.c);
+  a client key it cannot use (group/world access, bad decrypt, not PEM nor DER) fails every SSL attempt after
+  the root file is read (initialize_SSL); a CRL (sslcrl/sslcrldir, else ~/.postgresql/root.crl) is checked
+  whenever the root file is, so a revoked certificate fails ``require`` too.
 """
 
 from __future__ import annotations
@@ -113,6 +118,21 @@ class AuthKnowledge:
     after_cause: str | None = None
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class ClientFacts:
+    """What the client's own settings decide, whatever the server does."""
+
+    #: a cause libpq raises before opening any connection, in every mode (invalid protocol bounds)
+    settings_cause: str | None = None
+    #: a cause that fails every SSL attempt before the handshake (the client key cannot be used)
+    key_cause: str | None = None
+    #: the CRL's verdict on the server's chain (cert_revoked, crl_missing), applied when the root file is
+    crl_cause: str | None = None
+
+
+NO_CLIENT_FACTS: Final = ClientFacts()
+
+
 def _startup_result(
     startup: StartupFacts | None, auth: AuthKnowledge
 ) -> tuple[Literal["ok", "fail", "unknown"], str | None]:
@@ -138,7 +158,7 @@ def _startup_result(
 
 
 def _ssl_attempt(
-    mode: str, facts: AddressFacts, root: RootFile, auth: AuthKnowledge
+    mode: str, facts: AddressFacts, root: RootFile, auth: AuthKnowledge, client: ClientFacts = NO_CLIENT_FACTS
 ) -> tuple[Literal["ok", "fail", "unknown"], str | None, bool]:
     """One SSL attempt. Returns (outcome, cause, negotiation_refused): the last flag is True when the
     server answered N, after which libpq goes on in plain text on the same connection."""
@@ -154,6 +174,9 @@ def _ssl_attempt(
         return "fail", "ca_file_missing", False
     if root.state == "invalid":
         return "fail", "ca_file_invalid", False
+    # initialize_SSL loads the client key after the root file, before the handshake
+    if client.key_cause is not None:
+        return "fail", client.key_cause, False
     tls = facts.tls
     if tls is None:
         return "unknown", "probe_incomplete", False
@@ -161,6 +184,10 @@ def _ssl_attempt(
         return "fail", tls.failure_cause or "tls_handshake_failed", False
     if root.state in ("file", "system") and tls.chain_cause is not None:
         return "fail", tls.chain_cause, False
+    # OpenSSL checks the CRLs (X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL) once the chain is built; libpq
+    # loads them only next to a root file it read (initialize_SSL)
+    if root.state == "file" and client.crl_cause is not None:
+        return "fail", client.crl_cause, False
     if mode == "verify-full" and tls.name_cause is not None:
         return "fail", tls.name_cause, False
     outcome, cause = _startup_result(facts.startup_tls, auth)
@@ -190,9 +217,11 @@ def _fails_before_connecting(mode: str, root: RootFile) -> str | None:
 
 
 def predict_address(
-    mode: str, facts: AddressFacts, root: RootFile, auth: AuthKnowledge
+    mode: str, facts: AddressFacts, root: RootFile, auth: AuthKnowledge, client: ClientFacts = NO_CLIENT_FACTS
 ) -> ModeResult:
     """What ``mode`` does at one address."""
+    if client.settings_cause is not None:
+        return ModeResult("fail", client.settings_cause)
     before = _fails_before_connecting(mode, root)
     if before is not None:
         return ModeResult("fail", before)
@@ -204,7 +233,7 @@ def predict_address(
     unknown: str | None = None
     for method in METHODS[mode]:
         if method == "ssl":
-            outcome, cause, _refused = _ssl_attempt(mode, facts, root, auth)
+            outcome, cause, _refused = _ssl_attempt(mode, facts, root, auth, client)
         else:
             if facts.not_db_cause is not None:
                 outcome, cause = "fail", facts.not_db_cause
@@ -225,12 +254,13 @@ def predict_address(
 
 
 def predict_mode(
-    mode: str, addresses: Sequence[AddressFacts], root: RootFile, auth: AuthKnowledge
+    mode: str, addresses: Sequence[AddressFacts], root: RootFile, auth: AuthKnowledge,
+    client: ClientFacts = NO_CLIENT_FACTS,
 ) -> ModeResult:
     """What ``mode`` does across every address of every host, tried in order; the first success wins."""
     if not addresses:
         return ModeResult("unknown", "probe_incomplete")
-    results = [predict_address(mode, a, root, auth) for a in addresses]
+    results = [predict_address(mode, a, root, auth, client) for a in addresses]
     for r in results:
         if r.outcome == "ok":
             return r
@@ -248,6 +278,7 @@ _NETWORK_CAUSES: Final = frozenset({"connection_refused", "connect_timeout", "ne
 
 
 def predict_all(
-    addresses: Sequence[AddressFacts], root: RootFile, auth: AuthKnowledge, modes: Sequence[str] = PG_MODES
+    addresses: Sequence[AddressFacts], root: RootFile, auth: AuthKnowledge, modes: Sequence[str] = PG_MODES,
+    client: ClientFacts = NO_CLIENT_FACTS,
 ) -> dict[str, ModeResult]:
-    return {mode: predict_mode(mode, addresses, root, auth) for mode in modes}
+    return {mode: predict_mode(mode, addresses, root, auth, client) for mode in modes}

@@ -22,7 +22,7 @@ import hashlib
 import re
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from dbdoctor.checking import CheckInput, invalid_report, run_rules, stage_timings
@@ -37,11 +37,22 @@ from dbdoctor.postgres.diagnosis import (
     Fix,
     describe_variant,
 )
-from dbdoctor.postgres.facts import address_facts, auth_knowledge, judge_chain, root_file, tls_facts
+from dbdoctor.postgres.facts import (
+    address_facts,
+    auth_knowledge,
+    client_facts,
+    first_chain,
+    judge_chain,
+    revocation,
+    root_file,
+    tls_facts,
+)
 from dbdoctor.postgres.modes import (
+    NO_CLIENT_FACTS,
     PG_MODES,
     AddressFacts,
     AuthKnowledge,
+    ClientFacts,
     RootFile,
     predict_all,
 )
@@ -107,9 +118,12 @@ def _cert_variants(
     root: RootFile,
     root_path: str | None,
     auth: AuthKnowledge,
+    client: ClientFacts = NO_CLIENT_FACTS,
+    crl_for: Callable[[Sequence[bytes]], str | None] | None = None,
 ) -> tuple[CertVariant, ...]:
     """Group every completed handshake (the probe's own and the extra ones) by leaf certificate, and say what
-    each sslmode would do with each certificate, everything else the probe saw unchanged."""
+    each sslmode would do with each certificate, everything else the probe saw unchanged (``client``, with the
+    CRL verdict ``crl_for`` gives on each certificate's chain)."""
     from dbdoctor.postgres.modes import predict_address
 
     base_index = next((i for i, a in enumerate(addresses) if a.tls is not None and a.tls.completed), None)
@@ -140,7 +154,8 @@ def _cert_variants(
     for fp, e in seen.items():
         facts, analysis = judge_chain(e["chain"], attempt, root, root_path)
         variant_facts = dataclasses.replace(base, tls=facts)
-        modes = {m: predict_address(m, variant_facts, root, auth) for m in PG_MODES}
+        own = dataclasses.replace(client, crl_cause=crl_for(e["chain"]) if crl_for is not None else None)
+        modes = {m: predict_address(m, variant_facts, root, auth, own) for m in PG_MODES}
         out.append(CertVariant(fp, e["chain"], e["seen"], tuple(e["addresses"]), tuple(e["by"]), analysis, modes))
     return tuple(sorted(out, key=lambda v: -v.seen))
 
@@ -426,7 +441,9 @@ def check(inp: CheckInput) -> Report:
             password_check = _password_check(target, user_mode, root, addresses, remaining)
             if password_check is not None:
                 auth = auth_knowledge(target.has_password, [*attempts, password_check])
-    modes = predict_all(addresses, root, auth)
+    crl_cause, crl_detail = revocation(target, root, root_path, inp.environ, first_chain(obs.hosts))
+    client = client_facts(target.settings, obs.hosts, crl_cause)
+    modes = predict_all(addresses, root, auth, client=client)
 
     driver = obs.driver
     # a certificate verdict in question: a few extra password-free handshakes (every resolved address), to see
@@ -479,7 +496,8 @@ def check(inp: CheckInput) -> Report:
     if sampler is not None:
         samples, sample_ms = sampler.join()
         obs = dataclasses.replace(obs, timings_ms={**obs.timings_ms, "cert_samples": sample_ms})
-        variants = _cert_variants(obs, samples, addresses, root, root_path, auth)
+        variants = _cert_variants(obs, samples, addresses, root, root_path, auth, client,
+                                  lambda chain: revocation(target, root, root_path, inp.environ, chain)[0])
         pooler = _pooler(samples)
         varied = _modes_with_variants(modes, variants)
         # some certificates behind this name pass the user's settings and some do not, and the connection
@@ -509,6 +527,7 @@ def check(inp: CheckInput) -> Report:
         fix=fix,
         cert_variants=variants,
         pooler=pooler,
+        revocation=crl_detail,
     )
     check_ctx = Context(target=target, raw=raw, environ=inp.environ, observations=diagnosis)
     findings += run_rules("check", RULE_MODULES, check_ctx)

@@ -423,11 +423,19 @@ def scrub(message: str, password: str | None) -> str:
     return message
 
 
+def _scrub_all(message: str, password: str | None, target: Target) -> str:
+    message = scrub(message, password)
+    for secret in target.secrets.values():
+        if len(secret.reveal()) >= 4:
+            message = scrub(message, secret.reveal())
+    return message
+
+
 def build_params(target: Target, *, timeout: float) -> dict[str, str]:
     """The keyword parameters for libpq, password excluded: the effective settings, the environment
     neutralised, connect_timeout from the deadline (libpq and psycopg treat 1 as 2: connectDBComplete)."""
     params: dict[str, str] = dict(_neutral_environment_params(target.settings))
-    params.update(target.settings)
+    params.update(connection_settings(target))
     ours = max(2, int(timeout))
     try:
         theirs = int(float(target.settings.get("connect_timeout", "0")))
@@ -438,6 +446,15 @@ def build_params(target: Target, *, timeout: float) -> dict[str, str]:
     if "password" not in params and os.environ.get("PGPASSWORD") is not None:
         params["password"] = ""
     return params
+
+
+def connection_settings(target: Target) -> dict[str, str]:
+    """The effective settings with the secrets other than the password (``sslpassword``) as written, for the
+    connections only: libpq hands sslpassword to OpenSSL unchanged (PQdefaultSSLKeyPassHook_OpenSSL in
+    fe-secure-openssl.c), so ``****`` there would fail the key with ``bad decrypt``."""
+    out = dict(target.settings)
+    out.update({key: value.reveal() for key, value in target.secrets.items()})
+    return out
 
 
 def attempt_psycopg(target: Target, *, timeout: float) -> DriverObservation:
@@ -465,7 +482,7 @@ def attempt_psycopg(target: Target, *, timeout: float) -> DriverObservation:
             diag = getattr(exc, "diag", None)
             sqlstate = getattr(exc, "sqlstate", None) or (diag.sqlstate if diag is not None else None)
             source = "server" if sqlstate else None
-            message = scrub(str(exc), password)
+            message = _scrub_all(str(exc), password, target)
             if sqlstate is None:
                 sqlstate = sqlstate_from_message(message)
                 source = "message" if sqlstate else None
@@ -482,8 +499,9 @@ def attempt_psycopg(target: Target, *, timeout: float) -> DriverObservation:
             )
             return
         except Exception as exc:
-            result.append(DriverObservation("psycopg", ok=False, message=scrub(f"{type(exc).__name__}: {exc}",
-                                                                              password), elapsed_ms=_ms(start)))
+            result.append(DriverObservation("psycopg", ok=False, message=_scrub_all(f"{type(exc).__name__}: {exc}",
+                                                                                   password, target),
+                                                elapsed_ms=_ms(start)))
             return
         try:
             if abandoned.is_set():
@@ -670,7 +688,7 @@ def sample_endpoints(
     addresses, not only the first), concurrently, within ``timeout``: do successive connections see the same
     certificate, and is it PgBouncer that presents it? At most :data:`MAX_SAMPLES` connections."""
     deadline = Deadline.after(timeout)
-    settings = target.settings
+    settings = connection_settings(target)  # sslpassword for the client key, never sent to the server
     user = settings.get("user") or default_user()
     dbname = settings.get("dbname") or user
     jobs: list[tuple[str, int, str | None]] = []
@@ -720,7 +738,7 @@ def probe_target(target: Target, *, timeout: float) -> Observations:
     ``timeout`` seconds."""
     start = time.monotonic()
     deadline = Deadline.after(timeout)
-    settings = target.settings
+    settings = connection_settings(target)  # sslpassword for the client key, never sent to the server
     user = settings.get("user") or default_user()
     dbname = settings.get("dbname") or user
     attempts = target.hosts or (_single_attempt(settings),)
@@ -756,6 +774,7 @@ __all__ = [
     "attempt_psycopg",
     "build_params",
     "client_cert_files",
+    "connection_settings",
     "identify_endpoint",
     "pooler_startup_message",
     "probe_host",

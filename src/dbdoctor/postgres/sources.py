@@ -233,9 +233,10 @@ def resolve(
             password = result.password
             provenance["password"] = f"pgpass:{passfile}"
 
-    for key in SECRET_KEYS - {"password"}:
-        if key in settings:
-            settings[key] = REDACTED
+    # kept aside, intact, for the connections (sslpassword reaches OpenSSL's key decryption as written)
+    secrets = {key: Secret(settings[key]) for key in SECRET_KEYS - {"password"} if key in settings}
+    for key in secrets:
+        settings[key] = REDACTED
 
     ordered: dict[str, str] = {k: settings[k] for k in SHOWN_ORDER if k in settings}
     ordered.update({k: v for k, v in settings.items() if k not in ordered})
@@ -263,6 +264,7 @@ def resolve(
         form=form,
         scheme_driver=scheme_driver,
         shadowed=tuple(shadowed),
+        secrets=secrets,
     )
 
 

@@ -491,4 +491,86 @@ DD312 = cause_rule(
     build=_dd312,
 )
 
-RULES = (DD301, DD302, DD303, DD304, DD305, DD306, DD307, DD308, DD309, DD310, DD311, DD312)
+DD320_DOC = """
+What it checks
+--------------
+Whether the server's certificate, or a certificate of its chain, is listed as revoked in the certificate
+revocation lists the client checks: ``sslcrl`` (a PEM file), ``sslcrldir`` (an OpenSSL hashed directory), or
+by default ``~/.postgresql/root.crl``. libpq loads them next to the root certificate file and has OpenSSL check
+every certificate of the chain (``X509_V_FLAG_CRL_CHECK_ALL``), in every TLS mode, ``require`` included.
+
+Why it matters
+--------------
+libpq stops with ``SSL error: certificate verify failed`` and says no more. The server presents a certificate
+its own CA has withdrawn: a key that leaked, a certificate replaced and not yet swapped on this server, or a
+server that is not the one you think.
+
+How to fix
+----------
+Install a current certificate on the server (ask its operator or provider). Removing the CRL from the client
+settings only hides the problem.
+
+Example
+-------
+``sslrootcert=root.crt sslcrl=root+server.crl sslmode=verify-ca`` against a server whose certificate's serial
+is in ``root+server.crl``.
+"""
+
+
+def _dd320(d: Diagnosis) -> tuple[str, str]:
+    return (
+        f"The certificate presented by {where(d)} is revoked: {d.revocation or 'a CRL the client checks lists it.'}"
+        f"{cert_summary(d)}{driver_said(d)}",
+        "Install a current certificate on the server; the client's CRL is right to refuse this one.",
+    )
+
+
+DD320 = cause_rule(
+    code="DD320",
+    cause="cert_revoked",
+    title="The server's certificate is revoked by a CRL the client checks",
+    doc=DD320_DOC,
+    build=_dd320,
+)
+
+DD321_DOC = """
+What it checks
+--------------
+Whether the client's certificate revocation lists (``sslcrl``, ``sslcrldir``, or by default
+``~/.postgresql/root.crl``) hold a current CRL from every issuer in the server's chain. Once they load, libpq
+has OpenSSL require one for each certificate of the chain (``X509_V_FLAG_CRL_CHECK_ALL``), in every TLS mode.
+A ``sslcrldir`` that does not exist, a CRL of another CA, or an expired CRL all fail the same way.
+
+Why it matters
+--------------
+libpq stops with ``SSL error: certificate verify failed`` (OpenSSL's reason, ``unable to get certificate
+CRL``, is not shown): nothing is wrong with the server, the client's CRL set is incomplete or stale.
+
+How to fix
+----------
+Point ``sslcrl`` at a file (or ``sslcrldir`` at a hashed directory, ``openssl rehash``) holding current CRLs of
+every CA in the server's chain, root and intermediates; refresh them before their next update date.
+
+Example
+-------
+``sslcrl=client.crl`` (the CRL of the client CA) while the server's chain comes from the server CA and the root.
+"""
+
+
+def _dd321(d: Diagnosis) -> tuple[str, str]:
+    return (
+        f"The CRLs the client checks cannot clear the certificate of {where(d)}: "
+        f"{d.revocation or 'no current CRL from one of its issuers.'}{driver_said(d)}",
+        "Give sslcrl (or sslcrldir) current CRLs of every CA in the server's chain, the root included.",
+    )
+
+
+DD321 = cause_rule(
+    code="DD321",
+    cause="crl_missing",
+    title="The client's CRLs lack a current CRL for the server's chain",
+    doc=DD321_DOC,
+    build=_dd321,
+)
+
+RULES = (DD301, DD302, DD303, DD304, DD305, DD306, DD307, DD308, DD309, DD310, DD311, DD312, DD320, DD321)
