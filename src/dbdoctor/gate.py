@@ -60,7 +60,7 @@ class Retry:
     elapsed: float
 
     def line(self) -> str:
-        return (f"preflight: still failing after attempt {self.attempt} ({self.cause}): {self.message}; "
+        return _one_line(f"preflight: still failing after attempt {self.attempt} ({self.cause}): {self.message}; "
                 f"retrying in {self.delay:.1f} s")
 
 
@@ -106,11 +106,11 @@ class PreflightResult:
         if self.ok and self.engine == "mysql":
             from dbdoctor.gate_mysql import ok_line as mysql_ok_line
 
-            return mysql_ok_line(s, self.tls_version, self.server_version, self.elapsed_ms, self.attempts)
+            return _one_line(mysql_ok_line(s, self.tls_version, self.server_version, self.elapsed_ms, self.attempts))
         if self.ok:
             from dbdoctor._gatefast import ok_line
 
-            return ok_line(s, self.tls_version, self.server_version, self.elapsed_ms, self.attempts)
+            return _one_line(ok_line(s, self.tls_version, self.server_version, self.elapsed_ms, self.attempts))
         where = f"{s.get('host')}:{s.get('port')}"
         if s.get("driver"):  # the app's driver, when one was named (gate_mysql with --driver)
             where += f" with {s['driver']}" + (f"=={s['driver_version']}" if s.get("driver_version") else "")
@@ -144,7 +144,10 @@ class PreflightResult:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """One line, bounded, with what a server put in it (terminal escapes) shown as visible escapes."""
+    from dbdoctor._untrusted import bound, printable
+
+    return printable(" ".join(bound(text, 4000).split()), newlines=False)
 
 
 def shown_settings(target: Target, environ: Mapping[str, str]) -> dict[str, Any]:

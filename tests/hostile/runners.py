@@ -99,7 +99,9 @@ def run(behaviour: Behaviour, runner: Runner, workdir: Path, timeout: float) -> 
             out, err = home / "stdout", home / "stderr"
             with out.open("wb") as fo, err.open("wb") as fe:
                 started = time.monotonic()
-                proc = subprocess.Popen(argv, stdout=fo, stderr=fe, stdin=subprocess.DEVNULL, env=_child_env(home),
+                rss_file = home / "rss"
+                launcher = [sys.executable, "-S", "-I", str(Path(__file__).with_name("_rss.py")), str(rss_file)]
+                proc = subprocess.Popen([*launcher, *argv], stdout=fo, stderr=fe, stdin=subprocess.DEVNULL, env=_child_env(home),
                                         start_new_session=True)
                 killed = threading.Event()
 
@@ -110,17 +112,18 @@ def run(behaviour: Behaviour, runner: Runner, workdir: Path, timeout: float) -> 
 
                 watchdog = threading.Timer(timeout + 20, kill)
                 watchdog.start()
-                _, status, usage = os.wait4(proc.pid, 0)
+                _, status, _usage = os.wait4(proc.pid, 0)
                 elapsed = time.monotonic() - started
                 watchdog.cancel()
                 proc.returncode = os.waitstatus_to_exitcode(status)
+                maxrss = int(rss_file.read_text() or 0) if rss_file.exists() else 0
             with out.open("rb") as f:
                 stdout = f.read(READ_LIMIT)
             with err.open("rb") as f:
                 stderr = f.read(READ_LIMIT)
             return Outcome(
                 behaviour.name, runner.name, timeout, elapsed, proc.returncode, stdout, stderr,
-                out.stat().st_size, err.stat().st_size, usage.ru_maxrss, b"".join(received), killed.is_set(),
+                out.stat().st_size, err.stat().st_size, maxrss, b"".join(received), killed.is_set(),
             )
     finally:
         server.close()  # type: ignore[union-attr]
