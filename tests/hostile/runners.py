@@ -129,12 +129,12 @@ def run(behaviour: Behaviour, runner: Runner, workdir: Path, timeout: float) -> 
         server.close()  # type: ignore[union-attr]
 
 
-def startup_seconds() -> float:
+def startup_seconds(runs: int = 3) -> float:
     """The wall time of a command that does no I/O (``parse``): interpreter start and imports, the part of a run
     that comes before any deadline can start."""
     best = 10.0
     with tempfile.TemporaryDirectory(prefix="hostile-") as tmp:
-        for _ in range(3):
+        for _ in range(runs):
             started = time.monotonic()
             subprocess.run([*DBDOCTOR, "parse", "postgresql://app@127.0.0.1/app"], capture_output=True,
                            env=_child_env(Path(tmp)), check=False, timeout=30)

@@ -462,7 +462,7 @@ def attempt_pymysql(
 
     th = threading.Thread(target=work, name="dbdoctor-pymysql", daemon=True)
     th.start()
-    th.join(timeout + 0.5)
+    th.join(max(0.05, timeout))  # the caller's budget, no grace on top: nothing outlives --timeout
     if not result:
         abandoned.set()
         return MyAttempt(mode, False, encrypted, message="timed out", elapsed_ms=_ms(start), timed_out=True)
