@@ -50,3 +50,17 @@ def server_text(raw: bytes | str, limit: int = MAX_SERVER_TEXT) -> str:
     if isinstance(raw, bytes):
         raw = raw[: 4 * limit + 4].decode("utf-8", errors="replace")
     return bound(raw, limit)
+
+
+def require_utf8(text: str, what: str = "the connection string") -> None:
+    """Raise TargetParseError when ``text`` holds bytes that were not UTF-8 (lone surrogates from the command
+    line's surrogateescape): no driver could read it, and its encoding would raise deep in a parser."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        from dbdoctor.errors import TargetParseError
+
+        raise TargetParseError(
+            f"{what} holds bytes that are not valid UTF-8",
+            "write it in UTF-8; percent-encode other bytes in a URL (%XX)",
+        ) from None

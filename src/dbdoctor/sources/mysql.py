@@ -406,6 +406,9 @@ def query_of(text: str) -> str:
 
 def parse_url(text: str) -> tuple[dict[str, str], dict[str, str], Secret | None, str | None, list[str]]:
     """(params as written, settings from the URL, password, scheme driver, unknown query keys)."""
+    from dbdoctor._untrusted import require_utf8
+
+    require_utf8(text)
     t = text.strip()
     m = _SCHEME_RE.match(t)
     if m is None:
@@ -424,7 +427,14 @@ def parse_url(text: str) -> tuple[dict[str, str], dict[str, str], Secret | None,
         form, scheme_driver = "sqlalchemy", driver
     else:
         form, scheme_driver = "own", None
-    parts = _split_sqlalchemy(t) if form == "sqlalchemy" else urlsplit(t[len(jdbc) + 1 :] if jdbc else t)
+    try:
+        parts = _split_sqlalchemy(t) if form == "sqlalchemy" else urlsplit(t[len(jdbc) + 1 :] if jdbc else t)
+    except ValueError as exc:  # "Invalid IPv6 URL": a '[' or ']' in the host part (an unencoded password)
+        raise TargetParseError(
+            f"the URL cannot be split into its parts ({exc})",
+            "percent-encode the user name and password (urllib.parse.quote(password, safe='')); "
+            "brackets are only for an IPv6 address: [::1]",
+        ) from None
     try:
         port = parts.port
     except ValueError:

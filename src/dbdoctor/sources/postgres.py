@@ -342,6 +342,9 @@ def parse_params(text: str) -> dict[str, str]:
     from psycopg import Error
     from psycopg.conninfo import conninfo_to_dict
 
+    from dbdoctor._untrusted import require_utf8
+
+    require_utf8(text)
     norm, _ = normalise(text)
     try:
         parsed = conninfo_to_dict(norm)
