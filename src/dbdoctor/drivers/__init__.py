@@ -196,7 +196,10 @@ def written_params(text: str) -> list[tuple[str, str]]:
     """The parameters as written: a URL's query (percent-decoded, in order, duplicates kept) or the pairs of
     a keyword string. The password is left out."""
     if "://" in text:
-        query = urlsplit(text).query
+        try:
+            query = urlsplit(text).query
+        except ValueError:  # "Invalid IPv6 URL": libpq's parser has the say on the rest
+            query = text.partition("?")[2].partition("#")[0]
         return [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "password"]
     out = []
     for m in _KW_PAIR.finditer(text):

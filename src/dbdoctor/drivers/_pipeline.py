@@ -47,6 +47,10 @@ def prepare(
 ) -> Prepared | None:
     """None when the driver is libpq and nothing about the pipeline changes. Raises TargetParseError when
     what is left of the string cannot be parsed, and DriverError for an unknown ``--driver``."""
+    from dbdoctor._untrusted import require_utf8
+
+    if text is not None:
+        require_utf8(text)
     from dbdoctor.sources.postgres import normalise, redact_text, resolve
 
     used = _text(text, environ)

@@ -482,8 +482,11 @@ def resolve(
     defaults_file: str | Path | None = None,
 ) -> Target:
     """The effective MySQL settings with provenance; raises TargetParseError or SourceFileError."""
+    from dbdoctor._untrusted import require_utf8
     from dbdoctor.sources._files import dotenv_layers
 
+    if text is not None:
+        require_utf8(text)
     env: dict[str, str] = {}
     env_source: dict[str, str] = {}
     for layer, values in dotenv_layers(environ, env_files):
