@@ -62,7 +62,8 @@ def wants_mysql(text: str | None, environ: Mapping[str, str]) -> bool:
 
 
 #: a password= query parameter, to the next '&' or ';' (a raw '#' does not end it here: the rest is masked too)
-_QUERY_PASSWORD = re.compile(r"([?&;]password=)[^&;]*", re.IGNORECASE)
+#: the password value runs to the next '&' or ';' that starts another key=value pair (a raw '&' in it stays masked)
+_QUERY_PASSWORD = re.compile(r"([?&;]password=)(?:[^&;#]|[&;](?![A-Za-z_][A-Za-z0-9_.-]*=))*", re.IGNORECASE)
 _URL_START: Final = re.compile(r"^\s*(?:jdbc:)?[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 #: characters that end or bend a URL's user info when a password holds them raw
 _MUST_ENCODE: Final = frozenset("@/?#:%[] ")

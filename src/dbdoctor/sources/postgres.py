@@ -102,7 +102,11 @@ _ORDER: Final = ("host", "hostaddr", "port", "dbname", "user", "sslmode")
 _MUST_ENCODE: Final = frozenset("@/#?%[]:\"<>\\^`{|} \t")
 
 _SECRET_KW: Final = re.compile(r"(?<![\w])(password|sslpassword|oauth_client_secret)(\s*=\s*)('(?:\\.|[^'\\])*'?|\S*)")
-_SECRET_QUERY: Final = re.compile(r"([?&](?:password|sslpassword|oauth_client_secret)=)([^&]*)")
+#: a secret query value runs to the next '&' that starts another key=value pair: a raw '&' in a password
+#: (``password=abc&def``) does not leave ``def`` shown as if it were a parameter
+_SECRET_QUERY: Final = re.compile(
+    r"([?&](?:password|sslpassword|oauth_client_secret)=)((?:[^&#]|&(?![A-Za-z_][A-Za-z0-9_.-]*=))*)"
+)
 _PERCENT_OK: Final = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
@@ -183,6 +187,10 @@ def _secret_values(text: str) -> list[str]:
     return sorted((v for v in values if v), key=len, reverse=True)
 
 
+#: scheme://user:password@ in a quoted fragment (the password up to the last '@' before the path)
+_ANY_URL_USERINFO: Final = re.compile(r"([A-Za-z][A-Za-z0-9+.:-]*://[^/?#@:]*:)([^/?#]*@|.*@)")
+
+
 def scrub(message: str, text: str) -> str:
     """A libpq message about ``text`` with anything secret removed.
 
@@ -191,7 +199,7 @@ def scrub(message: str, text: str) -> str:
     form of a secret is masked; finally every secret of four characters or more is masked wherever it is.
     """
     secrets = _secret_values(text)
-    if not secrets:
+    if not secrets and "://" not in message:
         return message
     spans = _secret_spans(text)
 
@@ -201,6 +209,11 @@ def scrub(message: str, text: str) -> str:
             return m.group(0)
         if frag == text:
             return '"' + redact_text(text) + '"'
+        url = _ANY_URL_USERINFO.match(frag)
+        if url is not None:
+            # a URL libpq did not read as one (mysql://... taken as a keyword: "invalid connection option"):
+            # its password is masked where it stands, between the first ':' of the user info and the last '@'
+            return f'"{url.group(1)}{REDACTED}@{frag[url.end(2):]}"'
         pos = text.find(frag)
         while pos != -1:
             if any(pos < e and pos + len(frag) > s for s, e in spans):
