@@ -39,6 +39,9 @@ PASSWORDS = [
     "".join(_rng.choice(_NASTY + list("abcXYZ019")) for _ in range(12)),
     "".join(_rng.choice(_NASTY + list("abcXYZ019")) for _ in range(7)),
 ]
+#: the CLI runs are subprocesses (about 50 per password): four passwords cover one character, quotes and a
+#: space, every URL delimiter, and non-ASCII with '?', '#' and '@'; the library API takes them all
+PASSWORDS_CLI = [PASSWORDS[0], PASSWORDS[3], PASSWORDS[4], PASSWORDS[7]]
 HOST = "127.0.0.1:1"
 
 
@@ -69,6 +72,8 @@ def cases(pw: str, tmp: Path) -> list[tuple[str, list[str], dict[str, str], Path
     for name, target in t.items():
         out.append((f"parse {name}", ["parse", target], {}, None))
         out.append((f"parse --json {name}", ["parse", "--json", target], {}, None))
+        if name not in ("pg-url", "my-url", "pg-keywords", "my-jdbc"):
+            continue
         out.append((f"check {name}", ["check", "--timeout", "1", target], {}, None))
         out.append((f"check --json {name}", ["check", "--json", "--timeout", "1", target], {}, None))
         out.append((f"preflight {name}", ["preflight", "--timeout", "1", target], {}, None))
@@ -129,7 +134,7 @@ def _run(pw: str, case: tuple[str, list[str], dict[str, str], Path | None], home
     return name, problems
 
 
-@pytest.mark.parametrize("pw", PASSWORDS, ids=[f"pw{i}" for i in range(len(PASSWORDS))])
+@pytest.mark.parametrize("pw", PASSWORDS_CLI, ids=[f"pw{i}" for i in range(len(PASSWORDS_CLI))])
 def test_no_command_shows_the_password(pw: str) -> None:
     with tempfile.TemporaryDirectory(prefix="secrets-") as tmp:
         home = Path(tmp)

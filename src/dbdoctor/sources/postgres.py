@@ -207,13 +207,13 @@ def scrub(message: str, text: str) -> str:
         frag = m.group(1)
         if not frag:
             return m.group(0)
-        if frag == text:
-            return '"' + redact_text(text) + '"'
         url = _ANY_URL_USERINFO.match(frag)
-        if url is not None:
+        if url is not None and not _secret_spans(frag):
             # a URL libpq did not read as one (mysql://... taken as a keyword: "invalid connection option"):
             # its password is masked where it stands, between the first ':' of the user info and the last '@'
             return f'"{url.group(1)}{REDACTED}@{frag[url.end(2):]}"'
+        if frag == text:
+            return '"' + redact_text(text) + '"'
         pos = text.find(frag)
         while pos != -1:
             if any(pos < e and pos + len(frag) > s for s, e in spans):
