@@ -26,7 +26,7 @@ import pytest
 
 DBDOCTOR = [sys.executable, "-m", "dbdoctor"]
 _rng = random.Random(13)
-_NASTY = list(" '\"@:/#%?&=") + ["é", "ß", "密"]
+_NASTY = [*" '\"@:/#%?&=", "é", "ß", "密"]
 PASSWORDS = [
     "x",
     "Q7",

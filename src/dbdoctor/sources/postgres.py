@@ -157,10 +157,24 @@ def _secret_spans(text: str) -> list[tuple[int, int]]:
                 spans.append((offset + colon + 1, offset + last_at))
         for m in _SECRET_QUERY.finditer(norm):
             spans.append((offset + m.start(2), offset + m.end(2)))
+    elif _OTHER_URL.match(text):
+        # a URL of another scheme (mysql://... given to the PostgreSQL path): its password stands in the same
+        # place, and its query may carry password= as well
+        p0 = text.index("://") + 3
+        last_at = text.rfind("@")
+        if last_at > p0:
+            colon = text.find(":", p0, last_at)
+            if colon != -1:
+                spans.append((colon + 1, last_at))
+        for m in _SECRET_QUERY.finditer(text):
+            spans.append((m.start(2), m.end(2)))
     else:
         for m in _SECRET_KW.finditer(text):
             spans.append((m.start(3), m.end(3)))
     return [s for s in spans if s[1] > s[0]]
+
+
+_OTHER_URL: Final = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.:-]*://")
 
 
 def redact_text(text: str) -> str:
