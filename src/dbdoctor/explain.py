@@ -45,6 +45,17 @@ _KV_PASSWORD = re.compile(
     re.IGNORECASE,
 )
 
+# issue 13: a password with a space or a quote (pasted unencoded) runs to the first '@' followed by a host
+_URL_USERINFO_LOOSE = re.compile(
+    r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/?#@\"'<>]*):(?P<pw>[^\n]*?)@"
+    r"(?=\[?[A-Za-z0-9._:%-]+\]?(?::\d+)?(?:[/?,\s\"']|$))"
+)
+# issue 13: a pasted client command line, ``mysql -uapp -pSECRET`` (the password glued to -p)
+_CLIENT_P = re.compile(
+    r"(?P<key>\b(?:mysql|mariadb|mysqldump|mysqladmin|mariadb-dump|mysqlsh)\b[^\n]*?\s-p)"
+    r"(?P<value>'[^']*'|\"[^\"]*\"|[^\s'\"]+)"
+)
+
 
 def redact(text: str) -> str:
     """``text`` with every URL password and ``password=`` value replaced by ``****``."""
@@ -57,7 +68,9 @@ def redact(text: str) -> str:
         quote = value[0] if value[:1] in ("'", '"') else ""
         return f"{m['key']}{quote}{REDACTED}{quote}"
 
-    return _KV_PASSWORD.sub(kv, _URL_USERINFO.sub(url, text))
+    text = _URL_USERINFO_LOOSE.sub(url, _URL_USERINFO.sub(url, text))
+    text = _CLIENT_P.sub(lambda m: f"{m['key']}{REDACTED}", text)
+    return _KV_PASSWORD.sub(kv, text)
 
 
 # --- extraction of the variable parts -------------------------------------------------------------------------

@@ -48,8 +48,8 @@ class Retry:
     elapsed: float
 
     def line(self) -> str:
-        return (f"preflight: still failing after attempt {self.attempt} ({self.cause}): {self.message}; "
-                f"retrying in {self.delay:.1f} s")
+        return one_line(f"preflight: still failing after attempt {self.attempt} ({self.cause}): {self.message}; "
+                        f"retrying in {self.delay:.1f} s")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -94,7 +94,7 @@ class PreflightResult:
         """The one line: the settings used and what the server said, or the cause and the fix."""
         s = self.settings
         if self.ok:
-            return self.ok_text or f"preflight ok: {self.engine} time={self.elapsed_ms:.0f}ms"
+            return one_line(self.ok_text or f"preflight ok: {self.engine} time={self.elapsed_ms:.0f}ms")
         where = f"{s.get('host')}:{s.get('port')}"
         if s.get("driver"):  # the app's driver, when one was named (gate_mysql with --driver)
             where += f" with {s['driver']}" + (f"=={s['driver_version']}" if s.get("driver_version") else "")
@@ -128,7 +128,10 @@ class PreflightResult:
 
 
 def one_line(text: str) -> str:
-    return " ".join(text.split())
+    """One line, bounded, with what a server put in it (terminal escapes) shown as visible escapes."""
+    from dbdoctor._untrusted import bound, printable
+
+    return printable(" ".join(bound(text, 4000).split()), newlines=False)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

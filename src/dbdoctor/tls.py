@@ -165,7 +165,10 @@ def system_ca_bundle(environ: Mapping[str, str] | None = None) -> SystemCaBundle
         elif not _pem_blocks(data):
             certs.extend(c for c in parse_certificates(data) if c not in certs)  # a DER file
 
-    cafile_exists = bool(cafile) and Path(cafile).is_file()
+    try:
+        cafile_exists = bool(cafile) and Path(cafile).is_file()
+    except OSError:  # a name too long to look up
+        cafile_exists = False
     if cafile_exists:
         with contextlib.suppress(OSError):
             add(Path(cafile).read_bytes()[: MAX_CA_FILE_BYTES])

@@ -94,8 +94,9 @@ def preflight(
     attempted_at, _gatefast.attempted_at = _gatefast.attempted_at, None  # this invocation's, consumed once
     if wait <= 0 and attempted_at is not None:
         # the fast attempt (here or before click, in dbdoctor._entry) used part of the deadline: the diagnosis
-        # gets what is left, so that nothing outlives --timeout (by more than the diagnosis's own grace)
-        timeout = max(MIN_DIAGNOSIS_SECONDS, timeout - (time.monotonic() - attempted_at))
+        # gets what is left, never a new budget (issue 13: one deadline per command, split, never restarted);
+        # with less than MIN_DIAGNOSIS_SECONDS left, the engine's gate reports the attempt's own cause without a diagnosis
+        timeout = max(0.05, timeout - (time.monotonic() - attempted_at))
     from dbdoctor.gating import Retry
 
     def say_retry(retry: Retry) -> None:

@@ -24,6 +24,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, Final, Literal
 
+from dbdoctor import _untrusted
 from dbdoctor import net as _net
 from dbdoctor.errors import Closed, ProtocolError, TimedOut
 from dbdoctor.mysql import wire as _mywire
@@ -260,9 +261,49 @@ def _context_cause(mode: str, settings: Mapping[str, str]) -> str:
 
 
 def scrub(message: str, password: str | None) -> str:
+    """``message`` bounded (a server chooses its length: a 16 MB ERR packet) with the password masked."""
+    message = _untrusted.bound(message)
     if password and password in message:
         message = message.replace(password, REDACTED)
     return message
+
+
+#: what the attempt says when it refuses a cleartext login (mysql_clear_password) over a plain connection
+CLEARTEXT_REFUSED: Final = (
+    "refused: the server asked for the password in clear text (mysql_clear_password) over a connection "
+    "without TLS; dbdoctor does not send it unless your settings enable the cleartext plugin"
+)
+#: CR_AUTH_PLUGIN_CANNOT_LOAD, what libmysqlclient reports when the cleartext plugin is not enabled
+CR_AUTH_PLUGIN_CANNOT_LOAD: Final = 2059
+
+
+def cleartext_allowed(settings: Mapping[str, str]) -> bool:
+    """Whether the user's own settings enable cleartext authentication (libmysqlclient's
+    ``enable-cleartext-plugin``, Connector/Python's ``auth_plugin=mysql_clear_password``)."""
+    for key in ("enable_cleartext_plugin", "enable-cleartext-plugin", "allow_cleartext_passwords"):
+        if (settings.get(key) or "").strip().lower() in ("1", "true", "yes", "on"):
+            return True
+    return (settings.get("auth_plugin") or "").strip().lower() == "mysql_clear_password"
+
+
+def _cleartext_guard(allowed: bool) -> type:
+    """A PyMySQL auth plugin handler for ``mysql_clear_password``: sends the password only over TLS or when the
+    user's settings allow it, else raises OperationalError 2059 before a byte of it leaves."""
+    import pymysql
+
+    class ClearPassword:
+        def __init__(self, conn: Any) -> None:
+            self.conn = conn
+
+        def authenticate(self, pkt: Any) -> Any:
+            if not allowed and not isinstance(self.conn._sock, ssl.SSLSocket):
+                raise pymysql.err.OperationalError(CR_AUTH_PLUGIN_CANNOT_LOAD, CLEARTEXT_REFUSED)
+            self.conn.write_packet(self.conn.password + b"\0")
+            reply = self.conn._read_packet()
+            reply.check_error()
+            return reply
+
+    return ClearPassword
 
 
 _REQUIRE_RE: Final = re.compile(r"\bREQUIRE\s+(SSL|X509|ISSUER|SUBJECT|CIPHER)\b", re.IGNORECASE)
@@ -341,7 +382,8 @@ def attempt_pymysql(
         encrypted = True
 
     def work() -> None:
-        t = max(1.0, timeout)
+        # the driver's own timeouts end just inside the budget, so its message (2013 ... timed out) is the one kept
+        t = max(0.1, timeout - 0.2)
         kwargs: dict[str, Any] = {
             "user": settings.get("user") or "",
             "password": password,
@@ -351,6 +393,7 @@ def attempt_pymysql(
             "write_timeout": t,
             "defer_connect": True,
             "autocommit": True,
+            "auth_plugin_map": {"mysql_clear_password": _cleartext_guard(cleartext_allowed(settings))},
         }
         if settings.get("socket"):
             kwargs["unix_socket"] = settings["socket"]
@@ -380,7 +423,7 @@ def attempt_pymysql(
             conn.connect()
         except pymysql.err.MySQLError as exc:
             errno = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
-            text = str(exc.args[1]) if len(exc.args) > 1 else str(exc)
+            text = _untrusted.bound(str(exc.args[1]) if len(exc.args) > 1 else str(exc))
             inner = _wrapped(exc)
             result.append(
                 MyAttempt(
@@ -405,6 +448,18 @@ def attempt_pymysql(
                     elapsed_ms=_ms(start),
                     timed_out=is_timeout(exc),
                     os_error=type(exc).__name__ if isinstance(exc, OSError) else None,
+                )
+            )
+            return
+        except Exception as exc:  # the driver's parser breaking on a server's bytes (struct.error, ...)
+            result.append(
+                MyAttempt(
+                    mode,
+                    False,
+                    encrypted,
+                    message=scrub(f"the server's reply broke the driver's parser ({type(exc).__name__}: {exc})",
+                                  password),
+                    elapsed_ms=_ms(start),
                 )
             )
             return
@@ -437,7 +492,7 @@ def attempt_pymysql(
 
     th = threading.Thread(target=work, name="dbdoctor-pymysql", daemon=True)
     th.start()
-    th.join(timeout + 0.5)
+    th.join(max(0.05, timeout))  # the caller's budget, no grace on top: nothing outlives --timeout
     if not result:
         abandoned.set()
         return MyAttempt(mode, False, encrypted, message="timed out", elapsed_ms=_ms(start), timed_out=True)

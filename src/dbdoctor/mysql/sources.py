@@ -93,7 +93,8 @@ def source_text(target: str | None, environ: Mapping[str, str], env_files: Seque
 
 
 #: a password= query parameter, to the next '&' or ';' (a raw '#' does not end it here: the rest is masked too)
-_QUERY_PASSWORD = re.compile(r"([?&;]password=)[^&;]*", re.IGNORECASE)
+#: the password value runs to the next '&' or ';' that starts another key=value pair (a raw '&' in it stays masked)
+_QUERY_PASSWORD = re.compile(r"([?&;]password=)(?:[^&;#]|[&;](?![A-Za-z_][A-Za-z0-9_.-]*=))*", re.IGNORECASE)
 _URL_START: Final = re.compile(r"^\s*(?:jdbc:)?[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 #: characters that end or bend a URL's user info when a password holds them raw
 _MUST_ENCODE: Final = frozenset("@/?#:%[] ")
@@ -428,6 +429,9 @@ def query_of(text: str) -> str:
 
 def parse_url(text: str) -> tuple[dict[str, str], dict[str, str], Secret | None, str | None, list[str]]:
     """(params as written, settings from the URL, password, scheme driver, unknown query keys)."""
+    from dbdoctor._untrusted import require_utf8
+
+    require_utf8(text)
     t = text.strip()
     m = SCHEME.match(t)
     if m is None:
@@ -446,7 +450,14 @@ def parse_url(text: str) -> tuple[dict[str, str], dict[str, str], Secret | None,
         form, scheme_driver = "sqlalchemy", driver
     else:
         form, scheme_driver = "own", None
-    parts = _split_sqlalchemy(t) if form == "sqlalchemy" else urlsplit(t[len(jdbc) + 1 :] if jdbc else t)
+    try:
+        parts = _split_sqlalchemy(t) if form == "sqlalchemy" else urlsplit(t[len(jdbc) + 1 :] if jdbc else t)
+    except ValueError as exc:  # "Invalid IPv6 URL": a '[' or ']' in the host part (an unencoded password)
+        raise TargetParseError(
+            f"the URL cannot be split into its parts ({exc})",
+            "percent-encode the user name and password (urllib.parse.quote(password, safe='')); "
+            "brackets are only for an IPv6 address: [::1]",
+        ) from None
     try:
         port = parts.port
     except ValueError:
@@ -494,8 +505,11 @@ def resolve(
     defaults_file: str | Path | None = None,
 ) -> Target:
     """The effective MySQL settings with provenance; raises TargetParseError or SourceFileError."""
+    from dbdoctor._untrusted import require_utf8
     from dbdoctor.sources.files import dotenv_layers
 
+    if text is not None:
+        require_utf8(text)
     env: dict[str, str] = {}
     env_source: dict[str, str] = {}
     for layer, values in dotenv_layers(environ, env_files):

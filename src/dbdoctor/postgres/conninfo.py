@@ -82,7 +82,11 @@ SHOWN_ORDER: Final = ("host", "hostaddr", "port", "dbname", "user", "sslmode")
 _MUST_ENCODE: Final = frozenset("@/#?%[]:\"<>\\^`{|} \t")
 
 _SECRET_KW: Final = re.compile(r"(?<![\w])(password|sslpassword|oauth_client_secret)(\s*=\s*)('(?:\\.|[^'\\])*'?|\S*)")
-_SECRET_QUERY: Final = re.compile(r"([?&](?:password|sslpassword|oauth_client_secret)=)([^&]*)")
+#: a secret query value runs to the next '&' that starts another key=value pair: a raw '&' in a password
+#: (``password=abc&def``) does not leave ``def`` shown as if it were a parameter
+_SECRET_QUERY: Final = re.compile(
+    r"([?&](?:password|sslpassword|oauth_client_secret)=)((?:[^&#]|&(?![A-Za-z_][A-Za-z0-9_.-]*=))*)"
+)
 _PERCENT_OK: Final = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
@@ -133,10 +137,24 @@ def _secret_spans(text: str) -> list[tuple[int, int]]:
                 spans.append((offset + colon + 1, offset + last_at))
         for m in _SECRET_QUERY.finditer(norm):
             spans.append((offset + m.start(2), offset + m.end(2)))
+    elif _OTHER_URL.match(text):
+        # a URL of another scheme (mysql://... given to the PostgreSQL path): its password stands in the same
+        # place, and its query may carry password= as well
+        p0 = text.index("://") + 3
+        last_at = text.rfind("@")
+        if last_at > p0:
+            colon = text.find(":", p0, last_at)
+            if colon != -1:
+                spans.append((colon + 1, last_at))
+        for m in _SECRET_QUERY.finditer(text):
+            spans.append((m.start(2), m.end(2)))
     else:
         for m in _SECRET_KW.finditer(text):
             spans.append((m.start(3), m.end(3)))
     return [s for s in spans if s[1] > s[0]]
+
+
+_OTHER_URL: Final = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.:-]*://")
 
 
 def redact_text(text: str) -> str:
@@ -163,6 +181,10 @@ def _secret_values(text: str) -> list[str]:
     return sorted((v for v in values if v), key=len, reverse=True)
 
 
+#: scheme://user:password@ in a quoted fragment (the password up to the last '@' before the path)
+_ANY_URL_USERINFO: Final = re.compile(r"([A-Za-z][A-Za-z0-9+.:-]*://[^/?#@:]*:)([^/?#]*@|.*@)")
+
+
 def scrub(message: str, text: str) -> str:
     """A libpq message about ``text`` with anything secret removed.
 
@@ -171,7 +193,7 @@ def scrub(message: str, text: str) -> str:
     form of a secret is masked; finally every secret of four characters or more is masked wherever it is.
     """
     secrets = _secret_values(text)
-    if not secrets:
+    if not secrets and "://" not in message:
         return message
     spans = _secret_spans(text)
 
@@ -179,6 +201,11 @@ def scrub(message: str, text: str) -> str:
         frag = m.group(1)
         if not frag:
             return m.group(0)
+        url = _ANY_URL_USERINFO.match(frag)
+        if url is not None and not _secret_spans(frag):
+            # a URL libpq did not read as one (mysql://... taken as a keyword: "invalid connection option"):
+            # its password is masked where it stands, between the first ':' of the user info and the last '@'
+            return f'"{url.group(1)}{REDACTED}@{frag[url.end(2):]}"'
         if frag == text:
             return '"' + redact_text(text) + '"'
         pos = text.find(frag)
@@ -322,6 +349,9 @@ def parse_params(text: str) -> dict[str, str]:
     from psycopg import Error
     from psycopg.conninfo import conninfo_to_dict
 
+    from dbdoctor._untrusted import require_utf8
+
+    require_utf8(text)
     norm, _ = normalise(text)
     try:
         parsed = conninfo_to_dict(norm)

@@ -12,6 +12,7 @@ the driver and psql part ways. Called from dbdoctor.postgres.pipeline.check at t
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,7 +22,7 @@ from dbdoctor.errors import TargetParseError
 from dbdoctor.observations import Observations
 from dbdoctor.postgres.modes import AuthKnowledge, predict_mode
 from dbdoctor.report import Finding, ModeResult, Report, sort_findings
-from dbdoctor.target import Target
+from dbdoctor.target import REDACTED, Secret, Target
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -57,6 +58,10 @@ def prepare(
 ) -> Prepared | None:
     """None when the driver is libpq and nothing about the pipeline changes. Raises TargetParseError when
     what is left of the string cannot be parsed, and DriverError for an unknown ``--driver``."""
+    from dbdoctor._untrusted import require_utf8
+
+    if text is not None:
+        require_utf8(text)
     from dbdoctor.postgres.conninfo import normalise, redact_text
     from dbdoctor.postgres.sources import resolve
 
@@ -78,7 +83,54 @@ def prepare(
     )
     written = written_params(used) if used is not None else []
     view = translate(target, choice.name, choice.version, written=written, environ=environ, because=choice.because)
+    view = _without_password_pieces(view, used)
     return Prepared(choice, view, view.target, base, used)
+
+
+def _without_password_pieces(view: DriverView, used: str | None) -> DriverView:
+    """A password with an unencoded '?', '#', '/' or '@' bends the URL: the driver reads pieces of it as the
+    host, the port or the database (issue 13: ``port ab`` for ``app:ab?cd@db``). Those settings are shown as
+    ****: a value that is one of the pieces, or holds a piece of three characters or more."""
+    pattern = _piece_pattern(used)
+    if pattern is None:
+        return view
+    masked = _mask(view, pattern)
+    assert isinstance(masked, DriverView)
+    return masked
+
+
+def _piece_pattern(used: str | None) -> re.Pattern[str] | None:
+    """The pieces a password with unencoded characters leaves in a driver's reading, as one pattern."""
+    from dbdoctor.postgres.conninfo import analyse_password
+
+    analysis = analyse_password(used) if used is not None else None
+    if analysis is None or not (analysis.bent or analysis.unencoded):
+        return None
+    pieces = sorted({p for p in analysis.pieces if p}, key=len, reverse=True)
+    if not pieces:
+        return None
+    # a piece of one or two characters is masked only where it stands alone (port "ab"), never inside a word
+    return re.compile("|".join(
+        re.escape(p) if len(p) >= 3 else rf"(?<![A-Za-z0-9]){re.escape(p)}(?![A-Za-z0-9])" for p in pieces
+    ))
+
+
+def _mask(value: object, pattern: re.Pattern[str]) -> object:
+    """``value`` with every match of ``pattern`` in its strings (dataclass fields, tuples, mappings) as ****."""
+    if isinstance(value, str):
+        return pattern.sub(REDACTED, value)
+    if isinstance(value, Secret):
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _mask(getattr(value, f.name), pattern) for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, tuple):
+        return tuple(_mask(v, pattern) for v in value)
+    if isinstance(value, list):
+        return [_mask(v, pattern) for v in value]
+    if isinstance(value, Mapping):
+        return {_mask(k, pattern): _mask(v, pattern) for k, v in value.items()}
+    return value
 
 
 def _libpq_outcome(
@@ -271,6 +323,9 @@ def parse_report(
         for key in ("host", "port", "user", "dbname"):
             if key in prepared.target.params:
                 params.setdefault(key, prepared.target.params[key])
+    pattern = _piece_pattern(prepared.text)
+    if pattern is not None:
+        params = {str(_mask(k, pattern)): str(_mask(v, pattern)) for k, v in params.items()}
     eff = effective(view.target)
     eff.update(view.effective())
     if eff.get("sslrootcert") in (None, NO_ROOT):

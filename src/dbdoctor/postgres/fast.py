@@ -313,7 +313,9 @@ def run(
             "line": line,
         })
     else:
-        sys.stdout.write(line + "\n")
+        from dbdoctor._untrusted import printable
+
+        sys.stdout.write(printable(line, newlines=False) + "\n")
     sys.stdout.flush()
     return True
 

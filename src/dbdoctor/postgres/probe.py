@@ -413,7 +413,11 @@ def sqlstate_from_message(message: str) -> str | None:
 
 
 def scrub(message: str, password: str | None) -> str:
-    """The message with the password and its URL encodings replaced by ****."""
+    """The message, bounded (libpq repeats what the server sent), with the password and its URL encodings
+    replaced by ****."""
+    from dbdoctor._untrusted import bound
+
+    message = bound(message)
     if not password:
         return message
     for form in sorted({password, quote(password, safe=""), quote_plus(password), quote(password)}, key=len,

@@ -116,8 +116,11 @@ def resolve(
 
     Raises TargetParseError (unparseable target) and SourceFileError (unreadable dotenv file, unknown service).
     """
+    from dbdoctor._untrusted import require_utf8
     from dbdoctor.sources.files import dotenv_layers, find_service, pgpass_host, pgpass_password
 
+    if text is not None:
+        require_utf8(text)
     shadowed: list[Shadowed] = []
     layers = dotenv_layers(environ, env_files)
     env: dict[str, str] = {}

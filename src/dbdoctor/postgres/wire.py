@@ -29,6 +29,8 @@ APPLICATION_NAME: Final = "dbdoctor-probe"
 #: largest backend message accepted before authentication. The server's own limit for a startup packet is
 #: MAX_STARTUP_PACKET_LENGTH = 10000 (pqcomm.h); an ErrorResponse is far smaller than a MiB in practice.
 MAX_MESSAGE_LENGTH: Final = 1 << 20
+#: the longest error field (M, D, H, ...) kept from an ErrorResponse: what is stored, matched and printed
+MAX_FIELD_BYTES: Final = 2000
 #: the length field counts itself: 4 is the smallest legal value
 MIN_MESSAGE_LENGTH: Final = 4
 #: how many bytes of unexpected input a preview keeps
@@ -226,7 +228,8 @@ def parse_fields(body: bytes) -> ErrorFields:
             raise ProtocolError("unterminated error field")
         # the server encodes in its own client_encoding; before startup completes that is the server's
         # encoding, in practice UTF-8 or ASCII. Undecodable bytes are replaced, not trusted.
-        fields.setdefault(chr(code), body[pos:end].decode("utf-8", "replace"))
+        # Bounded: a field is kept to its first MAX_FIELD_BYTES (a real message is under 300 bytes).
+        fields.setdefault(chr(code), body[pos:min(end, pos + MAX_FIELD_BYTES)].decode("utf-8", "replace"))
         pos = end + 1
     return ErrorFields(fields)
 

@@ -65,7 +65,9 @@ footer { margin-top: 2.5rem; color: #5b6670; font-size: .85rem; }
 
 
 def _e(value: object) -> str:
-    return escape("" if value is None else str(value), quote=True)
+    from dbdoctor._untrusted import printable
+
+    return escape(printable("" if value is None else str(value)), quote=True)
 
 
 def environment_info(environ: Mapping[str, str] | None = None) -> dict[str, str]:

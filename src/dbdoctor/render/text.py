@@ -129,6 +129,10 @@ def check_lines(report: Report, *, brief: bool = False) -> list[Line]:
 
 
 def emit(lines: Sequence[Line], stream: IO[str] | None = None) -> None:
+    from dbdoctor._untrusted import printable
+
+    # what a server sent (error text, certificate names) is in these lines: its control bytes are shown escaped
+    lines = [(printable(text), style) for text, style in lines]
     stream = stream or sys.stdout
     if use_colour(stream):
         from rich.console import Console

@@ -105,6 +105,15 @@ def _home(ctx: Context) -> Path:
     return libpq_home(ctx.environ)
 
 
+def _exists(path: Path, *, regular: bool = False) -> bool:
+    """Whether the file exists; False, not OSError, for a name the system cannot even look up (a 300-character
+    component: "File name too long")."""
+    try:
+        return path.is_file() if regular else path.exists()
+    except OSError:
+        return False
+
+
 def _pem_certificates(path: Path) -> int | None:
     """How many PEM certificates the file holds; None when it cannot be read."""
     try:
@@ -129,7 +138,7 @@ def _root_problems(ctx: Context) -> list[_Problem]:
         return []
     path = Path(explicit) if explicit else _home(ctx) / ".postgresql" / "root.crt"
     source = ctx.target.provenance.get("sslrootcert", "default")
-    if not path.exists():
+    if not _exists(path):
         if mode in VERIFYING:
             return [_Problem("DD104", "error",
                              f'sslmode={mode} needs a root certificate file and there is none. libpq says: '
@@ -142,7 +151,7 @@ def _root_problems(ctx: Context) -> list[_Problem]:
                              f"sslmode={mode} libpq then skips certificate verification without a word.",
                              "Fix the path; use sslmode=verify-full to make libpq insist on it.")]
         return []
-    if not path.is_file() or not os.access(path, os.R_OK):
+    if not _exists(path, regular=True) or not os.access(path, os.R_OK):
         return [_Problem("DD105", "error", f'The root certificate file "{path}" is not a readable file.',
                          "Point sslrootcert at a readable PEM file.")]
     count = _pem_certificates(path)
@@ -174,7 +183,7 @@ def _client_problems(ctx: Context) -> list[_Problem]:
     cert = Path(s["sslcert"]) if s.get("sslcert") else home / ".postgresql" / "postgresql.crt"
     key = Path(s["sslkey"]) if s.get("sslkey") else home / ".postgresql" / "postgresql.key"
     out: list[_Problem] = []
-    if not cert.exists():
+    if not _exists(cert):
         if s.get("sslcert"):
             out.append(_Problem("DD106", "warning",
                                 f'sslcert names "{cert}", which does not exist: libpq sends no client '
