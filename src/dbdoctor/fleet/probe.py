@@ -30,6 +30,7 @@ import ipaddress
 import socket
 import ssl
 import time
+import warnings
 from collections.abc import Sequence
 from typing import Final
 
@@ -76,7 +77,9 @@ def _capture_context() -> ssl.SSLContext:
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
-    with contextlib.suppress(ValueError, ssl.SSLError):
+    with contextlib.suppress(ValueError, ssl.SSLError), warnings.catch_warnings():
+        # see what old servers negotiate too (reported as old-tls) instead of failing their handshake
+        warnings.simplefilter("ignore", DeprecationWarning)
         ctx.minimum_version = ssl.TLSVersion.TLSv1
     with contextlib.suppress(ssl.SSLError):
         ctx.set_ciphers("ALL:@SECLEVEL=0")
