@@ -124,7 +124,8 @@ def parse_target(text: str, *, engine: Engine | None = None, where: str = "targe
         port = 5432 if engine == "postgresql" else 3306
     else:
         port = _port(port_text, where)
-    return Endpoint(host=host, port=port, engine=engine or engine_of_target(f"{host}:{port}"),
+    bracketed = f"[{host}]" if ":" in host else host
+    return Endpoint(host=host, port=port, engine=engine or engine_of_target(f"{bracketed}:{port}"),
                     servername=servername, ca_file=ca_file)
 
 
