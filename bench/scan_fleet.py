@@ -62,6 +62,20 @@ class Forwarder:
             self.proc.wait()
 
 
+def fleet_cpu(pids: list[int]) -> float:
+    """CPU seconds the fleet's servers used so far: each server process and its reaped children (the
+    PostgreSQL backends forked per connection)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+    return total / tick
+
+
 def run_measured(cmd: list[str], stdout_path: Path, stdin_path: Path | None = None,
                  env: dict[str, str] | None = None) -> tuple[float, float, float, int]:
     """(wall s, CPU s, peak RSS MiB, exit code) of one child process, by wait4 (only that child counted)."""
@@ -300,27 +314,33 @@ def main() -> None:
                  for i in range(args.endpoints)]
         fwd = Forwarder(table, args.rtt / 2, workdir)
         try:
+            pids = [m.server.pid for m in members]
+
             def add(tool: str, answers: dict[str, tuple[str, set[str]]], measured: tuple[float, float, float, int],
-                    subset: list[str]) -> None:
+                    subset: list[str], servers_before: float) -> None:
                 wall, cpu, rss, _rc = measured
                 tls_ok, cert_ok = score(answers, truth, subset)
                 k = len(subset)
                 rows.append((tool, k, wall, cpu, rss, f"{tls_ok}/{k}", f"{cert_ok}/{k}"))
+                extra.setdefault("server_cpu", {})[tool] = (fleet_cpu(pids) - servers_before) * 1000 / k
 
             if "dbdoctor" in tools:
+                before = fleet_cpu(pids)
                 ans, m = run_dbdoctor(addrs, ports, workdir, fleet.ca_file, args.concurrency, SERVERNAME)
-                add("dbdoctor scan", ans, m, addrs)
+                add("dbdoctor scan", ans, m, addrs, before)
                 wrong = [a for a in addrs if ans.get(a) is None or (ans[a][0], sorted(ans[a][1]))
                          != (truth[a].tls, sorted(truth[a].issues))]
                 extra["dbdoctor_wrong"] = wrong[:5]
             sample = addrs[: args.sample]
             if "s_client" in tools and shutil.which("openssl"):
+                before = fleet_cpu(pids)
                 ans, m = run_s_client(sample, ports, workdir, fleet.ca_file, args.concurrency, SERVERNAME)
-                add("openssl s_client loop", ans, m, sample)
+                add("openssl s_client loop", ans, m, sample, before)
             if "sslyze" in tools and Path(args.sslyze).exists():
                 pg = [a for a in sample if ports[a] == 5432]
+                before = fleet_cpu(pids)
                 ans, m = run_sslyze(sample, ports, workdir, fleet.ca_file, args.concurrency, SERVERNAME, args.sslyze)
-                add("sslyze (PostgreSQL only)", ans, m, pg)
+                add("sslyze (PostgreSQL only)", ans, m, pg, before)
             if "exporter" in tools:
                 extra["exporter"] = exporter_figures(addrs, ports, fleet.ca_file, SERVERNAME, workdir)
         finally:
@@ -348,6 +368,10 @@ def main() -> None:
     for tool, k, wall, cpu, rss, tls_ok, cert_ok in rows:
         cells = (f"{k}", f"{wall:.2f}", f"{k / wall:.0f}", f"{cpu * 1000 / k:.2f}", f"{rss:.0f}", tls_ok, cert_ok)
         print(f"{tool:<26}  " + "  ".join(f"{c:>14}" for c in cells))
+    if extra.get("server_cpu"):
+        print("\nthe fleet's servers (PostgreSQL backends included) used, per endpoint: " + ", ".join(
+            f"{t}: {ms:.1f} ms CPU" for t, ms in extra["server_cpu"].items()))
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if "exporter" in extra:
         e = extra["exporter"]
         print(f"\nexporter: /probe {e['probe_via_exporter_ms']:.0f} ms vs the same probe in-process "
