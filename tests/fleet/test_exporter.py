@@ -127,3 +127,38 @@ def test_config_errors_and_check_config(fleet, tmp_path: Path) -> None:  # type:
     bad.write_text("targets: [{name: a}]\n")
     p = subprocess.run([*DBDOCTOR, "exporter", "--config", str(bad)], capture_output=True, text=True, timeout=60)
     assert p.returncode == 2 and "needs url or host" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_real_connection_with_a_password_file_never_shows_the_password(fleet, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    pg = next(m for m in fleet.members if m.name == "pg-required").server
+    my = next(m for m in fleet.members if m.name == "my-required").server
+    good = tmp_path / "pg.pw"
+    good.write_text(pg.password.reveal() + "\n")
+    mygood = tmp_path / "my.pw"
+    mygood.write_text(my.password.reveal() + "\n")
+    wrong = tmp_path / "wrong.pw"
+    wrong.write_text("N0t-the-p@ssword\n")
+    row = {"host": "127.0.0.1", "servername": SERVERNAME, "dbname": "app"}
+    cfg = config_from_dict({
+        "modules": {"default": {"ca_file": str(fleet.ca_file), "timeout": 5}},
+        "targets": [
+            {**row, "name": "pg-good", "port": pg.port, "user": pg.user, "password_file": str(good)},
+            {**row, "name": "pg-wrong", "port": pg.port, "user": pg.user, "password_file": str(wrong)},
+            {**row, "name": "my-good", "port": my.port, "user": my.user, "password_file": str(mygood),
+             "engine": "mysql"},
+        ],
+    })
+    server, exp = start_background(cfg)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        texts = {n: _get(f"{base}/probe?target={n}")[1] for n in ("pg-good", "pg-wrong", "my-good")}
+    finally:
+        server.shutdown()
+        exp.close()
+    assert _samples(texts["pg-good"])[("dbdoctor_connection_success", ())] == 1
+    assert _samples(texts["my-good"])[("dbdoctor_connection_success", ())] == 1
+    s = _samples(texts["pg-wrong"])
+    assert s[("dbdoctor_connection_success", ())] == 0
+    assert s[("dbdoctor_issue", (("code", "connect-failed"),))] == 1
+    for text in texts.values():
+        assert pg.password.reveal() not in text and "N0t-the-p@ssword" not in text

@@ -136,3 +136,21 @@ def test_the_run_deadline_reports_what_it_did_not_probe() -> None:
     assert sorted(r.endpoint.name for r in results) == [f"e{i}" for i in range(6)]  # none silently dropped
     assert all("timeout" in r.issues for r in results)
     assert any(r.failed_phase == "queue" for r in results)
+
+
+def test_scan_makes_the_real_connection_when_a_password_file_is_named(fleet, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    m = next(x for x in fleet.members if x.name == "pg-optional")
+    pw = tmp_path / "pw"
+    pw.write_text(m.server.password.reveal())
+    bad = tmp_path / "bad"
+    bad.write_text("wrong-" + m.server.password.reveal())
+    inv = ("name,host,port,user,dbname,password_file,sslmode\n"
+           f"good,127.0.0.1,{m.port},app,app,{pw},verify-full\n"
+           f"bad,127.0.0.1,{m.port},app,app,{bad},verify-full\n")
+    p = _run(["-", "--format", "jsonl", "--ca-file", str(fleet.ca_file), "--servername", SERVERNAME,
+              "--fail-on", "connect-failed"], inv)
+    got = {r["name"]: r for r in map(json.loads, p.stdout.splitlines())}
+    assert got["good"]["connected"] is True and "connect-failed" not in got["good"]["issues"]
+    assert got["bad"]["connected"] is False and "password authentication failed" in got["bad"]["connect_error"]
+    assert p.returncode == 1
+    assert m.server.password.reveal() not in p.stdout + p.stderr

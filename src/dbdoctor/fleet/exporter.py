@@ -47,7 +47,7 @@ from dbdoctor.fleet.records import ISSUES, Endpoint, Result
 
 #: seconds kept back from Prometheus' scrape timeout so the answer arrives in time
 SCRAPE_MARGIN_S: Final = 0.25
-PHASES: Final = ("dns", "tcp", "negotiate", "tls", "plain")
+PHASES: Final = ("dns", "tcp", "negotiate", "tls", "plain", "connect")
 PG_MODES: Final = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 MY_MODES: Final = ("DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY")
 
@@ -136,7 +136,7 @@ def config_from_dict(data: Mapping[str, Any], where: str = "config") -> Config:
         name = ep.name or f"{ep.host}:{ep.port}"
         if name in targets:
             raise InputError(f"{where}: two targets are named {name!r}")
-        targets[name] = Target(dataclasses.replace(ep, name=name), password_file)
+        targets[name] = Target(dataclasses.replace(ep, name=name, password_file=password_file), password_file)
     allow = tuple(_allow_entry(str(a)) for a in (data.get("allow") or ()))
     return Config(modules, targets, allow)
 
@@ -203,6 +203,9 @@ def render_probe(result: Result) -> bytes:
     issue = g("dbdoctor_issue", "1 for each issue found (codes as in dbdoctor scan)", ["code"])
     for code in ISSUES:
         issue.labels(code).set(1 if code in result.issues else 0)
+    if result.connected is not None:
+        g("dbdoctor_connection_success", "The real driver's connection with the configured credentials and "
+          "TLS mode: 1 when it worked").set(1 if result.connected else 0)
     if result.tls != "unknown":
         modes = g("dbdoctor_sslmode_would_connect", "Password-free prediction: 1 when a client with this sslmode "
                   "(ssl-mode for MySQL) gets past the transport and the encryption rules", ["sslmode"])

@@ -12,6 +12,10 @@ Accepted, one endpoint per line or row:
 - CSV with a header row: ``url`` or ``host``,``port``, optional ``name``, ``engine``, ``servername``,
   ``address``, ``ca_file``; every other column is a label.
 
+YAML and CSV rows may add ``user``, ``dbname``, ``password_file`` (a file holding the password: never the
+password itself) and ``sslmode``: the scan then also makes the real driver's connection (issue
+``connect-failed`` when it fails).
+
 Blank lines and ``#`` comments are skipped in line files. A line that cannot be read is an InputError naming
 the file and line: a scan never silently drops a target.
 """
@@ -33,7 +37,7 @@ _PG_SCHEMES: Final = ("postgresql", "postgres", "jdbc:postgresql", "postgresql+p
 _SCHEME_RE: Final = re.compile(r"^\s*([a-z][a-z0-9+.:-]*)://", re.IGNORECASE)
 _HOSTPORT_RE: Final = re.compile(r"^\s*(\[[0-9a-fA-F:.]+\]|[^\s:/\[\]]+)(?::(\d{1,5}))?\s*$")
 _KNOWN_FIELDS: Final = frozenset({"url", "host", "port", "name", "engine", "servername", "address", "ca_file",
-                                  "user", "dbname", "labels"})
+                                  "user", "dbname", "labels", "password_file", "sslmode"})
 _ENGINES: Final[Mapping[str, Engine]] = {"postgresql": "postgresql", "postgres": "postgresql", "pg": "postgresql",
                                           "mysql": "mysql", "mariadb": "mysql"}
 
@@ -162,6 +166,8 @@ def _from_mapping(row: Mapping[str, Any], where: str, engine: Engine | None, ser
         ca_file=str(row["ca_file"]) if row.get("ca_file") else ep.ca_file,
         user=str(row["user"]) if row.get("user") else ep.user,
         dbname=str(row["dbname"]) if row.get("dbname") else ep.dbname,
+        password_file=str(row["password_file"]) if row.get("password_file") else None,
+        sslmode=str(row["sslmode"]) if row.get("sslmode") else None,
     )
 
 

@@ -538,7 +538,18 @@ async def probe(
         failure = _Failed(st.phase, f"{st.phase}: {_os_reason(exc)}")
     except ProtocolError as exc:
         failure = _Failed(st.phase, f"{st.phase}: {exc}")
-    return finish(ep, st, analyzer, options, started=started, failure=failure)
+    result = finish(ep, st, analyzer, options, started=started, failure=failure)
+    if ep.password_file and result.engine is not None and failure is None:
+        from dbdoctor.fleet.connect import connect
+
+        remaining = max(0.1, limit - (time.monotonic() - started))
+        conn = await connect(ep, result.engine, ep.password_file, mode=ep.sslmode,
+                             ca_file=ep.ca_file or options.ca_file, timeout=remaining)
+        issues = result.issues if conn.ok else (*result.issues, "connect-failed")
+        result = dataclasses.replace(result, connected=conn.ok, connect_error=conn.message, issues=issues,
+                                     status=_status(issues), timings_ms=(*result.timings_ms, ("connect", conn.elapsed_ms)),
+                                     duration_ms=_ms(started))
+    return result
 
 
 __all__ = ["ProbeOptions", "engine_from_port", "finish", "probe"]

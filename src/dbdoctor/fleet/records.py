@@ -37,6 +37,7 @@ ISSUES: Final[Mapping[str, tuple[Status, str]]] = {
     "weak-signature": ("warn", "a SHA-1 or MD5 signature in the chain"),
     "old-tls": ("warn", "the negotiated protocol is older than TLS 1.2"),
     "server-refused": ("warn", "the server refused the pre-authentication probe (ERR/ErrorResponse)"),
+    "connect-failed": ("error", "the real connection with the supplied credentials failed"),
 }
 
 _RANK: Final[Mapping[str, int]] = {"ok": 0, "warn": 1, "fail": 2, "error": 3}
@@ -62,6 +63,10 @@ class Endpoint:
     ca_file: str | None = None
     user: str | None = None
     dbname: str | None = None
+    #: a file holding the password for the real connection (never the password itself)
+    password_file: str | None = None
+    #: the TLS mode of the real connection (sslmode / ssl-mode); None: full verification
+    sslmode: str | None = None
 
     @property
     def display(self) -> str:
@@ -118,6 +123,9 @@ class Result:
     days_left: int | None = None
     timings_ms: tuple[tuple[str, float], ...] = ()
     duration_ms: float = 0.0
+    #: the real connection, when credentials were supplied: True/False, and the driver's password-free message
+    connected: bool | None = None
+    connect_error: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -168,6 +176,8 @@ class Result:
             "chain": [dataclasses.asdict(c) for c in self.chain],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms},
             "duration_ms": round(self.duration_ms, 2),
+            "connected": self.connected,
+            "connect_error": self.connect_error,
         }
 
 
