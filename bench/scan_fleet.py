@@ -125,11 +125,12 @@ def run_dbdoctor(addrs: list[str], ports: dict[str, int], workdir: Path, ca: Pat
 
 S_CLIENT = r"""
 addr=$1; port=$2; ca=$3; name=$4; proto=$5
-out=$(timeout 10 openssl s_client -connect "$addr:$port" -starttls "$proto" -servername "$name" \
+out=$(timeout 30 openssl s_client -connect "$addr:$port" -starttls "$proto" -servername "$name" \
       -verify_hostname "$name" -CAfile "$ca" -showcerts </dev/null 2>&1)
-echo "== $addr"
-printf '%s\n' "$out" | grep -E '^(Verify return code|New, |didn|MySQL server does not support)|error' | head -5
-printf '%s\n' "$out" | openssl x509 -noout -enddate 2>/dev/null
+lines=$(printf '%s\n' "$out" | grep -E '^(Verify return code|New, )|didn.t find starttls|does not support SSL')
+end=$(printf '%s\n' "$out" | openssl x509 -noout -enddate 2>/dev/null)
+# one write per endpoint, so that parallel runs do not interleave their lines
+printf '== %s\n%s\n%s\n' "$addr" "$lines" "$end"
 """
 
 
@@ -203,16 +204,21 @@ def run_sslyze(addrs: list[str], ports: dict[str, int], workdir: Path, ca: Path,
             answers[addr] = ("none", {"no-tls"})
             continue
         d = deps[0]
-        pv = d.get("path_validation_results") or []
+        # sslyze 6 checks the name inside path validation: read the --certinfo_ca_file trust store's verdict
+        pv = [p for p in d.get("path_validation_results") or []
+              if (p.get("trust_store") or {}).get("name") == "Supplied CA file"]
+        pv = pv or (d.get("path_validation_results") or [])[:1]
         err = " ".join(str(p.get("validation_error") or "") for p in pv).lower()
-        if "expired" in err:
+        chain = d.get("received_certificate_chain") or []
+        if "not valid at validation time" in err or "expired" in err:
             issues.add("expired")
-        elif "self-signed" in err or "self signed" in err:
-            issues.add("self-signed")
-        elif "issuer" in err:
-            issues.add("chain-incomplete")
-        if d.get("leaf_certificate_subject_matches_hostname") is False:
+        elif any(w in err for w in ("subjectaltname", "hostname", "no matching", "does not match", "san ")):
             issues.add("name-mismatch")
+        elif err and len(chain) == 1 and chain[0].get("subject", {}).get("rfc4514_string") == chain[0].get(
+                "issuer", {}).get("rfc4514_string"):
+            issues.add("self-signed")
+        elif err:
+            issues.add("chain-incomplete")
         chain = d.get("received_certificate_chain") or []
         if chain:
             na = chain[0].get("not_valid_after", "")
@@ -292,6 +298,7 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=100)
     ap.add_argument("--sample", type=int, default=200, help="endpoints for s_client and sslyze")
     ap.add_argument("--memory", type=int, default=10000, help="endpoints for the peak-RSS run (0: skip)")
+    ap.add_argument("--show-wrong", action="store_true", help="print every answer off the ground truth")
     ap.add_argument("--tools", default="dbdoctor,s_client,sslyze,exporter")
     ap.add_argument("--sslyze", default=shutil.which("sslyze") or "/tmp/fleet-sslyze-venv/bin/sslyze")
     args = ap.parse_args()
@@ -323,6 +330,11 @@ def main() -> None:
                 k = len(subset)
                 rows.append((tool, k, wall, cpu, rss, f"{tls_ok}/{k}", f"{cert_ok}/{k}"))
                 extra.setdefault("server_cpu", {})[tool] = (fleet_cpu(pids) - servers_before) * 1000 / k
+                if args.show_wrong:
+                    for a in subset:
+                        t, got = truth[a], answers.get(a)
+                        if got is None or got[0] != t.tls or (got[1] & CERT_ISSUES) != (set(t.issues) & CERT_ISSUES):
+                            print(f"{tool}: {a} truth {t.tls} {sorted(t.issues)}, answer {got}", file=sys.stderr)
 
             if "dbdoctor" in tools:
                 before = fleet_cpu(pids)
