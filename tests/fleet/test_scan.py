@@ -154,3 +154,18 @@ def test_scan_makes_the_real_connection_when_a_password_file_is_named(fleet, tmp
     assert got["bad"]["connected"] is False and "password authentication failed" in got["bad"]["connect_error"]
     assert p.returncode == 1
     assert m.server.password.reveal() not in p.stdout + p.stderr
+
+
+def test_a_consumer_that_stops_early_stops_the_scan() -> None:
+    async def go() -> int:
+        eps = (Endpoint("127.0.0.1", 1, engine="postgresql", name=f"e{i}") for i in range(100_000))
+        n = 0
+        gen = scan_iter(eps, ScanOptions(concurrency=4))
+        async for _r in gen:
+            n += 1
+            if n == 20:
+                break
+        await gen.aclose()  # type: ignore[attr-defined]
+        return n
+
+    assert asyncio.run(asyncio.wait_for(go(), 10)) == 20

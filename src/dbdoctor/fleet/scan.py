@@ -90,6 +90,8 @@ async def scan_iter(
             for w in workers:
                 w.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
+            if isinstance(exc, asyncio.CancelledError):
+                raise  # the consumer went away: nobody to tell
             await out.put(exc)
             return
         await out.put(_END)
