@@ -363,6 +363,9 @@ def make_handler(exporter: Exporter) -> type[BaseHTTPRequestHandler]:
                 exporter.metrics.refused.labels(reason).inc()
                 self._send(403 if reason == "not_allowed" else 400, (exc.message + "\n").encode())
                 return
+            except Exception as exc:  # a bug or a lost probe: say so, keep serving, no traceback on stderr
+                self._send(500, f"the probe failed unexpectedly ({type(exc).__name__})\n".encode())
+                return
             self._send(200, render_probe(result), CONTENT_TYPE_LATEST)
 
     return Handler

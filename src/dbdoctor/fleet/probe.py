@@ -207,7 +207,8 @@ async def _resolve(ep: Endpoint, st: _State) -> list[tuple[int, str]]:
 async def _connect(
     pairs: Sequence[tuple[int, str]], port: int, st: _State, phase: str = "tcp"
 ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    st.phase = "tcp"
+    if phase:
+        st.phase = phase
     start = time.monotonic()
     last = "no address"
     for _fam, addr in pairs:
@@ -289,6 +290,7 @@ async def _pg_negotiate(
 async def _pg_plain(pairs: Sequence[tuple[int, str]], ep: Endpoint, st: _State) -> None:
     """The plain-text start-up probe: no password, never answers an authentication request."""
     start = time.monotonic()
+    st.phase = "plain"
     writer: asyncio.StreamWriter | None = None
     try:
         reader, writer = await _connect(pairs, ep.port, st, phase="")
