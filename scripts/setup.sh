@@ -13,6 +13,8 @@ debs=(postgresql openssl ca-certificates)
 [ $want_test = 1 ] && debs+=(mariadb-server mariadb-client pgbouncer)
 # headless Chromium opens the HTML support report in tests/render/test_html.py
 [ $want_test = 1 ] && debs+=(chromium)
+# tests/fleet/test_prometheus.py scrapes two dbdoctor exporters with Debian's Prometheus server
+[ $want_test = 1 ] && debs+=(prometheus)
 # mysqlclient (a test extra) builds a C extension against MariaDB Connector/C: headers, pkg-config, a compiler
 [ $want_test = 1 ] && debs+=(libmariadb-dev pkg-config gcc python3-dev)
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from dbdoctor.errors import TargetParseError
     from dbdoctor.gating import PreflightResult, Retry
     from dbdoctor.report import Finding, ParseReport, Report
+    from dbdoctor.target import Target
 
 
 class Engine(Protocol):
@@ -39,6 +40,17 @@ class Engine(Protocol):
 
     def redact_text(self, text: str) -> str:
         """The connection string as written, with the password masked where it stands."""
+        ...
+
+    def resolve(
+        self,
+        text: str | None,
+        *,
+        environ: Mapping[str, str],
+        env_files: Sequence[str | Path] = (),
+        defaults_file: str | Path | None = None,
+    ) -> Target:
+        """The effective settings with their provenance, as this engine's clients resolve them. No network."""
         ...
 
     def parse(

@@ -32,6 +32,9 @@ COMMANDS: dict[str, str] = {
     "password": "dbdoctor.cli.password:password",
     "preflight": "dbdoctor.cli.preflight:preflight",
     "drivers": "dbdoctor.cli.drivers:drivers",
+    "scan": "dbdoctor.cli.scan:scan",
+    "watch": "dbdoctor.cli.watch:watch",
+    "exporter": "dbdoctor.cli.exporter:exporter",
 }
 
 #: what ``dbdoctor --help`` lists for each command, so that listing them does not import them all (the command
@@ -47,6 +50,9 @@ SUMMARIES: dict[str, str] = {
     "password": "Check a password against a platform's policy, or generate one.",
     "sandbox": "Local PostgreSQL/MariaDB servers that behave like managed ones.",
     "demo": "A guided tour: broken settings on a local server, fixed.",
+    "scan": "Many endpoints at once: TLS required/offered, chains, expiry.",
+    "watch": "One endpoint over time: failures, certificate and DNS changes.",
+    "exporter": "A Prometheus exporter: /probe?target=NAME for a fleet.",
 }
 
 ISSUES_URL = "https://github.com/dbdoctor/dbdoctor/issues"

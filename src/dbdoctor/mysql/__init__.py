@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from dbdoctor.errors import TargetParseError
     from dbdoctor.gating import PreflightResult, Retry
     from dbdoctor.report import Finding, ParseReport, Report
+    from dbdoctor.target import Target
 
 class MySQLEngine:
     name: Final = "mysql"
@@ -37,6 +38,19 @@ class MySQLEngine:
         from dbdoctor.mysql.sources import redact_text
 
         return redact_text(text)
+
+    def resolve(
+        self,
+        text: str | None,
+        *,
+        environ: Mapping[str, str],
+        env_files: Sequence[str | Path] = (),
+        defaults_file: str | Path | None = None,
+    ) -> Target:
+        from dbdoctor.mysql.sources import resolve
+
+        return resolve(text, environ=environ, env_files=env_files,
+                       defaults_file=str(defaults_file) if defaults_file is not None else None)
 
     def parse(
         self,

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from dbdoctor.errors import TargetParseError
     from dbdoctor.gating import PreflightResult, Retry
     from dbdoctor.report import Finding, ParseReport, Report
+    from dbdoctor.target import Target
 
 
 class PostgresEngine:
@@ -38,6 +39,18 @@ class PostgresEngine:
         from dbdoctor.postgres.conninfo import redact_text
 
         return redact_text(text)
+
+    def resolve(
+        self,
+        text: str | None,
+        *,
+        environ: Mapping[str, str],
+        env_files: Sequence[str | Path] = (),
+        defaults_file: str | Path | None = None,
+    ) -> Target:
+        from dbdoctor.postgres.sources import resolve
+
+        return resolve(text, environ=environ, env_files=env_files)
 
     def parse(
         self,
