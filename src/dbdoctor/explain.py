@@ -24,8 +24,14 @@ from dbdoctor.errors import UsageError
 
 SCHEMA: Final = "dbdoctor.explain/1"
 REDACTED: Final = "****"
-#: longest text explained; the rest is ignored (a paste is a message, not a log file)
+#: longest text read at all; the rest is ignored (a paste is a message, not a log file)
 MAX_INPUT: Final = 64 * 1024
+#: what is examined of a longer paste: its first and last lines, up to these many characters (every pattern then
+#: runs on a bounded text, whatever was pasted), and each line cut to MAX_LINE
+HEAD: Final = 2 * 1024
+TAIL: Final = 6 * 1024
+MAX_LINE: Final = 1024
+ELIDED: Final = "[...]"
 
 Kind = Literal["code", "cause", "message", "unknown"]
 
@@ -309,7 +315,8 @@ def match_message(text: str) -> tuple[Match, ...]:
     where = {id(em): _attempt_at(attempts, em[1].start()) for em in kept}
     detours = _detours(kept, where, attempts, text)
     if len({m.span() for _, m in kept}) > 1:
-        kept.sort(key=lambda em: (id(em) in detours, em[0].cause in _ENCRYPTION_CHOICE, em[1].start()))
+        kept.sort(key=lambda em: (id(em) in detours, -em[0].rank, em[0].cause in _ENCRYPTION_CHOICE and em[0].rank <= 0,
+                                  em[1].start()))
     out = []
     for em in kept:
         entry, m = em
@@ -436,14 +443,38 @@ def _detour_texts(cause: str, failed: _Attempt, other: _Attempt, first: bool) ->
     return meaning, fix
 
 
+def excerpt(text: str) -> str:
+    """The part of a paste that is examined: lines cut to MAX_LINE characters and, when the whole is longer than
+    HEAD + TAIL, its first HEAD and last TAIL characters (whole lines) around an ``[...]`` line. A pasted message
+    keeps its first line (the driver's summary) and its end (the reason a stack trace ends with, the last attempt),
+    and every pattern runs on at most HEAD + TAIL characters, so a log file pasted whole costs what a message does."""
+    text = text[: MAX_INPUT * 16]  # a bound on the work below, far above anything examined
+    lines = [line if len(line) <= MAX_LINE else line[:MAX_LINE] + " " + ELIDED for line in text.splitlines()]
+    if sum(len(line) + 1 for line in lines) <= HEAD + TAIL:
+        return "\n".join(lines)
+    head: list[str] = []
+    size = 0
+    for line in lines:
+        if size + len(line) + 1 > HEAD:
+            break
+        head.append(line)
+        size += len(line) + 1
+    tail: list[str] = []
+    size = 0
+    for line in reversed(lines[len(head):]):
+        if size + len(line) + 1 > TAIL:
+            break
+        tail.append(line)
+        size += len(line) + 1
+    return "\n".join([*head, ELIDED, *reversed(tail)])
+
+
 def explain(text: str) -> Explanation:
     """Explain a finding code (``DD301``), a cause id (``hostname_mismatch``) or a pasted error message.
 
     Raises :class:`dbdoctor.errors.UsageError` for empty input. Never touches the network.
     """
-    if len(text) > MAX_INPUT:
-        text = text[:MAX_INPUT]
-    query = redact(text.strip())
+    query = redact(excerpt(text).strip())
     if not query:
         raise UsageError(
             "nothing to explain",

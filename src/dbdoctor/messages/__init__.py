@@ -67,6 +67,11 @@ class Entry:
     note: str = ""
     sqlstate: str | None = None
     priority: int = 50
+    #: the order of matches found at different places of one paste (``priority`` only settles overlaps): a line
+    #: that refines another (a ``DETAIL:`` line, a provider's own reason after libpq's generic one) ranks 1 and
+    #: comes first; a driver's wrapper around the real reason ("Communications link failure", Prisma's P1001)
+    #: ranks -1 and comes after it; everything else 0, in the order of the text
+    rank: int = 0
 
 
 def _p(regex: str) -> re.Pattern[str]:
@@ -104,6 +109,7 @@ _PREFER_NOTE = (
 
 # the ordered registry: one module per source (imported last: they use the type and helpers above)
 from dbdoctor.messages import (  # noqa: E402
+    dotnet,
     go,
     jdbc,
     libpq,
@@ -112,8 +118,10 @@ from dbdoctor.messages import (  # noqa: E402
     node,
     openssl,
     pgbouncer,
+    php,
     postgres_server,
     prisma,
+    providers,
     python,
     rust,
 )
@@ -131,6 +139,9 @@ ENTRIES: Final[tuple[Entry, ...]] = (
     *mysql_clients.ENTRIES,
     *prisma.ENTRIES,
     *rust.ENTRIES,
+    *dotnet.ENTRIES,
+    *php.ENTRIES,
+    *providers.ENTRIES,
 )
 
 

@@ -83,4 +83,175 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         confirmed=True,
         note="Captured from pgjdbc 42.7.13 (OpenJDK 17) against PostgreSQL 15.18; tests/drivers runs it.",
     ),
+    # ---------------------------------------------------------------- real-world corpus (issue 11)
+    Entry(
+        id="pgjdbc.auth_type_unsupported",
+        source="pgjdbc",
+        engine="postgresql",
+        pattern=_p(r"The authentication type (?P<value>\d+) is not supported|"
+                   r"Authentifizierungstyp (?P<value2>\d+) wird nicht unterst"),
+        cause="auth_method_unsupported",
+        meaning=(
+            "The server asks for an authentication method this PostgreSQL JDBC driver does not implement: type 10 "
+            "is SASL (SCRAM-SHA-256, the default password method since PostgreSQL 14), which pgjdbc supports only "
+            "from 42.2.0. The application bundles an older driver. pg_hba.conf is usually fine."
+        ),
+        fix=(
+            "Upgrade the application's pgjdbc to 42.2.0 or later (often: a newer image of the application); as a "
+            "stopgap, store the role's password as md5 (password_encryption=md5, then set the password again)."
+        ),
+        examples=(
+            "Caused by: org.postgresql.util.PSQLException: The authentication type 10 is not supported. Check that "
+            "you have configured the pg_hba.conf file to include the client's IP address or subnet, and that it is "
+            "using an authentication scheme supported by the driver.",
+            "org.postgresql.util.PSQLException: Der Authentifizierungstyp 10 wird nicht unterstützt. Stellen Sie "
+            "sicher, dass die Datei 'pg_hba.conf' die IP-Adresse oder das Subnetz des Clients enthält",
+        ),
+        note="Corpus: DBforBIX #59, hmdm-server #57, BeryJu/k8s #768, geonetwork #7649, thingsboard #3788. pgjdbc "
+             "messages.properties (and its German translation).",
+        priority=60,
+    ),
+    Entry(
+        id="pgjdbc.connection_refused",
+        source="pgjdbc",
+        engine="postgresql",
+        pattern=_p(r"Connection to (?P<host>[^\s:]+):(?P<port>\d+) refused\. Check that the hostname and port are "
+                   r"correct"),
+        cause="connection_refused",
+        meaning=(
+            "Nothing accepted the TCP connection on {host}, port {port}: the server is not running, listens on "
+            "another port or address (listen_addresses), or — in a container — localhost is the container itself, "
+            "not the database."
+        ),
+        fix=(
+            "Start the server or use its real address and port; from a Docker container use the database "
+            "service's name (or host.docker.internal), not localhost."
+        ),
+        examples=(
+            "org.postgresql.util.PSQLException: Connection to localhost:5432 refused. Check that the hostname and "
+            "port are correct and that the postmaster is accepting TCP/IP connections.",
+            "SQL SCRIPT START - Connection to 127.0.0.1:5433 refused. Check that the hostname and port are correct "
+            "and that the postmaster is accepting TCP/IP connections",
+        ),
+        note="Corpus: slick-pg #632, #322, axelor open-platform-demo #9, sqlserver2pgsql-docker #1. pgjdbc "
+             "messages.properties.",
+        priority=60,
+    ),
+    Entry(
+        id="connectorj.public_key_retrieval",
+        source="MySQL Connector/J",
+        engine="mysql",
+        pattern=_p(r"Public Key Retrieval is not allowed"),
+        cause="public_key_retrieval",
+        meaning=(
+            "The account uses caching_sha2_password (MySQL 8's default) or sha256_password, the connection is not "
+            "TLS, and Connector/J would have to fetch the server's RSA public key to send the password; it refuses "
+            "because allowPublicKeyRetrieval is false (a man in the middle could hand it a key)."
+        ),
+        fix=(
+            "Best: connect with TLS (sslMode=REQUIRED or VERIFY_IDENTITY), which needs no RSA key. Otherwise give "
+            "the key yourself (serverRSAPublicKeyFile=...), or, on a trusted network only, "
+            "allowPublicKeyRetrieval=true."
+        ),
+        examples=(
+            'Exception in thread "main" java.sql.SQLNonTransientConnectionException: Public Key Retrieval is not '
+            "allowed\n\tat com.mysql.cj.jdbc.exceptions.SQLError.createSQLException(SQLError.java:108)",
+        ),
+        note="Corpus: baeldung.com java-mysql-error-public-key-retrieval, mastertheboss.com (independent write-ups "
+             "of the same Connector/J exception). MySQL 8 only: not reproducible with MariaDB here.",
+        priority=60,
+    ),
+    Entry(
+        id="java.tls_protocol_disabled",
+        source="Java (JSSE) via Connector/J, pgjdbc",
+        engine="any",
+        pattern=_p(r"No appropriate protocol(?: \(protocol is disabled or cipher suites are inappropriate\))?|"
+                   r"The server selected protocol version (?P<value>TLS1[01]|SSL3) is not accepted by client "
+                   r"preferences"),
+        cause="tls_handshake_failed",
+        meaning=(
+            "The TLS handshake could not agree on a protocol version: the server offers only TLS 1.0/1.1 (MySQL "
+            "5.6, 5.7 before 5.7.28, old Aurora, yaSSL builds), which current Java versions disable, or the driver "
+            "limits itself to versions the JVM no longer allows."
+        ),
+        fix=(
+            "Upgrade the server (or its TLS library) to TLS 1.2; with a recent Connector/J set tlsVersions=TLSv1.2 "
+            "(enabledTLSProtocols on older ones). Re-enabling TLSv1 in java.security is a last resort; "
+            "sslMode=DISABLED removes encryption altogether."
+        ),
+        examples=(
+            "Caused by: javax.net.ssl.SSLHandshakeException: No appropriate protocol (protocol is disabled or "
+            "cipher suites are inappropriate)\n\tat sun.security.ssl.HandshakeContext.<init>(HandshakeContext.java:"
+            "171)\n\tat com.mysql.cj.protocol.ExportControlled.performTlsHandshake(ExportControlled.java:316)",
+            "Caused by: javax.net.ssl.SSLHandshakeException, The server selected protocol version TLS10 is not "
+            "accepted by client preferences [TLS12]",
+        ),
+        note="Corpus: nextgenhealthcare/connect #5408, #6009, apollo #4050, dbeaver #12713, aws-mysql-jdbc #328, "
+             "seatunnel #9411, r2dbc-mysql #182.",
+        priority=60,
+    ),
+    Entry(
+        id="java.connect_exception_refused",
+        source="Java (java.net)",
+        engine="any",
+        pattern=_p(r"java\.net\.ConnectException: Connection refused"),
+        cause="connection_refused",
+        meaning="Nothing accepted the TCP connection at the address and port the driver used.",
+        fix=(
+            "Start the server or fix the host and port; from a container, use the database service's name instead "
+            "of localhost."
+        ),
+        examples=(
+            "Caused by: java.net.ConnectException: Connection refused: connect\n\tat "
+            "java.net.DualStackPlainSocketImpl.waitForConnect(Native Method)",
+        ),
+        note="Corpus: HikariCP #1263. The JDK's own text.",
+        priority=55,
+    ),
+    Entry(
+        id="connectorj.communications_link_failure",
+        source="MySQL Connector/J",
+        engine="mysql",
+        pattern=_p(r"Communications link failure"),
+        cause="connection_refused",
+        meaning=(
+            "Connector/J's wrapper for any failure before the server's greeting; when no 'Caused by' line says "
+            "more, 'has not received any packets from the server' means no MySQL server answered at that address "
+            "and port (nothing listening, or localhost inside a container)."
+        ),
+        fix=(
+            "Read the last 'Caused by:' of the stack trace; without one, check that the server runs and listens on "
+            "that address (bind-address) and port, and use the service name instead of localhost in Docker."
+        ),
+        examples=(
+            "com.mysql.cj.jdbc.exceptions.CommunicationsException: Communications link failure\n\nThe last packet "
+            "sent successfully to the server was 0 milliseconds ago. The driver has not received any packets from "
+            "the server.",
+        ),
+        note="Corpus: maxwell #1855, HikariCP #1263, WeBASE-Node-Manager #497, CoreProtect #124. A wrapper: the "
+             "reason inside it (TLS, refused) outranks it.",
+        priority=30,
+        rank=-1,
+    ),
+    Entry(
+        id="connectorj.communications_link_failure.timeout",
+        source="MySQL Connector/J",
+        engine="mysql",
+        pattern=_p(r"Communications link failure"),
+        cause="connect_timeout",
+        meaning=(
+            "The other reading of Connector/J's wrapper: the connection attempt got no answer in time (a firewall "
+            "or security group dropping packets). The milliseconds in 'The last packet sent successfully ... ago' "
+            "and a check of the address tell the two apart."
+        ),
+        fix="Allow the client's address in the firewall or security group, or raise connectTimeout if the path is slow.",
+        examples=(
+            "com.mysql.cj.jdbc.exceptions.CommunicationsException: Communications link failure\n\nThe last packet "
+            "sent successfully to the server was 0 milliseconds ago. The driver has not received any packets from "
+            "the server.",
+        ),
+        note="An alternative of connectorj.communications_link_failure (same pattern, same priority).",
+        priority=30,
+        rank=-1,
+    ),
 )

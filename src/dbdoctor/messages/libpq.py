@@ -511,4 +511,51 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         confirmed=True,
         note=_CONFIRMED_LIBPQ + " Not in the knowledge files.",
     ),
+    # ---------------------------------------------------------------- real-world corpus (issue 11)
+    Entry(
+        id="libpq.ssl_not_compiled",
+        source="libpq",
+        engine="postgresql",
+        pattern=_p(r"sslmode value \"(?P<sslmode>[^\"]*)\" invalid when SSL support is not compiled in"),
+        cause="client_without_ssl",
+        meaning=(
+            "The libpq this program uses was built without SSL support, so it refuses sslmode={sslmode} before "
+            "connecting: no TLS mode can work with this build. The server and the settings are not the problem."
+        ),
+        fix=(
+            "Use a libpq built with OpenSSL: update the tool (or its bundled PostgreSQL client library), install "
+            "your distribution's libpq, or use another client; only sslmode=disable/allow/prefer would run, in "
+            "plain text."
+        ),
+        examples=(
+            'Error: sslmode value "require" invalid when SSL support is not compiled in',
+            'Could not connect to the database.\nMessage returned: sslmode value "verify-ca" invalid when SSL '
+            "support is not compiled in",
+        ),
+        note="Corpus: pgmodeler #973, sqltabs #35, duckdb-postgres #14, PEDSnet #202. libpq fe-connect.c wording.",
+        priority=60,
+    ),
+    Entry(
+        id="libpq.operation_timed_out",
+        source="libpq",
+        engine="postgresql",
+        pattern=_p(r"could not connect to server: (?:Operation|Connection) timed out"),
+        cause="connect_timeout",
+        meaning=(
+            "The TCP connection got no answer at all before the operating system gave up: a firewall, a security "
+            "group or an allowlist drops the packets, or the address is not the server's."
+        ),
+        fix=(
+            "Allow your client's address in the database's firewall or authorized networks, check the host and "
+            "port, and test the path with nc -vz host port from the same machine."
+        ),
+        examples=(
+            'could not connect to server: Operation timed out\n\tIs the server running on host "" and accepting\n'
+            "\tTCP/IP connections on port 5432?",
+            'could not connect to server: Connection timed out\n\tIs the server running on host "db.example.test" '
+            "(203.0.113.10) and accepting\n\tTCP/IP connections on port 5432?",
+        ),
+        note="Corpus: sqitch #385; libpq before 14 (the macOS errno text is 'Operation timed out').",
+        priority=55,
+    ),
 )

@@ -110,4 +110,28 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         note=_KNOWLEDGE_V + " Generic Python text: it means this only in a PyMySQL connect.",
         priority=10,
     ),
+    # ---------------------------------------------------------------- real-world corpus (issue 11)
+    Entry(
+        id="pymysql.cryptography_missing",
+        source="PyMySQL",
+        engine="mysql",
+        pattern=_p(r"'?cryptography'? (?:package )?is required for sha256_password or caching_sha2_password"),
+        cause="auth_method_unsupported",
+        meaning=(
+            "The account uses caching_sha2_password or sha256_password (MySQL 8's defaults) and, without TLS, "
+            "PyMySQL must RSA-encrypt the password, for which it needs the 'cryptography' package, which is not "
+            "installed in this environment."
+        ),
+        fix="pip install 'PyMySQL[rsa]' (or cryptography) in the same environment the program runs in; or "
+            "connect with TLS; or use an account WITH mysql_native_password.",
+        examples=(
+            "RuntimeError: 'cryptography' package is required for sha256_password or caching_sha2_password auth "
+            "methods",
+            "RuntimeError: cryptography is required for sha256_password or caching_sha2_password",
+        ),
+        note="Corpus: BettaFish #393, Aiven metadata-parser #31, PyMySQL #768, FATE #554, seafile-admin-docs #104, "
+             "pipelinewise-tap-mysql #180, SeleniumBase #1945. PyMySQL _auth.py. MySQL 8 only: not reproducible "
+             "with MariaDB here.",
+        priority=60,
+    ),
 )

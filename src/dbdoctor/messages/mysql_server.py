@@ -206,7 +206,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mysql.cant_connect_refused",
         source="MySQL/MariaDB client, PyMySQL",
         engine="mysql",
-        pattern=_p(r"Can't connect to (?:MySQL |MariaDB )?server on '(?P<host>[^']*)'(?::(?P<port>\d+))? \((?:111|115|10061)\b[^)]*\)|Can't connect to (?:MySQL |MariaDB )?server on '(?P<host2>[^']*)' \(\[Errno 111\]"),
+        pattern=_p(r"Can't connect to (?:MySQL |MariaDB )?server on '(?P<host>[^']*)'(?::(?P<port>\d+))? \((?:111|115|10061)\b[^)]*\)|Can't connect to (?:MySQL |MariaDB )?server on '(?P<host2>[^']*)' \(\[(?:Errno 111|WinError 10061)\]"),
         cause="connection_refused",
         meaning="Nothing accepts connections on {host} at that port (errno 111).",
         fix="Check host and port (3306 by default) and that the server is up and listening there (bind-address).",
@@ -269,5 +269,231 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         fix="Configure ssl_cert and ssl_key on the server, or turn require_secure_transport off.",
         examples=("No secure transports are configured, unable to set --require_secure_transport=ON",),
         note=_KNOWLEDGE,
+    ),
+    # ---------------------------------------------------------------- real-world corpus (issue 11)
+    Entry(
+        id="mysql.socket_missing",
+        source="MySQL/MariaDB client library",
+        engine="mysql",
+        pattern=_p(r"Can't connect to local (?:MySQL |MariaDB )?server through socket '(?P<path>[^']*)' "
+                   r"\((?P<value>2|111)\b"),
+        cause="connection_refused",
+        meaning=(
+            "With host localhost the MySQL client library connects through the Unix socket {path}, not TCP, and "
+            "no server is there: the server is not running, uses another socket path, or runs elsewhere (in a "
+            "Docker container, on another machine). Error {value}: 2 = no such socket file, 111 = nobody listens "
+            "on it."
+        ),
+        fix=(
+            "Start the server, or connect over TCP with host 127.0.0.1 (a Docker container's published port), or "
+            "pass the server's real socket (--socket, socket= in my.cnf)."
+        ),
+        examples=(
+            "ERROR 2002 (HY000): Can't connect to local MySQL server through socket '/var/run/mysqld/mysqld.sock' "
+            "(2)",
+            "mysqldump: Got error: 2002: \"Can't connect to local MySQL server through socket "
+            "'/run/mysqld/mysqld.sock' (2 \"No such file or directory\")\" when trying to connect",
+            "ERROR 2002 (HY000): Can't connect to local server through socket '/run/mysqld/mysqld.sock' (2)",
+        ),
+        note="Corpus: bancho.py #207, teddysun/lamp #240, itranswarp #49, arbbot #59, dockerfiles #54, rwbox #6, "
+             "xui.one #16. Client library CR_CONNECTION_ERROR (2002).",
+        priority=60,
+    ),
+    Entry(
+        id="mysql.lost_initial_packet.timeout",
+        source="MySQL/MariaDB client library",
+        engine="mysql",
+        pattern=_p(r"Lost connection to MySQL server at '(?:handshake: )?(?:reading|waiting for) initial "
+                   r"communication packet',? system error:? (?P<value>110|34|60)\b"),
+        cause="connect_timeout",
+        meaning=(
+            "The server's greeting never came: system error {value} is a timeout, so the path to the server "
+            "drops packets (firewall, allowlist) or the client's connect timeout is shorter than the network needs."
+        ),
+        fix="Allow the client's address on the way to the server, or raise connect_timeout on a slow path.",
+        examples=(
+            "Warning: mysql_connect(): Lost connection to MySQL server at 'waiting for initial communication "
+            "packet', system error: 110 in /var/www/app/Database.php on line 18",
+            "lost connection to mysql server at 'waiting for initial communication packet' system error 34",
+        ),
+        note="Corpus: arbbot #65, sqlyog-community #1897. Client library CR_SERVER_LOST_EXTENDED (2013).",
+        priority=60,
+    ),
+    Entry(
+        id="mysql.lost_initial_packet.refused",
+        source="MySQL/MariaDB client library",
+        engine="mysql",
+        pattern=_p(r"Lost connection to MySQL server at '(?:handshake: )?(?:reading|waiting for) initial "
+                   r"communication packet',? system error:? (?P<value>111|10061)\b"),
+        cause="connection_refused",
+        meaning="Error {value} is 'connection refused': nothing listens at that address and port.",
+        fix="Start the server or fix host and port (bind-address, the port of a Docker container).",
+        examples=(
+            "PHP Warning:  mysqli::real_connect(): (HY000/2013): Lost connection to MySQL server at 'reading "
+            "initial communication packet', system error: 111 in /var/www/html/app/QueryExplain.php on line 194",
+            "Error in Query Explain Plugin: Connection error: Lost connection to MySQL server at 'reading initial "
+            "communication packet', system error: 111(2013)",
+        ),
+        note="Corpus: box/Anemometer #195.",
+        priority=60,
+    ),
+    Entry(
+        id="mysql.lost_initial_packet",
+        source="MySQL/MariaDB client library",
+        engine="mysql",
+        pattern=_p(r"Lost connection to MySQL server at '(?:handshake: )?(?:reading|waiting for) initial "
+                   r"communication packet',? system error:? (?!110\b|34\b|60\b|111\b|10061\b)(?P<value>\d+)"),
+        cause="connection_refused",
+        meaning=(
+            "The TCP connection opened but was closed before the server's greeting (system error {value}): the "
+            "server does not serve that address (bind-address=127.0.0.1 behind a port forward or a Docker proxy), "
+            "TCP wrappers or a firewall cut it, or the server is overloaded and drops new connections."
+        ),
+        fix=(
+            "Check the server's bind-address and that it listens where the client connects (inside Docker: 0.0.0.0), "
+            "then its error log and max_connections/back_log if it is overloaded."
+        ),
+        examples=(
+            "ERROR: (2013): Lost connection to MySQL server at 'handshake: reading initial communication packet', "
+            "system error: 11",
+            "(SQLSTATE[HY000] [2013] Lost connection to MySQL server at 'reading initial communication packet', "
+            "system error: 0)",
+        ),
+        note="Corpus: MySQL.jl #185 (bind-address), nZEDb #1159 (an overloaded server), docker-library/mysql "
+             "#994, rse-grand-challenge #299.",
+        priority=55,
+    ),
+    Entry(
+        id="mysql.lost_initial_packet.overloaded",
+        source="MySQL/MariaDB client library",
+        engine="mysql",
+        pattern=_p(r"Lost connection to MySQL server at '(?:handshake: )?(?:reading|waiting for) initial "
+                   r"communication packet',? system error:? (?!110\b|34\b|60\b|111\b|10061\b)(?P<value>\d+)"),
+        cause="connect_timeout",
+        meaning=(
+            "The other reading: the server (or a proxy) was too slow to greet the client and the connection was "
+            "cut by a timeout on one side; only a check tells it from a wrong bind-address."
+        ),
+        fix="Look at the server's load and connect_timeout; retry when it is less busy.",
+        examples=(
+            "(SQLSTATE[HY000] [2013] Lost connection to MySQL server at 'reading initial communication packet', "
+            "system error: 0)",
+        ),
+        note="An alternative of mysql.lost_initial_packet (same pattern, same priority).",
+        priority=55,
+    ),
+    Entry(
+        id="mysql.caching_sha2_plugin_missing",
+        source="MySQL/MariaDB client library",
+        engine="mysql",
+        pattern=_p(r"(?:Authentication plugin|Plugin) '?caching_sha2_password'? (?:cannot|could not) be loaded"),
+        cause="auth_method_unsupported",
+        meaning=(
+            "The account uses caching_sha2_password (MySQL 8's default) and this client library cannot load that "
+            "plugin: an old libmysqlclient, or MariaDB's client library (libmariadb) without its "
+            "caching_sha2_password plugin installed."
+        ),
+        fix=(
+            "Use a client built against MySQL 8's library, or install the MariaDB connector's plugin package "
+            "(mariadb-connector-c); or change the account: ALTER USER ... IDENTIFIED WITH mysql_native_password."
+        ),
+        examples=(
+            "ERROR 2059 (HY000): Authentication plugin 'caching_sha2_password' cannot be loaded: "
+            "/usr/lib64/mysql/plugin/caching_sha2_password.so: cannot open shared object file: No such file or "
+            "directory",
+            "mysqldump: Got error: 1045: \"Plugin caching_sha2_password could not be loaded:\nError loading "
+            "shared library /usr/lib/mariadb/plugin/caching_sha2_password.so: \nNo such file or directory\" when "
+            "trying to connect",
+        ),
+        note="Corpus: FISCO-BCOS #1734, dmarcts-report-parser #99, gobackup #171, sequel-pro #5, insight #11, "
+             "sequeler #344, docker-cacti #88. MySQL 8 only: not reproducible with MariaDB here.",
+        priority=70,
+    ),
+    Entry(
+        id="mysql.client_auth_protocol",
+        source="MySQL/MariaDB server (1251), mysqljs",
+        engine="mysql",
+        pattern=_p(r"ER[_ ]NOT[_ ]SUPPORTED[_ ]AUTH[_ ]MODE|Client does not support authentication protocol "
+                   r"requested by server"),
+        cause="auth_method_unsupported",
+        meaning=(
+            "The server asks for an authentication method this client does not implement: the node package "
+            "'mysql' (mysqljs) and old drivers know only mysql_native_password, and MySQL 8 accounts use "
+            "caching_sha2_password by default."
+        ),
+        fix=(
+            "Use a driver that supports it (mysql2 instead of mysql for Node), or change the account: ALTER USER "
+            "'app'@'%' IDENTIFIED WITH mysql_native_password BY '...'."
+        ),
+        examples=(
+            "Error: ER_NOT_SUPPORTED_AUTH_MODE: Client does not support authentication protocol requested by "
+            "server; consider upgrading MySQL client",
+            "Error 1251: Client does not support authentication protocol requested by server; consider upgrading "
+            "MariaDB client",
+        ),
+        note="Corpus: hanrenguang/notes #13, nodeadmin #42, vscode-database #219, caminte #89, "
+             "go-sql-driver/mysql #330. Server error 1251 (ER_NOT_SUPPORTED_AUTH_MODE).",
+        priority=60,
+    ),
+    Entry(
+        id="mariadb.tls_cn_mismatch",
+        source="MariaDB client library (Connector/C)",
+        engine="mysql",
+        pattern=_p(r"(?:TLS/SSL error|SSL connection error): [^\n]*?(?:CN name does not match|"
+                   r"does not match the passed value|CERT_E_CN_NO_MATCH|Hostname verification failed)"),
+        cause="hostname_mismatch",
+        meaning=(
+            "The server's certificate is checked and does not carry the host name the client connected to (its "
+            "CN/subjectAltName is another name)."
+        ),
+        fix="Connect with a name the certificate lists, or reissue it with this host in subjectAltName.",
+        examples=(
+            "error 2026: \"TLS/SSL error: Server certificate validation failed. The certificate's CN name does not "
+            "match the passed value. Error 0x800B010F(CERT_E_CN_NO_MATCH)\"",
+        ),
+        near_misses=('server certificate for "db.example.com" does not match host name "10.0.0.5"',),
+        note="Corpus: MeshCentral #6537. Connector/C ma_tls (schannel, OpenSSL) texts.",
+        priority=60,
+    ),
+    Entry(
+        id="mariadb.tls_not_trusted",
+        source="MariaDB / MySQL client library",
+        engine="mysql",
+        pattern=_p(r"(?:TLS/SSL error|SSL connection error): [^\n]*?(?:The certificate is NOT trusted|"
+                   r"Validation of SSL server\s+certificate failed)"),
+        cause="cert_untrusted",
+        meaning=(
+            "The client verifies the server's certificate and cannot trace it to a CA it trusts (MariaDB 11.4+ "
+            "clients verify by default): the CA that signed it was not given."
+        ),
+        fix="Pass the server's CA (--ssl-ca / ssl-ca in my.cnf / the driver's CA option); do not switch "
+            "verification off on an untrusted network.",
+        examples=(
+            "TLS/SSL error: Certificate verification failure: The certificate is NOT trusted.",
+            "ERROR 2026 (HY000): SSL connection error: Validation of SSL server\ncertificate failed",
+        ),
+        note="Corpus: databasus #235, codership-documentation #252.",
+        priority=55,
+    ),
+    Entry(
+        id="mysql.x_protocol_port",
+        source="MySQL client / drivers",
+        engine="mysql",
+        pattern=_p(r"invalid protocol version 11, expected 10|Protocol mismatch; server version = 11, client "
+                   r"version = 10|This might be X Protocol"),
+        cause="not_the_database",
+        meaning=(
+            "The client reached MySQL's X Protocol port (33060, protocol version 11), which the classic protocol "
+            "clients and drivers cannot speak; the classic port is 3306."
+        ),
+        fix="Connect to the classic port (3306 unless the server's port setting says otherwise), not 33060.",
+        examples=(
+            "Protocol mismatch; server version = 11, client version = 10",
+            "failed to query: readInitialHandshake: invalid protocol version 11, expected 10. This might be X "
+            "Protocol, make sure to connect to the right port",
+        ),
+        note="Corpus: TablePlus #2762, go-mysql #876/#878. MySQL client: CR_VERSION_ERROR text. MySQL 8 only: "
+             "MariaDB has no X Protocol here.",
+        priority=60,
     ),
 )

@@ -184,4 +184,96 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         confirmed=True,
         note=_CONFIRMED_NODE + " tests/drivers reproduces it.",
     ),
+    # ---------------------------------------------------------------- real-world corpus (issue 11)
+    Entry(
+        id="node.error_object.econnrefused",
+        source="Node (error object printed as JSON or util.inspect)",
+        engine="any",
+        pattern=_p(r"\b(?:code|errno)[\"']?\s*:\s*[\"']ECONNREFUSED[\"']|connect ECONNREFUSED(?![ \t]*[0-9a-f.:\[])"),
+        cause="connection_refused",
+        meaning=(
+            "Node could not open the TCP connection: nothing listens at the address and port the driver used "
+            "(the server is down, on another port, or localhost is not where the database runs)."
+        ),
+        fix="Start the server or fix host and port; in Docker use the database service's name, not localhost.",
+        examples=(
+            "{ [Error: connect ECONNREFUSED]\n  code: 'ECONNREFUSED',\n  errno: 'ECONNREFUSED',\n  syscall: "
+            "'connect',\n  fatal: true }",
+            '{"errno":"ECONNREFUSED","code":"ECONNREFUSED","syscall":"connect","address":"127.0.0.1","port":5432}',
+        ),
+        note="Corpus: mysqljs #718, #874, #975. Node's errno names (libuv).",
+        priority=45,
+    ),
+    Entry(
+        id="node.error_object.etimedout",
+        source="Node (error object printed as JSON or util.inspect)",
+        engine="any",
+        pattern=_p(r"\b(?:code|errno)[\"']?\s*:\s*[\"']ETIMEDOUT[\"']|write CONNECT_TIMEOUT"),
+        cause="connect_timeout",
+        meaning=(
+            "The connection got no answer in time: packets dropped by a firewall or allowlist, an address not "
+            "reachable from here (an IPv6-only host from an IPv4 network), or a server too slow to accept. "
+            "postgres.js says 'write CONNECT_TIMEOUT host:port' after its connect_timeout (30 s by default)."
+        ),
+        fix="Allow the client's address, check that the host is reachable from this network (IPv4 vs IPv6), or "
+            "raise the driver's connect timeout if the path is slow.",
+        examples=(
+            'Error JSON: {\n  "code": "ETIMEDOUT"\n}',
+            "Error: write CONNECT_TIMEOUT postgres13:5432\n    at connection (/app/node_modules/postgres/src/"
+            "errors.js:26:9)",
+        ),
+        note="Corpus: porsager/postgres #749, #457, #851, dbgate #1248 (the JSON object). postgres.js "
+             "src/connection.js connectTimedOut.",
+        priority=45,
+    ),
+    Entry(
+        id="node.error_object.dns",
+        source="Node (error object printed as JSON or util.inspect)",
+        engine="any",
+        pattern=_p(r"\b(?:code|errno)[\"']?\s*:\s*[\"'](?:ENOTFOUND|EAI_AGAIN|EAI_FAIL)[\"']|"
+                   r"\bEAI_(?:AGAIN|FAIL|NONAME|NODATA)\b"),
+        cause="dns_unresolved",
+        meaning=(
+            "The host name did not resolve: EAI_AGAIN is a temporary DNS failure (often a Docker service name "
+            "used from a container not on that network), EAI_FAIL and ENOTFOUND a name that does not exist."
+        ),
+        fix=(
+            "Fix the host name; in Docker make sure the app and the database share a network (docker compose up "
+            "--force-recreate), or use localhost from the host machine."
+        ),
+        examples=("Postgres not reachable: EAI_AGAIN", "Error: getaddrinfo EAI_FAIL db.example.test"),
+        note="Corpus: SnapOtter #688, dbcodeio #33, requarks/wiki #4932. Node's getaddrinfo error names.",
+        priority=40,
+    ),
+    Entry(
+        id="node.error_object.pg_28P01",
+        source="node-postgres (error object)",
+        engine="postgresql",
+        pattern=_p(r"\bcode[\"']?\s*:\s*[\"']28P01[\"']|routine[\"']?\s*:\s*[\"']auth_failed[\"']"),
+        cause="password_failed",
+        meaning="node-postgres printed the server's error object: SQLSTATE 28P01 is 'password authentication "
+                "failed' for the user the client sent.",
+        fix="Use the role's current password (percent-encode special characters in a URL).",
+        examples=("  severity: 'FATAL',\n  code: '28P01',\n  file: 'auth.c',\n  line: '307',\n  routine: "
+                  "'auth_failed' }",),
+        note="Corpus: node-postgres #1511. PostgreSQL errcodes.txt.",
+        sqlstate="28P01",
+        priority=45,
+    ),
+    Entry(
+        id="node-postgres.sasl_password_not_string",
+        source="node-postgres",
+        engine="postgresql",
+        pattern=_p(r"SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a (?:non-empty )?string"),
+        cause="password_missing",
+        meaning=(
+            "The server asks for a SCRAM password and node-postgres has none (or not a string): the password "
+            "setting is empty or undefined, typically an environment variable that was not loaded."
+        ),
+        fix="Pass the password (PGPASSWORD, the URL, or the password option as a string); check that .env is "
+            "loaded before the pool is created.",
+        examples=("Error: SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string",),
+        note="Corpus: csfloat/inspect #222; node-postgres lib/crypto/sasl.js.",
+        priority=60,
+    ),
 )

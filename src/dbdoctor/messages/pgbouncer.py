@@ -85,7 +85,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         source="pgbouncer",
         engine="postgresql",
         pattern=_p(r"unsupported startup parameter: (?P<param>\S+)"),
-        cause="param_unknown",
+        cause="pooler_startup_parameter",
         meaning=(
             "The client sent the start-up parameter {param}, which PgBouncer does not pass on and refuses "
             "before authentication (PostgreSQL itself would accept it). Drivers send some on their own: "
@@ -98,9 +98,58 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         examples=(
             'connection failed: connection to server at "127.0.0.1", port 6432 failed: FATAL:  unsupported '
             "startup parameter: options",
+            "FATAL: unsupported startup parameter: extra_float_digits",
+            "Error: pq: Unsupported startup parameter: extra_float_digits",
         ),
         near_misses=('FATAL:  unrecognized configuration parameter "x"',),
         confirmed=True,
-        note="Captured from PgBouncer 1.18 through libpq 18 (psycopg 3.3, options='-c search_path=x').",
+        note="Captured from PgBouncer 1.18 through libpq 18 (psycopg 3.3, options='-c search_path=x'). Corpus: "
+             "bitnami/containers #25394, commafeed #559, pgweb #481, dbeaver #2361, pgbouncer #482.",
+    ),
+    # ---------------------------------------------------------------- real-world corpus (issue 11)
+    Entry(
+        id="pgbouncer.server_login_retry",
+        source="pgbouncer",
+        engine="postgresql",
+        pattern=_p(r"server login has been failing, try again later \(server_login_retry\)|"
+                   r"pgbouncer cannot connect to server"),
+        cause="server_refused",
+        meaning=(
+            "PgBouncer itself could not log in to the PostgreSQL server behind it (wrong auth_user or password in "
+            "its userlist, a role without LOGIN, the server down or refusing it), and it refuses clients until "
+            "server_login_retry has passed. Your own credentials were not the problem; PgBouncer's log has the "
+            "server's real error."
+        ),
+        fix=(
+            "Read PgBouncer's log for the server's error, then fix PgBouncer's side: the [databases] host and port, "
+            "the auth_user and its password in auth_file, or the server's pg_hba.conf for PgBouncer's address."
+        ),
+        examples=(
+            "server login has been failing, try again later (server_login_retry)",
+            "psql: ERROR:  pgbouncer cannot connect to server",
+        ),
+        note="Corpus: pgbouncer #1094, #423, #239, neondatabase/neon #5506. PgBouncer src/client.c and "
+             "src/objects.c wording.",
+        priority=50,
+    ),
+    Entry(
+        id="pgbouncer.server_dns_failed",
+        source="pgbouncer",
+        engine="postgresql",
+        pattern=_p(r"server dns lookup failed|lookup failed: (?P<host>\S+): result="),
+        cause="dns_unresolved",
+        meaning=(
+            "PgBouncer could not resolve the server host name {host} of its [databases] entry, so it cannot "
+            "connect to the server and refuses clients ('pgbouncer cannot connect to server')."
+        ),
+        fix="Fix the host= of the database entry in pgbouncer.ini (or PgBouncer's DNS), then reload PgBouncer.",
+        examples=(
+            "2017-09-29 05:04:30.159 2756 WARNING lookup failed: myhostname: result=11003\n2017-09-29 "
+            "05:04:30.159 2756 LOG S-01022ce0: test/test@(bad-af):0 closing because: server dns lookup failed "
+            "(age=3)\nPooler Error: pgbouncer cannot connect to server",
+        ),
+        note="Corpus: pgbouncer #239 (PgBouncer's own log).",
+        priority=60,
+        rank=1,
     ),
 )

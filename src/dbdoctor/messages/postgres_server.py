@@ -379,4 +379,109 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         note=_CONFIRMED_PG + " (through libpq's options, and from asyncpg 0.32 with ?sslMode=require).",
         sqlstate="42704",
     ),
+    # ---------------------------------------------------------------- real-world corpus (issue 11)
+    Entry(
+        id="pg.peer_auth_failed",
+        source="server",
+        engine="postgresql",
+        pattern=_p(rf"(?:Peer|Ident) authentication failed for user {_Q}(?P<user>[^\"'“”]*){_Q}"),
+        cause="peer_auth_failed",
+        meaning=(
+            "The server's pg_hba.conf line for this connection says peer (or ident): it lets a connection in only "
+            "when the operating-system user running the client has the same name as the database user {user}. "
+            "That is the default for local (Unix socket) connections on Debian, Ubuntu and RHEL. No password is "
+            "asked; the OS user simply is not {user}."
+        ),
+        fix=(
+            "Connect over TCP so a password rule applies (host=127.0.0.1 or -h localhost) with {user}'s password, "
+            "or run the client as that OS user (sudo -u postgres psql), or map the OS user in pg_ident.conf, or "
+            "change the local line of pg_hba.conf to scram-sha-256 and reload the server."
+        ),
+        examples=(
+            'psql: FATAL:  Peer authentication failed for user "app"',
+            'msg: unable to connect to database: FATAL:  Peer authentication failed for user "postgres"',
+            'psql: error: FATAL:  Ident authentication failed for user "postgres"',
+        ),
+        near_misses=('FATAL:  password authentication failed for user "app"',),
+        note="Corpus: IIC2143 Syllabus #18/#21, invidious #881, miningcore #403, ANXS/postgresql #5, 3dcitydb "
+             "importer-exporter #160 (tests/data/messages/libpq_psycopg.json). PostgreSQL auth.c wording.",
+        sqlstate="28000",
+        priority=60,
+    ),
+    Entry(
+        id="pg.starting_up",
+        source="server",
+        engine="postgresql",
+        pattern=_p(r"the database system is (?P<value>starting up|shutting down|in recovery mode|"
+                   r"not yet accepting connections|not accepting connections)"),
+        cause="server_starting",
+        meaning=(
+            "The server answered, but it is {value}: it does not take connections yet (a restart, a crash "
+            "recovery, a replica still replaying, a managed database during maintenance or failover). Nothing is "
+            "wrong with the connection settings."
+        ),
+        fix=(
+            "Wait and retry (a client should retry with a back-off during start-up); if it stays that way, read "
+            "the server's log: a long recovery, a replica without hot_standby, or a crash loop."
+        ),
+        examples=(
+            "PG::ConnectionBad: FATAL:  the database system is starting up\nFATAL:  the database system is "
+            "starting up",
+            "failed to connect to `host=/controller/run user=postgres database=postgres`: server error (FATAL: the "
+            "database system is starting up (SQLSTATE 57P03))",
+        ),
+        note="Corpus: EBWiki #3805, bcyc/website #27, cloudnative-pg #1566. PostgreSQL postmaster.c wording "
+             "(CAC_STARTUP, CAC_SHUTDOWN, CAC_RECOVERY, CAC_NOTCONSISTENT).",
+        sqlstate="57P03",
+        priority=60,
+    ),
+    Entry(
+        id="pg.detail.role_missing",
+        source="server",
+        engine="postgresql",
+        pattern=_p(rf"DETAIL:\s+Role {_Q}(?P<user>[^\"'“”]*){_Q} does not exist"),
+        cause="role_missing",
+        meaning=(
+            "The server log's DETAIL line says why the password was refused: the role {user} does not exist on "
+            "this server (the client only sees 'password authentication failed', on purpose). Common with Docker: "
+            "the data volume was initialised earlier with another POSTGRES_USER, which is ignored afterwards."
+        ),
+        fix=(
+            "Create the role (CREATE ROLE {user} LOGIN PASSWORD '...') or connect as a role that exists; with "
+            "Docker, remove the old volume or create the role by hand, since POSTGRES_USER applies only to an "
+            "empty volume."
+        ),
+        examples=(
+            'FATAL:  password authentication failed for user "user"\nDETAIL:  Role "user" does not exist.\n'
+            '  Connection matched pg_hba.conf line 99: "host all all all md5"',
+        ),
+        note="Corpus: kutt #722 (the server's log, which carries the DETAIL the client does not get). PostgreSQL "
+             "auth.c: 'Role \"%s\" does not exist.' as the DETAIL of an authentication failure.",
+        sqlstate="28P01",
+        priority=70,
+        rank=1,
+    ),
+    Entry(
+        id="pg.detail.password_mismatch",
+        source="server",
+        engine="postgresql",
+        pattern=_p(rf"DETAIL:\s+Password does not match for user {_Q}(?P<user>[^\"'“”]*){_Q}"),
+        cause="password_failed",
+        meaning=(
+            "The server log's DETAIL line confirms the role {user} exists and the password sent is not its "
+            "password."
+        ),
+        fix=(
+            "Use {user}'s current password (percent-encode special characters in a URL), or set it again with "
+            "ALTER ROLE {user} PASSWORD '...'."
+        ),
+        examples=(
+            'FATAL:  password authentication failed for user "postgres"\nDETAIL:  Password does not match for '
+            'user "postgres".\n        Connection matched pg_hba.conf line 95: "host all all all md5"',
+        ),
+        note="Corpus: docker-library/postgres #679. PostgreSQL auth.c DETAIL text.",
+        sqlstate="28P01",
+        priority=70,
+        rank=1,
+    ),
 )
