@@ -444,12 +444,14 @@ def _detour_texts(cause: str, failed: _Attempt, other: _Attempt, first: bool) ->
 
 
 def excerpt(text: str) -> str:
-    """The part of a paste that is examined: lines cut to MAX_LINE characters and, when the whole is longer than
-    HEAD + TAIL, its first HEAD and last TAIL characters (whole lines) around an ``[...]`` line. A pasted message
+    """The part of a paste that is examined: lines cut to MAX_LINE characters (their start and end) and, when the
+    whole is longer than HEAD + TAIL, its first HEAD and last TAIL characters (whole lines) around an ``[...]``
+    line. A pasted message
     keeps its first line (the driver's summary) and its end (the reason a stack trace ends with, the last attempt),
     and every pattern runs on at most HEAD + TAIL characters, so a log file pasted whole costs what a message does."""
     text = text[: MAX_INPUT * 16]  # a bound on the work below, far above anything examined
-    lines = [line if len(line) <= MAX_LINE else line[:MAX_LINE] + " " + ELIDED for line in text.splitlines()]
+    half = MAX_LINE // 2
+    lines = [line if len(line) <= MAX_LINE else f"{line[:half]} {ELIDED} {line[-half:]}" for line in text.splitlines()]
     if sum(len(line) + 1 for line in lines) <= HEAD + TAIL:
         return "\n".join(lines)
     head: list[str] = []
