@@ -162,7 +162,12 @@ def test_other_entries_examples_are_near_misses(entry: catalog.Entry) -> None:
         if other.cause == entry.cause or entry.id in _alternatives(other):
             continue
         for example in other.examples:
-            ids = [m.id for m in explain(example).matches]
+            matches = {m.id: m for m in explain(example).matches}
+            ids = list(matches)
+            if entry.id in matches and other.id in matches and entry.priority == other.priority and (
+                matches[entry.id].span == matches[other.id].span
+            ):
+                continue  # alternatives for the same words, shown together (MySQL's 1045 without a password)
             if entry.rank < other.rank:
                 assert ids.index(other.id) < ids.index(entry.id) if entry.id in ids else True, (entry.id, example)
                 continue

@@ -2,7 +2,10 @@
 against the cause each thread established, by driver family. A family below its floor fails the test; the
 floors are what this catalog reaches (issue 11: at least 90% overall and 85% in every family).
 
-Before the issue-11 entries the same corpus scored 34% overall (86/250): see bench/explain_corpus.py."""
+Before the issue-11 entries the first 250 messages scored 34% overall (86/250). The last 24 (marked "held out"
+in their note) were collected after the entries were written and scored 20/24 before any change; the four misses
+('using password: NO' read as a wrong password) led to mysql.access_denied.no_password. See
+bench/explain_corpus.py."""
 
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ FLOORS = {
     "pymysql": 0.94,
 }
 OVERALL = 0.97
-MIN_MESSAGES = 250
+MIN_MESSAGES = 270
 
 
 @pytest.fixture(scope="module")

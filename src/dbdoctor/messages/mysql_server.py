@@ -66,6 +66,32 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         sqlstate="HY000",
     ),
     Entry(
+        id="mysql.access_denied.no_password",
+        source="MySQL/MariaDB server (1045)",
+        engine="mysql",
+        pattern=_p(r"Access denied for user '?(?P<user>[^'@\s]*)'?@'?(?P<address>[^'\s(]*)'?\s*"
+                   r"\(using password: NO\)"),
+        cause="password_missing",
+        meaning=(
+            "The server refused {user} and the client sent no password at all ('using password: NO'): the "
+            "account has a password (or does not exist for this client host) and the program's configuration "
+            "left the password empty, or did not load it. (MariaDB answers the same to a login without TLS under "
+            "require_secure_transport: the alternatives below.)"
+        ),
+        fix=(
+            "Give the password (the app's DB_PASSWORD / the URL / -p for the mysql client) and check that the "
+            "configuration file or environment that holds it is the one loaded."
+        ),
+        examples=(
+            "Error: Access denied for user 'root'@'localhost' (using password: NO)",
+            "Db error: \"Access denied for user 'root'@'localhost' (using password: NO)\" Error code: \"1045\"",
+        ),
+        note="Corpus (held out, collected after the other entries): AVideo #881, VvvebJs #323, vichan #343, "
+             "FlyEnv #632. Server error 1045 text; 'using password: NO' means the client sent none.",
+        sqlstate="28000",
+        priority=60,
+    ),
+    Entry(
         id="mysql.access_denied",
         source="MySQL/MariaDB server",
         engine="mysql",
