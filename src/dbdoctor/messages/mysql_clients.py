@@ -134,4 +134,27 @@ ENTRIES: Final[tuple[Entry, ...]] = (
              "with MariaDB here.",
         priority=60,
     ),
+    Entry(
+        id="mysqljs.handshake_timeout",
+        source="mysqljs (node 'mysql')",
+        engine="mysql",
+        pattern=_p(r"Handshake inactivity timeout|PROTOCOL_SEQUENCE_TIMEOUT"),
+        cause="connect_timeout",
+        meaning=(
+            "The TCP connection opened but the MySQL handshake did not finish within the driver's connectTimeout "
+            "(10 s by default): the server is overloaded or blocked on name resolution, or something in between "
+            "holds the connection (a proxy, a TLS-only port)."
+        ),
+        fix=(
+            "Check the server's load and its error log (skip_name_resolve if reverse DNS is slow); retry with a "
+            "back-off; raise connectTimeout only if the path is known to be slow."
+        ),
+        examples=(
+            "{ [Error: Handshake inactivity timeout]\n  code: 'PROTOCOL_SEQUENCE_TIMEOUT',\n  fatal: true,\n  "
+            "timeout: 10000 }",
+            "Could not connect to MySQL:\nHandshake inactivity timeout",
+        ),
+        note="Corpus: mysqljs #1357, #1549, sails #5745 (a Node 4.2.0 bug gave the same text: mysqljs #1236).",
+        priority=55,
+    ),
 )
