@@ -3,10 +3,13 @@
 :func:`explain` takes what the user typed or pasted and returns an :class:`Explanation` (frozen, with
 ``to_dict()`` giving the ``dbdoctor.explain/1`` JSON). No network, no click, no rich: the CLI renders it.
 
-A pasted message is first redacted (the password of any URL, ``password=...`` settings), then matched against
-:mod:`dbdoctor.catalog`. Where entries overlap in the text, the most specific one (highest priority, then the
-longest match) wins; entries with the same span and priority are alternatives and all are kept. Entries that
-match different parts of the paste (libpq 18 reports every attempt) are all kept, the likely root cause first.
+A pasted message is first cut to a bounded excerpt (:func:`excerpt`: its first and last lines, long lines cut, so
+a whole log file costs what a message does), redacted (the password of any URL, ``password=...`` settings), then
+matched against :mod:`dbdoctor.messages` (re-exported as ``dbdoctor.catalog``). Where entries overlap in the text,
+the most specific one (highest priority, then the longest match) wins; entries with the same span and priority
+are alternatives and all are kept. Entries that match different parts of the paste (libpq 18 reports every
+attempt, a stack trace wraps the reason) are all kept, the likely root cause first: a refining line (a
+``DETAIL:``, a provider's reason) before the generic one, a driver's wrapper after the reason inside it.
 """
 
 from __future__ import annotations
