@@ -156,12 +156,22 @@ def _alternatives(entry: catalog.Entry) -> set[str]:
 @pytest.mark.parametrize("entry", catalog.ENTRIES, ids=ENTRY_IDS)
 def test_other_entries_examples_are_near_misses(entry: catalog.Entry) -> None:
     """Every other entry's real example is a near miss for this one: no entry of another cause explains it,
-    except declared alternatives (MariaDB's 'Access denied')."""
+    except declared alternatives (MariaDB's 'Access denied') and entries that rank below it (a driver's wrapper
+    around the reason, the generic line a DETAIL refines), which may be found too but never come first."""
     for other in catalog.ENTRIES:
         if other.cause == entry.cause or entry.id in _alternatives(other):
             continue
         for example in other.examples:
-            assert entry.id not in [m.id for m in explain(example).matches], (entry.id, example)
+            matches = {m.id: m for m in explain(example).matches}
+            ids = list(matches)
+            if entry.id in matches and other.id in matches and entry.priority == other.priority and (
+                matches[entry.id].span == matches[other.id].span
+            ):
+                continue  # alternatives for the same words, shown together (MySQL's 1045 without a password)
+            if entry.rank < other.rank:
+                assert ids.index(other.id) < ids.index(entry.id) if entry.id in ids else True, (entry.id, example)
+                continue
+            assert entry.id not in ids, (entry.id, example)
 
 
 @pytest.mark.parametrize("first_plain", [True, False])

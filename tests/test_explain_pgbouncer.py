@@ -18,7 +18,7 @@ pytestmark = pytest.mark.server
     ("extra", "entry", "cause"),
     [
         ({"password": "not-the-password"}, "pgbouncer.sasl_failed", "password_failed"),
-        ({"options": "-c search_path=x"}, "pgbouncer.unsupported_startup_parameter", "param_unknown"),
+        ({"options": "-c search_path=x"}, "pgbouncer.unsupported_startup_parameter", "pooler_startup_parameter"),
         ({"sslmode": "disable"}, "pgbouncer.ssl_required", "server_requires_ssl"),
         ({"dbname": "nodb"}, "pgbouncer.no_such_database", "database_missing"),
     ],

@@ -3,10 +3,13 @@
 :func:`explain` takes what the user typed or pasted and returns an :class:`Explanation` (frozen, with
 ``to_dict()`` giving the ``dbdoctor.explain/1`` JSON). No network, no click, no rich: the CLI renders it.
 
-A pasted message is first redacted (the password of any URL, ``password=...`` settings), then matched against
-:mod:`dbdoctor.catalog`. Where entries overlap in the text, the most specific one (highest priority, then the
-longest match) wins; entries with the same span and priority are alternatives and all are kept. Entries that
-match different parts of the paste (libpq 18 reports every attempt) are all kept, the likely root cause first.
+A pasted message is first cut to a bounded excerpt (:func:`excerpt`: its first and last lines, long lines cut, so
+a whole log file costs what a message does), redacted (the password of any URL, ``password=...`` settings), then
+matched against :mod:`dbdoctor.messages` (re-exported as ``dbdoctor.catalog``). Where entries overlap in the text,
+the most specific one (highest priority, then the longest match) wins; entries with the same span and priority
+are alternatives and all are kept. Entries that match different parts of the paste (libpq 18 reports every
+attempt, a stack trace wraps the reason) are all kept, the likely root cause first: a refining line (a
+``DETAIL:``, a provider's reason) before the generic one, a driver's wrapper after the reason inside it.
 """
 
 from __future__ import annotations
@@ -24,8 +27,14 @@ from dbdoctor.errors import UsageError
 
 SCHEMA: Final = "dbdoctor.explain/1"
 REDACTED: Final = "****"
-#: longest text explained; the rest is ignored (a paste is a message, not a log file)
+#: longest text read at all; the rest is ignored (a paste is a message, not a log file)
 MAX_INPUT: Final = 64 * 1024
+#: what is examined of a longer paste: its first and last lines, up to these many characters (every pattern then
+#: runs on a bounded text, whatever was pasted), and each line cut to MAX_LINE
+HEAD: Final = 2 * 1024
+TAIL: Final = 6 * 1024
+MAX_LINE: Final = 1024
+ELIDED: Final = "[...]"
 
 Kind = Literal["code", "cause", "message", "unknown"]
 
@@ -323,7 +332,8 @@ def match_message(text: str) -> tuple[Match, ...]:
     where = {id(em): _attempt_at(attempts, em[1].start()) for em in kept}
     detours = _detours(kept, where, attempts, text)
     if len({m.span() for _, m in kept}) > 1:
-        kept.sort(key=lambda em: (id(em) in detours, em[0].cause in _ENCRYPTION_CHOICE, em[1].start()))
+        kept.sort(key=lambda em: (id(em) in detours, -em[0].rank, em[0].cause in _ENCRYPTION_CHOICE and em[0].rank <= 0,
+                                  em[1].start()))
     out = []
     for em in kept:
         entry, m = em
@@ -450,14 +460,40 @@ def _detour_texts(cause: str, failed: _Attempt, other: _Attempt, first: bool) ->
     return meaning, fix
 
 
+def excerpt(text: str) -> str:
+    """The part of a paste that is examined: lines cut to MAX_LINE characters (their start and end) and, when the
+    whole is longer than HEAD + TAIL, its first HEAD and last TAIL characters (whole lines) around an ``[...]``
+    line. A pasted message
+    keeps its first line (the driver's summary) and its end (the reason a stack trace ends with, the last attempt),
+    and every pattern runs on at most HEAD + TAIL characters, so a log file pasted whole costs what a message does."""
+    text = text[: MAX_INPUT * 16]  # a bound on the work below, far above anything examined
+    half = MAX_LINE // 2
+    lines = [line if len(line) <= MAX_LINE else f"{line[:half]} {ELIDED} {line[-half:]}" for line in text.splitlines()]
+    if sum(len(line) + 1 for line in lines) <= HEAD + TAIL:
+        return "\n".join(lines)
+    head: list[str] = []
+    size = 0
+    for line in lines:
+        if size + len(line) + 1 > HEAD:
+            break
+        head.append(line)
+        size += len(line) + 1
+    tail: list[str] = []
+    size = 0
+    for line in reversed(lines[len(head):]):
+        if size + len(line) + 1 > TAIL:
+            break
+        tail.append(line)
+        size += len(line) + 1
+    return "\n".join([*head, ELIDED, *reversed(tail)])
+
+
 def explain(text: str) -> Explanation:
     """Explain a finding code (``DD301``), a cause id (``hostname_mismatch``) or a pasted error message.
 
     Raises :class:`dbdoctor.errors.UsageError` for empty input. Never touches the network.
     """
-    if len(text) > MAX_INPUT:
-        text = text[:MAX_INPUT]
-    query = redact(text.strip())
+    query = redact(excerpt(text).strip())
     if not query:
         raise UsageError(
             "nothing to explain",
