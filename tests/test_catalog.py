@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dbdoctor import catalog, causes
+from dbdoctor import causes
+from dbdoctor import messages as catalog
 from dbdoctor.explain import explain
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -21,7 +21,8 @@ import pytest
 
 from dbdoctor import causes
 from dbdoctor.errors import UsageError
-from dbdoctor.explain import SCHEMA, explain, redact
+from dbdoctor.explain import SCHEMA, explain
+from dbdoctor.messages.match import redact
 from dbdoctor.route import all_rules
 
 SSL_REQUEST_CODE = 80877103  # PostgreSQL protocol: SSLRequest (src/include/libpq/pqcomm.h)
@@ -582,7 +583,7 @@ def test_catalog_and_check_name_mysql_server_errors_alike() -> None:
     client's numbers (2003, 2013) depend on the error PyMySQL wraps: the test above reads them on a real server."""
     import re
 
-    from dbdoctor import catalog
+    from dbdoctor import messages as catalog
     from dbdoctor.mysql.pipeline import ERRNO_CAUSES
 
     seen: set[int] = set()

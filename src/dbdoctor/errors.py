@@ -14,6 +14,7 @@ preflight::
     ├── SandboxError                a local sandbox server could not be created, started or stopped
     │   └── PortTaken               the port chosen was taken before the server bound it (the sandbox retries)
     ├── ProtocolError               bytes from a server that break the protocol (caught inside the probes)
+    ├── ProbeFailed                 a scan's probe of one endpoint stopped at a phase (a result, never let out)
     ├── TransportError              a socket operation that did not complete (caught inside the probes)
     │   ├── TimedOut                the deadline passed during a blocking operation
     │   └── Closed                  the peer closed or reset the connection
@@ -74,6 +75,17 @@ class SandboxError(DbdoctorError):
 
 class PortTaken(SandboxError):
     """The port chosen for a sandbox server was taken before the server bound it; the sandbox tries another."""
+
+
+class ProbeFailed(DbdoctorError):
+    """A scan's password-free probe of one endpoint stopped: the ``phase`` it reached, the ``reason`` in plain
+    words and the ``issue`` code the result carries. The scanner turns it into that endpoint's result."""
+
+    def __init__(self, phase: str, reason: str, issue: str = "unreachable") -> None:
+        super().__init__(reason)
+        self.phase = phase
+        self.reason = reason
+        self.issue = issue
 
 
 class TransportError(DbdoctorError):

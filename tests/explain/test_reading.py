@@ -3,7 +3,8 @@ driver's wrapper after the reason inside it, node's error objects, and look-alik
 
 from __future__ import annotations
 
-from dbdoctor.explain import ELIDED, HEAD, MAX_LINE, TAIL, excerpt, explain
+from dbdoctor.explain import explain
+from dbdoctor.messages.match import ELIDED, HEAD, MAX_LINE, TAIL, excerpt
 
 MESSAGE = (
     'psql: error: connection to server at "db.example.test" (203.0.113.10), port 5432 failed: FATAL:  password '

@@ -250,7 +250,7 @@ def test_success_path_imports_no_diagnosis(probe: Probe) -> None:
     code = (
         "import sys, dbdoctor\n"
         "result = dbdoctor.preflight()\n"
-        "heavy = ('dbdoctor.postgres.pipeline', 'dbdoctor.rules', 'dbdoctor.catalog', 'dbdoctor.explain', 'click', 'rich')\n"
+        "heavy = ('dbdoctor.postgres.pipeline', 'dbdoctor.rules', 'dbdoctor.messages', 'dbdoctor.explain', 'click', 'rich')\n"
         "print(result.ok, sorted(m for m in sys.modules if m.split('.')[0] in heavy or m.startswith(heavy)))\n"
     )
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ["HOME"], "DATABASE_URL": probe.url()}

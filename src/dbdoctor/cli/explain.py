@@ -13,8 +13,9 @@ import sys
 import click
 
 from dbdoctor import causes
-from dbdoctor.explain import MAX_INPUT, Explanation
+from dbdoctor.explain import Explanation
 from dbdoctor.explain import explain as explain_text
+from dbdoctor.messages.match import MAX_INPUT
 
 _LITERAL = re.compile(r"``([^`]+)``")
 

@@ -41,7 +41,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from dbdoctor.errors import InputError
 from dbdoctor.fleet.certs import Analyzer
-from dbdoctor.fleet.inventory import _from_mapping, parse_target, yaml_targets
+from dbdoctor.fleet.inventory import endpoint_from_mapping, parse_target, yaml_targets
 from dbdoctor.fleet.probe import ProbeOptions, probe
 from dbdoctor.fleet.records import ISSUES, Endpoint, Result
 
@@ -132,7 +132,7 @@ def config_from_dict(data: Mapping[str, Any], where: str = "config") -> Config:
         if "password" in row:
             raise InputError(f"{where}: target {n} has a password in the config",
                              "put it in a file readable only by the exporter and name it with password_file")
-        ep = _from_mapping(row, f"{where}: target {n}", None, None, None)
+        ep = endpoint_from_mapping(row, f"{where}: target {n}", None, None, None)
         name = ep.name or f"{ep.host}:{ep.port}"
         if name in targets:
             raise InputError(f"{where}: two targets are named {name!r}")

@@ -133,7 +133,7 @@ def parse_target(text: str, *, engine: Engine | None = None, where: str = "targe
                     servername=servername, ca_file=ca_file)
 
 
-def _from_mapping(row: Mapping[str, Any], where: str, engine: Engine | None, servername: str | None,
+def endpoint_from_mapping(row: Mapping[str, Any], where: str, engine: Engine | None, servername: str | None,
                   ca_file: str | None) -> Endpoint:
     url = row.get("url")
     row_engine = parse_engine(str(row["engine"])) if row.get("engine") else engine
@@ -184,7 +184,7 @@ def _csv(stream: Iterable[str], where: str, engine: Engine | None, servername: s
          ca_file: str | None) -> Iterator[Endpoint]:
     reader = csv.DictReader(stream)
     for n, row in enumerate(reader, 2):
-        yield _from_mapping(row, f"{where}:{n}", engine, servername, ca_file)
+        yield endpoint_from_mapping(row, f"{where}:{n}", engine, servername, ca_file)
 
 
 def yaml_targets(data: Any, where: str) -> list[Mapping[str, Any]]:
@@ -208,7 +208,7 @@ def _yaml(stream: Iterable[str], where: str, engine: Engine | None, servername: 
                 and "port" not in row:
             hp = parse_target(row["host"], engine=engine, where=f"{where}[{n}]")
             row = {**row, "host": hp.host, "port": hp.port}
-        yield _from_mapping(row, f"{where}[{n}]", engine, servername, ca_file)
+        yield endpoint_from_mapping(row, f"{where}[{n}]", engine, servername, ca_file)
 
 
 def read_inventory(

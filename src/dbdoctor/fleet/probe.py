@@ -34,7 +34,7 @@ import warnings
 from collections.abc import Sequence
 from typing import Final
 
-from dbdoctor.errors import ProtocolError
+from dbdoctor.errors import ProbeFailed, ProtocolError
 from dbdoctor.fleet.certs import Analyzer
 from dbdoctor.fleet.records import ISSUES, CertInfo, Endpoint, Engine, Result, Status, TlsState, status_rank
 from dbdoctor.mysql import wire as _mywire
@@ -135,14 +135,6 @@ def _is_ip(host: str) -> bool:
         return False
 
 
-class _Failed(Exception):
-    def __init__(self, phase: str, reason: str, issue: str = "unreachable") -> None:
-        super().__init__(reason)
-        self.phase = phase
-        self.reason = reason
-        self.issue = issue
-
-
 def _os_reason(exc: BaseException) -> str:
     if isinstance(exc, ConnectionRefusedError):
         return "connection refused"
@@ -159,7 +151,7 @@ def _os_reason(exc: BaseException) -> str:
 
 
 @dataclasses.dataclass(slots=True)
-class _State:
+class ProbeState:
     """What the probe learnt so far (mutable while it runs; turned into a frozen Result at the end)."""
 
     engine: Engine | None
@@ -180,7 +172,7 @@ class _State:
         self.timings.append((phase, _ms(start)))
 
 
-async def _resolve(ep: Endpoint, st: _State) -> list[tuple[int, str]]:
+async def _resolve(ep: Endpoint, st: ProbeState) -> list[tuple[int, str]]:
     if ep.address:
         fam = socket.AF_INET6 if ":" in ep.address else socket.AF_INET
         st.addresses = (ep.address,)
@@ -194,7 +186,7 @@ async def _resolve(ep: Endpoint, st: _State) -> list[tuple[int, str]]:
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, ep.port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise _Failed("dns", f"DNS: {exc.strerror or exc}") from None
+        raise ProbeFailed("dns", f"DNS: {exc.strerror or exc}") from None
     st.mark("dns", start)
     seen: list[tuple[int, str]] = []
     for fam, _t, _p, _c, sa in infos:
@@ -206,7 +198,7 @@ async def _resolve(ep: Endpoint, st: _State) -> list[tuple[int, str]]:
 
 
 async def _connect(
-    pairs: Sequence[tuple[int, str]], port: int, st: _State, phase: str = "tcp"
+    pairs: Sequence[tuple[int, str]], port: int, st: ProbeState, phase: str = "tcp"
 ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     if phase:
         st.phase = phase
@@ -221,7 +213,7 @@ async def _connect(
         if phase:
             st.mark(phase, start)
         return reader, writer
-    raise _Failed("tcp", f"TCP: {last}")
+    raise ProbeFailed("tcp", f"TCP: {last}")
 
 
 async def _read_some(reader: asyncio.StreamReader, limit: int) -> bytes:
@@ -231,14 +223,14 @@ async def _read_some(reader: asyncio.StreamReader, limit: int) -> bytes:
     return data
 
 
-async def _tls(writer: asyncio.StreamWriter, ep: Endpoint, engine: Engine, st: _State) -> None:
+async def _tls(writer: asyncio.StreamWriter, ep: Endpoint, engine: Engine, st: ProbeState) -> None:
     st.phase = "tls"
     start = time.monotonic()
     sni = ep.verify_name if not _is_ip(ep.verify_name) else None
     try:
         await writer.start_tls(_context(engine, st.p256), server_hostname=sni)
     except (ssl.SSLError, OSError, EOFError, asyncio.IncompleteReadError) as exc:
-        raise _Failed("tls", f"TLS handshake: {_os_reason(exc)}", "handshake-failed") from None
+        raise ProbeFailed("tls", f"TLS handshake: {_os_reason(exc)}", "handshake-failed") from None
     st.mark("tls", start)
     sslobj = writer.get_extra_info("ssl_object")
     if sslobj is not None:
@@ -252,7 +244,7 @@ async def _tls(writer: asyncio.StreamWriter, ep: Endpoint, engine: Engine, st: _
 
 
 async def _pg_negotiate(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, ep: Endpoint, st: _State
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, ep: Endpoint, st: ProbeState
 ) -> None:
     st.phase = "negotiate"
     start = time.monotonic()
@@ -262,15 +254,15 @@ async def _pg_negotiate(
         try:
             buf += await _read_some(reader, MAX_FIRST_BYTES - len(buf))
         except (OSError, asyncio.IncompleteReadError) as exc:
-            raise _Failed("negotiate", f"SSLRequest: {_os_reason(exc)}") from None
+            raise ProbeFailed("negotiate", f"SSLRequest: {_os_reason(exc)}") from None
         try:
             ans = _pgwire.classify_ssl_answer(buf)
         except ProtocolError as exc:  # pragma: no cover - classify only raises on empty input
-            raise _Failed("negotiate", f"SSLRequest: {exc}") from None
+            raise ProbeFailed("negotiate", f"SSLRequest: {exc}") from None
         if ans.kind != "incomplete":
             break
         if len(buf) >= MAX_FIRST_BYTES:
-            raise _Failed("negotiate", "SSLRequest: an answer longer than any PostgreSQL server sends")
+            raise ProbeFailed("negotiate", "SSLRequest: an answer longer than any PostgreSQL server sends")
     st.mark("negotiate", start)
     if ans.kind == "S":
         st.offered = True
@@ -280,15 +272,15 @@ async def _pg_negotiate(
     elif ans.kind == "E":
         msg = ans.error.message if ans.error else ""
         st.refused = f"ErrorResponse to the SSLRequest: {msg}"[:200]
-        raise _Failed("negotiate", st.refused, "server-refused")
+        raise ProbeFailed("negotiate", st.refused, "server-refused")
     elif ans.kind == "extra":
-        raise _Failed("negotiate", f"bytes after the one-byte answer to the SSLRequest ({ans.preview}): not a "
+        raise ProbeFailed("negotiate", f"bytes after the one-byte answer to the SSLRequest ({ans.preview}): not a "
                       "conforming PostgreSQL server (CVE-2021-23222)")
     else:
-        raise _Failed("negotiate", f"not PostgreSQL: the answer to the SSLRequest is {ans.kind} ({ans.preview})")
+        raise ProbeFailed("negotiate", f"not PostgreSQL: the answer to the SSLRequest is {ans.kind} ({ans.preview})")
 
 
-async def _pg_plain(pairs: Sequence[tuple[int, str]], ep: Endpoint, st: _State) -> None:
+async def _pg_plain(pairs: Sequence[tuple[int, str]], ep: Endpoint, st: ProbeState) -> None:
     """The plain-text start-up probe: no password, never answers an authentication request."""
     start = time.monotonic()
     st.phase = "plain"
@@ -318,7 +310,7 @@ async def _pg_plain(pairs: Sequence[tuple[int, str]], ep: Endpoint, st: _State) 
                     continue
                 st.plain_answer = f"unexpected message {getattr(msg, 'type', '?')}"
                 return
-    except _Failed as exc:
+    except ProbeFailed as exc:
         st.plain_answer = exc.reason
     except (OSError, asyncio.IncompleteReadError, ProtocolError) as exc:
         st.plain_answer = f"plain start-up: {_os_reason(exc)}"
@@ -330,33 +322,33 @@ async def _pg_plain(pairs: Sequence[tuple[int, str]], ep: Endpoint, st: _State) 
 # --- MySQL ----------------------------------------------------------------------------------------------------
 
 
-async def _my_greeting(reader: asyncio.StreamReader, st: _State, first: bytes = b"") -> _mywire.Greeting:
+async def _my_greeting(reader: asyncio.StreamReader, st: ProbeState, first: bytes = b"") -> _mywire.Greeting:
     st.phase = "negotiate"
     buf = first
     while True:
         try:
             got = _mywire.take_packet(buf)
         except ProtocolError as exc:
-            raise _Failed("negotiate", f"MySQL greeting: {exc}") from None
+            raise ProbeFailed("negotiate", f"MySQL greeting: {exc}") from None
         if got is not None:
             break
         try:
             buf += await _read_some(reader, MAX_FIRST_BYTES)
         except (OSError, asyncio.IncompleteReadError) as exc:
-            raise _Failed("negotiate", f"MySQL greeting: {_os_reason(exc)}") from None
+            raise ProbeFailed("negotiate", f"MySQL greeting: {_os_reason(exc)}") from None
     try:
         first_packet = _mywire.parse_first(got[0].payload)
     except ProtocolError as exc:
-        raise _Failed("negotiate", f"not MySQL: {exc}") from None
+        raise ProbeFailed("negotiate", f"not MySQL: {exc}") from None
     if isinstance(first_packet, _mywire.ErrPacket):
         st.refused = f"ERR {first_packet.errno}: {first_packet.message}"[:200]
-        raise _Failed("negotiate", st.refused, "server-refused")
+        raise ProbeFailed("negotiate", st.refused, "server-refused")
     st.server_version = first_packet.version
     return first_packet
 
 
 async def _my_negotiate(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, ep: Endpoint, st: _State, first: bytes = b""
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, ep: Endpoint, st: ProbeState, first: bytes = b""
 ) -> None:
     start = time.monotonic()
     greeting = await _my_greeting(reader, st, first)
@@ -379,7 +371,7 @@ async def _sniff(reader: asyncio.StreamReader, wait: float) -> bytes:
 # --- one endpoint -------------------------------------------------------------------------------------------
 
 
-def _tls_state(st: _State) -> TlsState:
+def _tls_state(st: ProbeState) -> TlsState:
     if st.offered is None:
         return "unknown"
     if not st.offered:
@@ -409,12 +401,12 @@ def _weak_key(key_type: str) -> bool:
 
 def finish(
     ep: Endpoint,
-    st: _State,
+    st: ProbeState,
     analyzer: Analyzer,
     options: ProbeOptions,
     *,
     started: float,
-    failure: _Failed | None = None,
+    failure: ProbeFailed | None = None,
     now: float | None = None,
 ) -> Result:
     """Turn what the probe saw into the frozen result, with its issue codes."""
@@ -488,7 +480,7 @@ def finish(
     )
 
 
-async def _run(ep: Endpoint, st: _State, options: ProbeOptions) -> None:
+async def _run(ep: Endpoint, st: ProbeState, options: ProbeOptions) -> None:
     pairs = await _resolve(ep, st)
     reader, writer = await _connect(pairs, ep.port, st)
     plain_task: asyncio.Task[None] | None = None
@@ -520,27 +512,27 @@ async def probe(
     """Probe one endpoint within ``timeout`` (default ``options.timeout``); never raises for a network
     outcome."""
     started = time.monotonic()
-    st = _State(engine=ep.engine or engine_from_port(ep.port))
-    failure: _Failed | None = None
+    st = ProbeState(engine=ep.engine or engine_from_port(ep.port))
+    failure: ProbeFailed | None = None
     limit = options.timeout if timeout is None else timeout
     try:
         async with asyncio.timeout(limit):
             try:
                 await _run(ep, st, options)
-            except _Failed as exc:
+            except ProbeFailed as exc:
                 if exc.issue != "handshake-failed" or st.engine != "postgresql":
                     raise
                 # perhaps a server without P-256: once more with OpenSSL's default groups
-                st = _State(engine=st.engine, p256=False)
+                st = ProbeState(engine=st.engine, p256=False)
                 await _run(ep, st, options)
-    except _Failed as exc:
+    except ProbeFailed as exc:
         failure = exc
     except TimeoutError:
-        failure = _Failed(st.phase, f"timed out after {limit:g} s (in the {st.phase} phase)", "timeout")
+        failure = ProbeFailed(st.phase, f"timed out after {limit:g} s (in the {st.phase} phase)", "timeout")
     except (OSError, asyncio.IncompleteReadError, EOFError, ssl.SSLError) as exc:
-        failure = _Failed(st.phase, f"{st.phase}: {_os_reason(exc)}")
+        failure = ProbeFailed(st.phase, f"{st.phase}: {_os_reason(exc)}")
     except ProtocolError as exc:
-        failure = _Failed(st.phase, f"{st.phase}: {exc}")
+        failure = ProbeFailed(st.phase, f"{st.phase}: {exc}")
     result = finish(ep, st, analyzer, options, started=started, failure=failure)
     if ep.password_file and result.engine is not None and failure is None:
         from dbdoctor.fleet.connect import connect

@@ -16,7 +16,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 
 from dbdoctor.fleet.certs import Analyzer
-from dbdoctor.fleet.probe import ProbeOptions, _State, finish, probe
+from dbdoctor.fleet.probe import ProbeOptions, ProbeState, finish, probe
 from dbdoctor.fleet.records import Endpoint, Result
 
 
@@ -36,10 +36,10 @@ class ScanOptions:
 
 
 def _not_probed(ep: Endpoint, analyzer: Analyzer, popts: ProbeOptions, why: str) -> Result:
-    from dbdoctor.fleet.probe import _Failed
+    from dbdoctor.errors import ProbeFailed
 
-    return finish(ep, _State(engine=ep.engine), analyzer, popts, started=time.monotonic(),
-                  failure=_Failed("queue", why, "timeout"))
+    return finish(ep, ProbeState(engine=ep.engine), analyzer, popts, started=time.monotonic(),
+                  failure=ProbeFailed("queue", why, "timeout"))
 
 
 _END = object()

@@ -41,7 +41,7 @@ FIELD_DEFAULTS: Final = {
     "endpoint": "that address and port",
 }
 
-_Q = r"[\"'“”]"  # any quote a terminal or chat tool may have turned the original into
+Q = r"[\"'“”]"  # any quote a terminal or chat tool may have turned the original into
 _S = r"[\"'“”]?"  # an optional quote
 
 
@@ -74,34 +74,34 @@ class Entry:
     rank: int = 0
 
 
-def _p(regex: str) -> re.Pattern[str]:
+def compile_pattern(regex: str) -> re.Pattern[str]:
     return re.compile(regex, re.IGNORECASE)
 
 
-_HBA_TAIL = (
-    rf"host {_Q}(?P<address>[^\"'“”]*){_Q}, user {_Q}(?P<user>[^\"'“”]*){_Q}, "
-    rf"database {_Q}(?P<database>[^\"'“”]*){_Q}"
+HBA_TAIL = (
+    rf"host {Q}(?P<address>[^\"'“”]*){Q}, user {Q}(?P<user>[^\"'“”]*){Q}, "
+    rf"database {Q}(?P<database>[^\"'“”]*){Q}"
 )
-_CONFIRMED_PG = "Captured from PostgreSQL 15.18 through libpq 18 (psycopg 3.3)."
-_CONFIRMED_LIBPQ = "Captured from libpq 18 (psycopg 3.3) against PostgreSQL 15.18."
-_CONFIRMED_NODE = "Captured from node-postgres 8 (node 20) against PostgreSQL 15.18."
-_CONFIRMED_PY = "Captured from asyncpg 0.32 / pg8000 1.31.6 against PostgreSQL 15.18."
-_CONFIRMED_MARIADB = "Captured from MariaDB 10.11.19 (server, mariadb client, PyMySQL 1.2.4)."
-_CONFIRMED_PYSSL = (
+CONFIRMED_PG = "Captured from PostgreSQL 15.18 through libpq 18 (psycopg 3.3)."
+CONFIRMED_LIBPQ = "Captured from libpq 18 (psycopg 3.3) against PostgreSQL 15.18."
+CONFIRMED_NODE = "Captured from node-postgres 8 (node 20) against PostgreSQL 15.18."
+CONFIRMED_PY = "Captured from asyncpg 0.32 / pg8000 1.31.6 against PostgreSQL 15.18."
+CONFIRMED_MARIADB = "Captured from MariaDB 10.11.19 (server, mariadb client, PyMySQL 1.2.4)."
+CONFIRMED_PYSSL = (
     "Captured from Python 3.11's ssl module (what asyncpg, pg8000 and PyMySQL raise) against the sandbox "
     "server; tests/test_explain.py re-captures it."
 )
-_KNOWLEDGE_V = "From the knowledge files, marked reproduced there [V]; not re-run for this catalog."
-_KNOWLEDGE = "From the knowledge files, not marked as reproduced there: unconfirmed."
-_DOCS = "Not in the knowledge files: from the product's documentation; unconfirmed."
+KNOWLEDGE_V = "From the knowledge files, marked reproduced there [V]; not re-run for this catalog."
+KNOWLEDGE = "From the knowledge files, not marked as reproduced there: unconfirmed."
+DOCS = "Not in the knowledge files: from the product's documentation; unconfirmed."
 
 #: MySQL/MariaDB 1045 (and what MariaDB words the same); not 1044's "... to database 'x'", a different error
-_ACCESS_DENIED = (
+ACCESS_DENIED = (
     r"Access denied for user '(?P<user>[^']*)'@'(?P<address>[^']*)'(?! to database)"
     r"(?: \(using password: (?P<using_password>YES|NO)\))?"
 )
 
-_PREFER_NOTE = (
+PREFER_NOTE = (
     " If the same paste also shows an SSL or certificate error from an earlier attempt (sslmode=prefer tries "
     "SSL first, then plain), that earlier error is the real cause."
 )

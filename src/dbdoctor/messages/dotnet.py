@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from typing import Final
 
-from dbdoctor.messages import Entry, _p
+from dbdoctor.messages import Entry, compile_pattern
 
 ENTRIES: Final[tuple[Entry, ...]] = (
     Entry(
         id="dotnet.remote_certificate_invalid",
         source="Npgsql (.NET SslStream)",
         engine="postgresql",
-        pattern=_p(r"The remote certificate is invalid according to the validation procedure|"
+        pattern=compile_pattern(r"The remote certificate is invalid according to the validation procedure|"
                    r"The remote certificate was rejected by the provided RemoteCertificateValidationCallback|"
                    r"RemoteCertificateChainErrors|CertificateUnknown: Server certificate was not accepted"),
         cause="cert_untrusted",
@@ -40,7 +40,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="dotnet.remote_certificate_name",
         source="Npgsql (.NET SslStream)",
         engine="postgresql",
-        pattern=_p(r"RemoteCertificateNameMismatch"),
+        pattern=compile_pattern(r"RemoteCertificateNameMismatch"),
         cause="hostname_mismatch",
         meaning="The server's certificate is trusted but does not name the host Npgsql connected to.",
         fix="Connect with a host name the certificate lists (or reissue it with this name in subjectAltName).",
@@ -52,7 +52,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="dotnet.socket_refused",
         source=".NET sockets (Npgsql, MySqlConnector)",
         engine="any",
-        pattern=_p(r"actively refused it|SocketException \(111\): Connection refused|"
+        pattern=compile_pattern(r"actively refused it|SocketException \(111\): Connection refused|"
                    r"ExtendedSocketException \(111\): Connection refused"),
         cause="connection_refused",
         meaning="Nothing accepted the TCP connection at the address and port the driver used.",
@@ -71,7 +71,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="npgsql.failed_to_connect",
         source="Npgsql",
         engine="postgresql",
-        pattern=_p(r"Failed to connect to (?P<address>[^\s:]+|\[[0-9a-f:]+\]):(?P<port>\d+)"),
+        pattern=compile_pattern(r"Failed to connect to (?P<address>[^\s:]+|\[[0-9a-f:]+\]):(?P<port>\d+)"),
         cause="connection_refused",
         meaning=(
             "Npgsql's wrapper for a failed TCP connection to {address}, port {port}; the inner exception says "
@@ -88,7 +88,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="npgsql.failed_to_connect.timeout",
         source="Npgsql",
         engine="postgresql",
-        pattern=_p(r"Failed to connect to (?P<address>[^\s:]+|\[[0-9a-f:]+\]):(?P<port>\d+)"),
+        pattern=compile_pattern(r"Failed to connect to (?P<address>[^\s:]+|\[[0-9a-f:]+\]):(?P<port>\d+)"),
         cause="connect_timeout",
         meaning="The other reading of Npgsql's wrapper: the connection to {address}, port {port} timed out "
                 "(packets dropped by a firewall or allowlist).",
@@ -102,7 +102,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="dotnet.dns",
         source=".NET sockets (System.Net.Dns)",
         engine="any",
-        pattern=_p(r"No such host is known|SocketException[^\n]*\(00000005, 6\): No such device or address"),
+        pattern=compile_pattern(r"No such host is known|SocketException[^\n]*\(00000005, 6\): No such device or address"),
         cause="dns_unresolved",
         meaning="The host name did not resolve from where the program runs (.NET's Dns lookup failed).",
         fix="Fix the host name, or use one that resolves on this network (a Docker service name only on its "

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from dbdoctor.messages import _KNOWLEDGE, Entry, _p
+from dbdoctor.messages import KNOWLEDGE, Entry, compile_pattern
 
 ENTRIES: Final[tuple[Entry, ...]] = (
     # ---------------------------------------------------------------- Go
@@ -14,52 +14,52 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pgx.server_refused_tls",
         source="pgx",
         engine="postgresql",
-        pattern=_p(r"server refused TLS connection"),
+        pattern=compile_pattern(r"server refused TLS connection"),
         cause="server_ssl_unsupported",
         meaning="pgx required TLS and the server does not offer it.",
         fix="Turn SSL on at the server or use the endpoint that has it.",
         examples=("failed to connect to `host=db user=app database=app`: server refused TLS connection",),
-        note=_KNOWLEDGE,
+        note=KNOWLEDGE,
     ),
     Entry(
         id="libpq-go.ssl_not_enabled",
         source="lib/pq",
         engine="postgresql",
-        pattern=_p(r"pq: SSL is not enabled on the server"),
+        pattern=compile_pattern(r"pq: SSL is not enabled on the server"),
         cause="server_ssl_unsupported",
         meaning="lib/pq required SSL (its default up to v1.11 is require) and the server does not offer it.",
         fix="Turn SSL on at the server; or, only on a trusted network, sslmode=disable.",
         examples=("pq: SSL is not enabled on the server",),
-        note=_KNOWLEDGE,
+        note=KNOWLEDGE,
     ),
     Entry(
         id="libpq-go.unsupported_sslmode",
         source="lib/pq",
         engine="postgresql",
-        pattern=_p(r"pq: unsupported sslmode \"(?P<sslmode>[^\"]*)\"|unsupported sslmode \"(?P<sslmode2>[^\"]*)\"; only"),
+        pattern=compile_pattern(r"pq: unsupported sslmode \"(?P<sslmode>[^\"]*)\"|unsupported sslmode \"(?P<sslmode2>[^\"]*)\"; only"),
         cause="param_invalid",
         meaning="lib/pq up to v1.11 knows only disable, require, verify-ca and verify-full; {sslmode} is refused.",
         fix="Use require or verify-full (or upgrade lib/pq to 1.12+, which adds prefer and allow).",
         examples=('unsupported sslmode "prefer"; only "require" (default), "verify-full", "verify-ca", and "disable" supported',),
-        note=_KNOWLEDGE,
+        note=KNOWLEDGE,
     ),
     Entry(
         id="go-mysql.tls_unsupported",
         source="go-sql-driver/mysql",
         engine="mysql",
-        pattern=_p(r"TLS requested but server does not support TLS"),
+        pattern=compile_pattern(r"TLS requested but server does not support TLS"),
         cause="server_ssl_unsupported",
         meaning="The Go driver was configured with tls=true (or a registered config) and the server has no TLS.",
         fix="Configure TLS on the server or use the endpoint that has it.",
         examples=("TLS requested but server does not support TLS",),
-        note=_KNOWLEDGE,
+        note=KNOWLEDGE,
     ),
     # ---------------------------------------------------------------- real-world corpus (issue 11)
     Entry(
         id="go.x509_unknown_authority",
         source="Go crypto/x509 (pgx, lib/pq, go-sql-driver/mysql)",
         engine="any",
-        pattern=_p(r"x509: certificate signed by unknown authority"),
+        pattern=compile_pattern(r"x509: certificate signed by unknown authority"),
         cause="cert_untrusted",
         meaning=(
             "The server's certificate chain does not lead to a CA the Go program trusts: the system store, or the "
@@ -85,7 +85,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="go.x509_name_mismatch",
         source="Go crypto/x509",
         engine="any",
-        pattern=_p(r"x509: certificate is (?:valid for (?P<name>[^\n]+?), not (?P<host>[^\s\"'`]+)|"
+        pattern=compile_pattern(r"x509: certificate is (?:valid for (?P<name>[^\n]+?), not (?P<host>[^\s\"'`]+)|"
                    r"not valid for any names)"),
         cause="hostname_mismatch",
         meaning=(
@@ -108,7 +108,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="go.dial_timeout",
         source="Go net",
         engine="any",
-        pattern=_p(r"dial tcp (?P<address>[^\s:]*|\[[0-9a-f:]+\]):(?P<port>\d+): (?:connect: connection timed out|"
+        pattern=compile_pattern(r"dial tcp (?P<address>[^\s:]*|\[[0-9a-f:]+\]):(?P<port>\d+): (?:connect: connection timed out|"
                    r"i/o timeout)"),
         cause="connect_timeout",
         meaning=(
@@ -131,7 +131,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="go.dial_refused",
         source="Go net",
         engine="any",
-        pattern=_p(r"dial tcp (?P<address>[^\s:]+|\[[0-9a-f:]+\]):(?P<port>\d+): connect: connection refused"),
+        pattern=compile_pattern(r"dial tcp (?P<address>[^\s:]+|\[[0-9a-f:]+\]):(?P<port>\d+): connect: connection refused"),
         cause="connection_refused",
         meaning="Nothing accepts TCP connections at {address}, port {port}: the server is down or listens elsewhere.",
         fix="Start the server, or use the address and port it listens on (listen_addresses, bind-address).",
@@ -146,7 +146,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="go.dial_empty_address",
         source="Go net",
         engine="any",
-        pattern=_p(r"dial tcp :0: connect: connection refused"),
+        pattern=compile_pattern(r"dial tcp :0: connect: connection refused"),
         cause="invalid_target",
         meaning=(
             "The program dialled an empty host and port 0: its connection settings are empty (environment "
@@ -161,7 +161,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="go.lookup_no_such_host",
         source="Go net",
         engine="any",
-        pattern=_p(r"dial tcp: lookup (?P<host>\S+?)(?: on [^:\s]+(?::\d+)?)?: (?:no such host|"
+        pattern=compile_pattern(r"dial tcp: lookup (?P<host>\S+?)(?: on [^:\s]+(?::\d+)?)?: (?:no such host|"
                    r"server misbehaving|Temporary failure in name resolution)"),
         cause="dns_unresolved",
         meaning="The host name {host} does not resolve from where the program runs.",
@@ -178,7 +178,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="go-mysql.auth_plugin_unsupported",
         source="go-sql-driver/mysql",
         engine="mysql",
-        pattern=_p(r"this authentication plugin is not supported"),
+        pattern=compile_pattern(r"this authentication plugin is not supported"),
         cause="auth_method_unsupported",
         meaning=(
             "The server asks for an authentication plugin this go-sql-driver/mysql version does not implement: "

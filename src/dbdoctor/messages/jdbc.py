@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from dbdoctor.messages import _KNOWLEDGE, Entry, _p
+from dbdoctor.messages import KNOWLEDGE, Entry, compile_pattern
 
 ENTRIES: Final[tuple[Entry, ...]] = (
     # ---------------------------------------------------------------- pgjdbc
@@ -14,63 +14,63 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pgjdbc.server_no_ssl",
         source="pgjdbc",
         engine="postgresql",
-        pattern=_p(r"The server does not support SSL\."),
+        pattern=compile_pattern(r"The server does not support SSL\."),
         cause="server_ssl_unsupported",
         meaning="pgjdbc was asked for SSL (ssl=true or sslmode=require or stricter) and the server does not offer it.",
         fix="Turn SSL on at the server or use the endpoint that has it.",
         examples=("org.postgresql.util.PSQLException: The server does not support SSL.",),
         near_misses=("The server does not support SSL connections",),
-        note=_KNOWLEDGE,
+        note=KNOWLEDGE,
     ),
     Entry(
         id="pgjdbc.hostname",
         source="pgjdbc",
         engine="postgresql",
-        pattern=_p(r"The hostname (?P<host>\S+) could not be verified by hostnameverifier"),
+        pattern=compile_pattern(r"The hostname (?P<host>\S+) could not be verified by hostnameverifier"),
         cause="hostname_mismatch",
         meaning="With sslmode=verify-full (pgjdbc's ssl=true means verify-full) the host {host} is not among the certificate's names.",
         fix="Connect with a name the certificate lists, or set sslmode=verify-ca if you only need the chain checked.",
         examples=("The hostname db.internal could not be verified by hostnameverifier PgjdbcHostnameVerifier.",),
-        note=_KNOWLEDGE,
+        note=KNOWLEDGE,
     ),
     Entry(
         id="pgjdbc.root_cert",
         source="pgjdbc",
         engine="postgresql",
-        pattern=_p(r"Could not open SSL root certificate file (?P<path>\S+?)\.?(?:\s|$)"),
+        pattern=compile_pattern(r"Could not open SSL root certificate file (?P<path>\S+?)\.?(?:\s|$)"),
         cause="ca_file_missing",
         meaning="With verify-ca/verify-full pgjdbc needs sslrootcert (default ~/.postgresql/root.crt) and cannot open {path}. It does not fall back to the JVM trust store.",
         fix="Set sslrootcert to the provider's CA file as the JVM process sees it.",
         examples=("Could not open SSL root certificate file /home/app/.postgresql/root.crt.",),
-        note=_KNOWLEDGE,
+        note=KNOWLEDGE,
     ),
     Entry(
         id="connectorj.ssl_required",
         source="MySQL Connector/J",
         engine="mysql",
-        pattern=_p(r"SSL Connection required, but not provided by server"),
+        pattern=compile_pattern(r"SSL Connection required, but not provided by server"),
         cause="server_ssl_unsupported",
         meaning="Connector/J requires TLS (sslMode=REQUIRED or stricter) and the server has none.",
         fix="Configure TLS on the server or use the endpoint that has it.",
         examples=("SSL Connection required, but not provided by server.",),
-        note=_KNOWLEDGE,
+        note=KNOWLEDGE,
     ),
     Entry(
         id="pgjdbc.sslmode_invalid",
         source="pgjdbc",
         engine="postgresql",
-        pattern=_p(r"Invalid sslmode value: (?P<value>\S+)"),
+        pattern=compile_pattern(r"Invalid sslmode value: (?P<value>\S+)"),
         cause="param_invalid",
         meaning="pgjdbc does not know this sslmode (its values are libpq's six, in any case).",
         fix="Use sslmode=verify-full&sslrootcert=/path/to/ca.pem (or require, which never verifies in pgjdbc).",
         examples=("org.postgresql.util.PSQLException: Invalid sslmode value: required",),
-        note=_KNOWLEDGE + " From pgjdbc's SslMode.of.",
+        note=KNOWLEDGE + " From pgjdbc's SslMode.of.",
     ),
     Entry(
         id="pgjdbc.pkix_untrusted",
         source="pgjdbc",
         engine="postgresql",
-        pattern=_p(r"PKIX path building failed|unable to find valid certification path to requested target"),
+        pattern=compile_pattern(r"PKIX path building failed|unable to find valid certification path to requested target"),
         cause="cert_untrusted",
         meaning="pgjdbc (verify-ca, verify-full or ssl=true) could not build a chain from the server's "
                 "certificate to the root certificate file it uses (sslrootcert, else ~/.postgresql/root.crt "
@@ -88,7 +88,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pgjdbc.auth_type_unsupported",
         source="pgjdbc",
         engine="postgresql",
-        pattern=_p(r"The authentication type (?P<value>\d+) is not supported|"
+        pattern=compile_pattern(r"The authentication type (?P<value>\d+) is not supported|"
                    r"Authentifizierungstyp (?P<value2>\d+) wird nicht unterst"),
         cause="auth_method_unsupported",
         meaning=(
@@ -115,7 +115,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pgjdbc.connection_refused",
         source="pgjdbc",
         engine="postgresql",
-        pattern=_p(r"Connection to (?P<host>[^\s:]+):(?P<port>\d+) refused\. Check that the hostname and port are "
+        pattern=compile_pattern(r"Connection to (?P<host>[^\s:]+):(?P<port>\d+) refused\. Check that the hostname and port are "
                    r"correct"),
         cause="connection_refused",
         meaning=(
@@ -141,7 +141,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="connectorj.public_key_retrieval",
         source="MySQL Connector/J",
         engine="mysql",
-        pattern=_p(r"Public Key Retrieval is not allowed"),
+        pattern=compile_pattern(r"Public Key Retrieval is not allowed"),
         cause="public_key_retrieval",
         meaning=(
             "The account uses caching_sha2_password (MySQL 8's default) or sha256_password, the connection is not "
@@ -165,7 +165,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="java.tls_protocol_disabled",
         source="Java (JSSE) via Connector/J, pgjdbc",
         engine="any",
-        pattern=_p(r"No appropriate protocol(?: \(protocol is disabled or cipher suites are inappropriate\))?|"
+        pattern=compile_pattern(r"No appropriate protocol(?: \(protocol is disabled or cipher suites are inappropriate\))?|"
                    r"The server selected protocol version (?P<value>TLS1[01]|SSL3) is not accepted by client "
                    r"preferences"),
         cause="tls_handshake_failed",
@@ -194,7 +194,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="java.connect_exception_refused",
         source="Java (java.net)",
         engine="any",
-        pattern=_p(r"java\.net\.ConnectException: Connection refused"),
+        pattern=compile_pattern(r"java\.net\.ConnectException: Connection refused"),
         cause="connection_refused",
         meaning="Nothing accepted the TCP connection at the address and port the driver used.",
         fix=(
@@ -212,7 +212,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="connectorj.communications_link_failure",
         source="MySQL Connector/J",
         engine="mysql",
-        pattern=_p(r"Communications link failure"),
+        pattern=compile_pattern(r"Communications link failure"),
         cause="connection_refused",
         meaning=(
             "Connector/J's wrapper for any failure before the server's greeting; when no 'Caused by' line says "
@@ -237,7 +237,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="connectorj.communications_link_failure.timeout",
         source="MySQL Connector/J",
         engine="mysql",
-        pattern=_p(r"Communications link failure"),
+        pattern=compile_pattern(r"Communications link failure"),
         cause="connect_timeout",
         meaning=(
             "The other reading of Connector/J's wrapper: the connection attempt got no answer in time (a firewall "

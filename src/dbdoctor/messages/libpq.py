@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from typing import Final
 
-from dbdoctor.messages import _CONFIRMED_LIBPQ, Entry, _p
+from dbdoctor.messages import CONFIRMED_LIBPQ, Entry, compile_pattern
 
 ENTRIES: Final[tuple[Entry, ...]] = (
     Entry(
         id="libpq.no_password",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"fe_sendauth: no password supplied"),
+        pattern=compile_pattern(r"fe_sendauth: no password supplied"),
         cause="password_missing",
         meaning=(
             "The server asked for a password (its pg_hba.conf rule uses scram-sha-256, md5 or password) and the "
@@ -26,14 +26,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         near_misses=('FATAL:  password authentication failed for user "pw"',),
         confirmed=True,
-        note=_CONFIRMED_LIBPQ,
+        note=CONFIRMED_LIBPQ,
     ),
     # ---------------------------------------------------------------- libpq: encryption and certificates
     Entry(
         id="libpq.server_no_ssl",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"server does not support SSL, but SSL was required"),
+        pattern=compile_pattern(r"server does not support SSL, but SSL was required"),
         cause="server_ssl_unsupported",
         meaning=(
             "The client requires encryption (sslmode=require or stricter) and the server answered the SSL "
@@ -50,13 +50,13 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         near_misses=("The server does not support SSL connections", "SSL required"),
         confirmed=True,
-        note=_CONFIRMED_LIBPQ,
+        note=CONFIRMED_LIBPQ,
     ),
     Entry(
         id="libpq.cert_verify_failed",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"SSL error: certificate verify failed"),
+        pattern=compile_pattern(r"SSL error: certificate verify failed"),
         cause="cert_untrusted",
         meaning=(
             "libpq could not verify the server's certificate chain against its root file (sslrootcert, or "
@@ -74,14 +74,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         near_misses=("SSL error: unexpected eof while reading",),
         confirmed=True,
-        note=_CONFIRMED_LIBPQ + " libpq 17+ adds the reason only with sslrootcert=system (DRIVERS.md).",
+        note=CONFIRMED_LIBPQ + " libpq 17+ adds the reason only with sslrootcert=system (DRIVERS.md).",
         priority=60,
     ),
     Entry(
         id="libpq.ip_address_mismatch",
         source="libpq",
         engine="postgresql",
-        pattern=_p(
+        pattern=compile_pattern(
             r"server certificate for \"(?P<name>[^\"]*)\"(?: \(and (?P<others>\d+) other names?\))? does not "
             r"match host name \"(?P<host>\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]*:[0-9a-f:.]*)\""
         ),
@@ -101,14 +101,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         near_misses=('server certificate for "db.example.com" does not match host name "localhost"',),
         confirmed=True,
-        note=_CONFIRMED_LIBPQ,
+        note=CONFIRMED_LIBPQ,
         priority=65,
     ),
     Entry(
         id="libpq.hostname_mismatch",
         source="libpq",
         engine="postgresql",
-        pattern=_p(
+        pattern=compile_pattern(
             r"server certificate for \"(?P<name>[^\"]*)\"(?: \(and (?P<others>\d+) other names?\))? does not "
             r"match host name \"(?P<host>[^\"]*)\""
         ),
@@ -125,14 +125,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         examples=('server certificate for "db.example.com" does not match host name "localhost"',),
         near_misses=("SSL error: certificate verify failed",),
         confirmed=True,
-        note=_CONFIRMED_LIBPQ,
+        note=CONFIRMED_LIBPQ,
         priority=60,
     ),
     Entry(
         id="libpq.root_cert_missing",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"root certificate file \"(?P<path>[^\"]*)\" does not exist"),
+        pattern=compile_pattern(r"root certificate file \"(?P<path>[^\"]*)\" does not exist"),
         cause="ca_file_missing",
         meaning=(
             "sslmode=verify-ca or verify-full needs a root certificate file and {path} does not exist on this "
@@ -151,25 +151,25 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             "change sslmode to disable server certificate verification.",
         ),
         confirmed=True,
-        note=_CONFIRMED_LIBPQ + " The second line differs up to PG15 (DRIVERS.md).",
+        note=CONFIRMED_LIBPQ + " The second line differs up to PG15 (DRIVERS.md).",
     ),
     Entry(
         id="libpq.root_cert_unreadable",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"could not read root certificate file \"(?P<path>[^\"]*)\""),
+        pattern=compile_pattern(r"could not read root certificate file \"(?P<path>[^\"]*)\""),
         cause="ca_file_invalid",
         meaning="The root certificate file {path} exists but holds no certificate libpq can read (not PEM, empty, or unreadable).",
         fix="Replace {path} with the provider's CA bundle in PEM form (text starting with -----BEGIN CERTIFICATE-----).",
         examples=('could not read root certificate file "/app/ca.pem": no certificate or crl found',),
         confirmed=True,
-        note=_CONFIRMED_LIBPQ + " Not in the knowledge files.",
+        note=CONFIRMED_LIBPQ + " Not in the knowledge files.",
     ),
     Entry(
         id="libpq.system_weak_sslmode",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"weak sslmode \"(?P<sslmode>[^\"]*)\" may not be used with sslrootcert=system"),
+        pattern=compile_pattern(r"weak sslmode \"(?P<sslmode>[^\"]*)\" may not be used with sslrootcert=system"),
         cause="param_invalid",
         meaning=(
             "sslrootcert=system (libpq 16+) trusts every public CA, so libpq insists on verify-full; "
@@ -178,13 +178,13 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         fix="Use sslmode=verify-full with sslrootcert=system (or leave sslmode unset: it then defaults to verify-full).",
         examples=('connection is bad: weak sslmode "require" may not be used with sslrootcert=system (use "verify-full")',),
         confirmed=True,
-        note=_CONFIRMED_LIBPQ,
+        note=CONFIRMED_LIBPQ,
     ),
     Entry(
         id="libpq.invalid_sslmode",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"invalid sslmode value: \"(?P<sslmode>[^\"]*)\""),
+        pattern=compile_pattern(r"invalid sslmode value: \"(?P<sslmode>[^\"]*)\""),
         cause="param_invalid",
         meaning=(
             "{sslmode} is not an sslmode libpq knows. The values are disable, allow, prefer, require, verify-ca "
@@ -193,13 +193,13 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         fix="Use one of the six values; for a managed database, sslmode=verify-full with its CA file.",
         examples=('connection is bad: invalid sslmode value: "required"',),
         confirmed=True,
-        note=_CONFIRMED_LIBPQ,
+        note=CONFIRMED_LIBPQ,
     ),
     Entry(
         id="libpq.invalid_uri_param",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"invalid URI query parameter: \"(?P<param>[^\"]*)\""),
+        pattern=compile_pattern(r"invalid URI query parameter: \"(?P<param>[^\"]*)\""),
         cause="param_unknown",
         meaning=(
             "The URL has a query parameter libpq does not know: {param}. Parameter names are case-sensitive "
@@ -208,13 +208,13 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         fix="Use libpq's parameter names (sslmode, sslrootcert, ...), lower case.",
         examples=('invalid URI query parameter: "sslMode"',),
         confirmed=True,
-        note=_CONFIRMED_LIBPQ,
+        note=CONFIRMED_LIBPQ,
     ),
     Entry(
         id="libpq.invalid_option",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"invalid connection option \"(?P<param>[^\"]*)\""),
+        pattern=compile_pattern(r"invalid connection option \"(?P<param>[^\"]*)\""),
         cause="param_unknown",
         meaning=(
             "The connection string has an option libpq does not know: {param}. ssl=true is accepted only in "
@@ -223,37 +223,37 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         fix="Use libpq's option names: sslmode=require (or verify-full) instead of ssl=...",
         examples=('invalid connection option "ssl"',),
         confirmed=True,
-        note=_CONFIRMED_LIBPQ,
+        note=CONFIRMED_LIBPQ,
     ),
     Entry(
         id="libpq.invalid_integer",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"invalid integer value \"(?P<value>[^\"]*)\" for connection option \"(?P<param>[^\"]*)\""),
+        pattern=compile_pattern(r"invalid integer value \"(?P<value>[^\"]*)\" for connection option \"(?P<param>[^\"]*)\""),
         cause="param_invalid",
         meaning="The option {param} must be a number and is {value}.",
         fix="Give {param} a plain number (port=5432).",
         examples=('connection is bad: invalid integer value "abc" for connection option "port"',),
         confirmed=True,
-        note=_CONFIRMED_LIBPQ,
+        note=CONFIRMED_LIBPQ,
     ),
     Entry(
         id="libpq.ports_mismatch",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"could not match (?P<ports>\d+) port numbers to (?P<hosts>\d+) hosts"),
+        pattern=compile_pattern(r"could not match (?P<ports>\d+) port numbers to (?P<hosts>\d+) hosts"),
         cause="param_invalid",
         meaning="With several hosts, port must list one port or exactly one per host; here the counts differ.",
         fix="Give one port for all hosts, or one per host in the same order.",
         examples=("could not match 3 port numbers to 2 hosts",),
         confirmed=True,
-        note=_CONFIRMED_LIBPQ,
+        note=CONFIRMED_LIBPQ,
     ),
     Entry(
         id="libpq.ssl_eof",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"SSL error: unexpected eof while reading|SSL SYSCALL error: EOF detected"),
+        pattern=compile_pattern(r"SSL error: unexpected eof while reading|SSL SYSCALL error: EOF detected"),
         cause="tls_handshake_failed",
         meaning=(
             "The server closed the connection in the middle of the TLS handshake. With sslnegotiation=direct "
@@ -271,14 +271,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         near_misses=("SSL error: certificate verify failed",),
         confirmed=True,
-        note=_CONFIRMED_LIBPQ + " 'SSL SYSCALL error: EOF detected' is libpq 17's text ([V] in DRIVERS.md).",
+        note=CONFIRMED_LIBPQ + " 'SSL SYSCALL error: EOF detected' is libpq 17's text ([V] in DRIVERS.md).",
         priority=60,
     ),
     Entry(
         id="libpq.ssl_alert_unknown_ca",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"SSL error: tlsv1 alert unknown ca"),
+        pattern=compile_pattern(r"SSL error: tlsv1 alert unknown ca"),
         cause="client_cert_problem",
         meaning=(
             "The server refused the client certificate during the TLS handshake: it was not issued by a CA in "
@@ -292,14 +292,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         near_misses=("SSL error: certificate verify failed",),
         confirmed=True,
-        note=_CONFIRMED_LIBPQ + " (a client certificate from another CA). Not in the knowledge files.",
+        note=CONFIRMED_LIBPQ + " (a client certificate from another CA). Not in the knowledge files.",
         priority=60,
     ),
     Entry(
         id="libpq.ssl_error",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"SSL error: (?P<value>[^\n]+)"),
+        pattern=compile_pattern(r"SSL error: (?P<value>[^\n]+)"),
         cause="tls_handshake_failed",
         meaning=(
             "The TLS handshake failed: {value}. Protocol versions (ssl_min_protocol_version), ciphers, or the "
@@ -315,7 +315,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="libpq.connection_refused",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"Connection refused(?:\s+Is the server running on that host and accepting TCP/IP connections\?)?"),
+        pattern=compile_pattern(r"Connection refused(?:\s+Is the server running on that host and accepting TCP/IP connections\?)?"),
         cause="connection_refused",
         meaning=(
             "Nothing accepts connections at {endpoint}: the server is down, listens on another port or "
@@ -328,13 +328,13 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         near_misses=("connection timeout expired",),
         confirmed=True,
-        note=_CONFIRMED_LIBPQ,
+        note=CONFIRMED_LIBPQ,
     ),
     Entry(
         id="libpq.socket_missing",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"connection to server on socket \"(?P<path>[^\"]*)\" failed: No such file or directory"),
+        pattern=compile_pattern(r"connection to server on socket \"(?P<path>[^\"]*)\" failed: No such file or directory"),
         cause="connection_refused",
         meaning=(
             "No host was set, so libpq tried the local Unix socket {path}, and no server runs there. In a "
@@ -346,14 +346,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             "such file or directory\n\tIs the server running locally and accepting connections on that socket?",
         ),
         confirmed=True,
-        note=_CONFIRMED_LIBPQ,
+        note=CONFIRMED_LIBPQ,
         priority=60,
     ),
     Entry(
         id="libpq.dns",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"could not translate host name \"(?P<host>[^\"]*)\" to address"),
+        pattern=compile_pattern(r"could not translate host name \"(?P<host>[^\"]*)\" to address"),
         cause="dns_unresolved",
         meaning=(
             "The host name {host} does not resolve here. A typo, a private name that only resolves inside its "
@@ -369,7 +369,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="psycopg.dns",
         source="psycopg",
         engine="postgresql",
-        pattern=_p(r"failed to resolve host '(?P<host>[^']*)'"),
+        pattern=compile_pattern(r"failed to resolve host '(?P<host>[^']*)'"),
         cause="dns_unresolved",
         meaning=(
             "psycopg 3 resolves host names itself before libpq connects, and {host} does not resolve here: a "
@@ -384,7 +384,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="psycopg.bad_port",
         source="psycopg",
         engine="postgresql",
-        pattern=_p(r"failed to resolve host '(?P<host>[^']*)': \[Errno -8\] Servname not supported"),
+        pattern=compile_pattern(r"failed to resolve host '(?P<host>[^']*)': \[Errno -8\] Servname not supported"),
         cause="param_invalid",
         meaning=(
             "Not a DNS problem: psycopg 3 resolves the host itself, passing the port along, and the port is not a "
@@ -400,7 +400,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="libpq.timeout",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"(?:connection )?timeout expired"),
+        pattern=compile_pattern(r"(?:connection )?timeout expired"),
         cause="connect_timeout",
         meaning=(
             "No answer within connect_timeout. Packets are dropped on the way: a firewall or security group, an "
@@ -419,7 +419,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="os.network_unreachable",
         source="libpq",
         engine="any",
-        pattern=_p(r"Network is unreachable|No route to host|\bE(?:NET|HOST)UNREACH\b"),
+        pattern=compile_pattern(r"Network is unreachable|No route to host|\bE(?:NET|HOST)UNREACH\b"),
         cause="network_unreachable",
         meaning=(
             "The operating system has no route to {host}. Often an IPv6 address without IPv6 connectivity, or "
@@ -436,7 +436,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="libpq.server_closed",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"server closed the connection unexpectedly"),
+        pattern=compile_pattern(r"server closed the connection unexpectedly"),
         cause="not_the_database",
         meaning=(
             "Something accepted the connection and closed it without a word. Not what a PostgreSQL server "
@@ -449,13 +449,13 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             "processing the request.",
         ),
         confirmed=True,
-        note=_CONFIRMED_LIBPQ + " (a listener that accepts and closes).",
+        note=CONFIRMED_LIBPQ + " (a listener that accepts and closes).",
     ),
     Entry(
         id="libpq.invalid_ssl_response",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"received invalid response to SSL negotiation: (?P<value>\S)"),
+        pattern=compile_pattern(r"received invalid response to SSL negotiation: (?P<value>\S)"),
         cause="not_the_database",
         meaning=(
             "libpq sent its SSL request and got '{value}' back instead of 'S' or 'N': the port is not a "
@@ -467,14 +467,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             "response to SSL negotiation: H",
         ),
         confirmed=True,
-        note=_CONFIRMED_LIBPQ + " (an HTTP server).",
+        note=CONFIRMED_LIBPQ + " (an HTTP server).",
     ),
     Entry(
         id="libpq.expected_auth",
         source="libpq",
         engine="postgresql",
         # libpq prints the byte as a character: a NUL byte prints as nothing
-        pattern=_p(r"expected authentication request from server, but received(?: (?P<value>\S))?"),
+        pattern=compile_pattern(r"expected authentication request from server, but received(?: (?P<value>\S))?"),
         cause="not_the_database",
         meaning=(
             "libpq got something else where a PostgreSQL server sends an authentication request: the port is "
@@ -486,13 +486,13 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             "request from server, but received H",
         ),
         confirmed=True,
-        note=_CONFIRMED_LIBPQ + " (an HTTP server, sslmode=disable).",
+        note=CONFIRMED_LIBPQ + " (an HTTP server, sslmode=disable).",
     ),
     Entry(
         id="libpq.client_cert_file",
         source="libpq",
         engine="postgresql",
-        pattern=_p(
+        pattern=compile_pattern(
             r"could not open certificate file \"(?P<path>[^\"]*)\"|certificate present, but not private key "
             r"file \"(?P<path2>[^\"]*)\"|private key file \"(?P<path3>[^\"]*)\" has group or world access|"
             r"could not load private key file \"(?P<path4>[^\"]*)\""
@@ -509,14 +509,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             'certificate present, but not private key file "/root/.postgresql/postgresql.key"',
         ),
         confirmed=True,
-        note=_CONFIRMED_LIBPQ + " Not in the knowledge files.",
+        note=CONFIRMED_LIBPQ + " Not in the knowledge files.",
     ),
     # ---------------------------------------------------------------- real-world corpus (issue 11)
     Entry(
         id="libpq.ssl_not_compiled",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"sslmode value \"(?P<sslmode>[^\"]*)\" invalid when SSL support is not compiled in"),
+        pattern=compile_pattern(r"sslmode value \"(?P<sslmode>[^\"]*)\" invalid when SSL support is not compiled in"),
         cause="client_without_ssl",
         meaning=(
             "The libpq this program uses was built without SSL support, so it refuses sslmode={sslmode} before "
@@ -539,7 +539,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="libpq.operation_timed_out",
         source="libpq",
         engine="postgresql",
-        pattern=_p(r"could not connect to server: (?:Operation|Connection) timed out"),
+        pattern=compile_pattern(r"could not connect to server: (?:Operation|Connection) timed out"),
         cause="connect_timeout",
         meaning=(
             "The TCP connection got no answer at all before the operating system gave up: a firewall, a security "

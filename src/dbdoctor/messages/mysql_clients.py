@@ -6,27 +6,27 @@ from __future__ import annotations
 
 from typing import Final
 
-from dbdoctor.messages import _CONFIRMED_MARIADB, _KNOWLEDGE, _KNOWLEDGE_V, Entry, _p
+from dbdoctor.messages import CONFIRMED_MARIADB, KNOWLEDGE, KNOWLEDGE_V, Entry, compile_pattern
 
 ENTRIES: Final[tuple[Entry, ...]] = (
     Entry(
         id="pymysql.unknown_host",
         source="PyMySQL",
         engine="mysql",
-        pattern=_p(r"Can't connect to (?:MySQL |MariaDB )?server on '(?P<host>[^']*)' \(\[Errno -(?:2|3|5)\]"),
+        pattern=compile_pattern(r"Can't connect to (?:MySQL |MariaDB )?server on '(?P<host>[^']*)' \(\[Errno -(?:2|3|5)\]"),
         cause="dns_unresolved",
         meaning="The host name {host} does not resolve here: PyMySQL reports the resolver's error as its 2003.",
         fix="Check the host name and where the app resolves it.",
         examples=("(2003, \"Can't connect to MySQL server on 'nope.invalid' ([Errno -2] Name or service not known)\")",),
         confirmed=True,
-        note=_CONFIRMED_MARIADB + " (tests/test_explain.py re-captures it)",
+        note=CONFIRMED_MARIADB + " (tests/test_explain.py re-captures it)",
         priority=60,
     ),
     Entry(
         id="pymysql.lost_connection_timeout",
         source="PyMySQL",
         engine="mysql",
-        pattern=_p(r"Lost connection to (?:MySQL |MariaDB )?server[^\n]*?\(timed out\)"),
+        pattern=compile_pattern(r"Lost connection to (?:MySQL |MariaDB )?server[^\n]*?\(timed out\)"),
         cause="connect_timeout",
         meaning=(
             "The server accepted the connection and then did not answer in time (its greeting, the TLS handshake "
@@ -36,7 +36,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             "firewall may hold connections open), or give the connection longer (connect_timeout).",
         examples=("(2013, 'Lost connection to MySQL server during query (timed out)')",),
         confirmed=True,
-        note=_CONFIRMED_MARIADB + " (a proxy that forwards the greeting and then stalls; tests/test_explain.py "
+        note=CONFIRMED_MARIADB + " (a proxy that forwards the greeting and then stalls; tests/test_explain.py "
              "re-captures it)",
         priority=60,
     ),
@@ -44,70 +44,70 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pymysql.cant_connect_ssl",
         source="PyMySQL",
         engine="mysql",
-        pattern=_p(r"Can't connect to MySQL server on '(?P<host>[^']*)' \(\[SSL[^\n]*"),
+        pattern=compile_pattern(r"Can't connect to MySQL server on '(?P<host>[^']*)' \(\[SSL[^\n]*"),
         cause="cert_untrusted",
         meaning="PyMySQL's TLS handshake with {host} failed on certificate verification; the words after [SSL: ...] give the reason.",
         fix="Pass the provider's CA (ssl_ca=...) and, for ssl={{'ca': ...}}, connect with a name the certificate lists.",
         examples=("(2003, \"Can't connect to MySQL server on '127.0.0.1' ([SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed (_ssl.c:1006))\")",
         ),
         confirmed=True,
-        note=_CONFIRMED_MARIADB + " The captured texts carry a reason after the colon, which the more specific entries explain.",
+        note=CONFIRMED_MARIADB + " The captured texts carry a reason after the colon, which the more specific entries explain.",
         priority=45,
     ),
     Entry(
         id="mysql2.no_secure_connection",
         source="mysql2 (Node)",
         engine="mysql",
-        pattern=_p(r"Server does not support secure connection"),
+        pattern=compile_pattern(r"Server does not support secure connection"),
         cause="server_ssl_unsupported",
         meaning="mysql2 was configured with ssl and the server has no TLS.",
         fix="Configure TLS on the server or use the endpoint that has it.",
         examples=("Error: Server does not support secure connection",),
-        note=_KNOWLEDGE_V,
+        note=KNOWLEDGE_V,
     ),
     Entry(
         id="mysql2.ssl_profile",
         source="mysql2 (Node)",
         engine="mysql",
-        pattern=_p(r"SSL profile must be an object, instead it's a (?P<value>\w+)"),
+        pattern=compile_pattern(r"SSL profile must be an object, instead it's a (?P<value>\w+)"),
         cause="param_invalid",
         meaning="mysql2 JSON-parses URL query values, so ?ssl=true becomes the boolean true; it wants an object.",
         fix="Pass ssl as an object in code ({{ ca: fs.readFileSync(...) }}), or URL-encoded JSON: ?ssl=%7B%22rejectUnauthorized%22%3Atrue%7D.",
         examples=("TypeError: SSL profile must be an object, instead it's a boolean",),
-        note=_KNOWLEDGE_V,
+        note=KNOWLEDGE_V,
     ),
     Entry(
         id="mysqlclient.unknown_ssl_mode",
         source="mysqlclient (MySQLdb)",
         engine="mysql",
-        pattern=_p(r"Unknown ssl_mode specification"),
+        pattern=compile_pattern(r"Unknown ssl_mode specification"),
         cause="param_invalid",
         meaning="mysqlclient accepts ssl_mode only as DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY (exactly).",
         fix="Use one of those values, upper case.",
         examples=("MySQLdb.NotSupportedError: Unknown ssl_mode specification",),
-        note=_KNOWLEDGE,
+        note=KNOWLEDGE,
     ),
     Entry(
         id="mysql-connector.unsupported_ssl_mode",
         source="mysql-connector-python",
         engine="mysql",
-        pattern=_p(r"Unsupported argument '(?P<param>ssl_mode)'"),
+        pattern=compile_pattern(r"Unsupported argument '(?P<param>ssl_mode)'"),
         cause="param_unknown",
         meaning="mysql-connector-python has no ssl_mode argument; it uses ssl_ca, ssl_verify_cert, ssl_verify_identity, ssl_disabled.",
         fix="ssl_ca=/path/ca.pem with ssl_verify_cert=True and ssl_verify_identity=True.",
         examples=("AttributeError: Unsupported argument 'ssl_mode'",),
-        note=_KNOWLEDGE_V,
+        note=KNOWLEDGE_V,
     ),
     Entry(
         id="pymysql.ssl_str",
         source="PyMySQL (through SQLAlchemy)",
         engine="mysql",
-        pattern=_p(r"'str' object has no attribute 'get'"),
+        pattern=compile_pattern(r"'str' object has no attribute 'get'"),
         cause="param_invalid",
         meaning="With PyMySQL, ?ssl=true in a SQLAlchemy URL arrives as the string 'true' where PyMySQL expects a dict of SSL options.",
         fix="Use ?ssl_ca=/path/ca.pem (SQLAlchemy folds ssl_* keys into the ssl dict), or connect_args={{'ssl': {{...}}}}.",
         examples=("AttributeError: 'str' object has no attribute 'get'",),
-        note=_KNOWLEDGE_V + " Generic Python text: it means this only in a PyMySQL connect.",
+        note=KNOWLEDGE_V + " Generic Python text: it means this only in a PyMySQL connect.",
         priority=10,
     ),
     # ---------------------------------------------------------------- real-world corpus (issue 11)
@@ -115,7 +115,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pymysql.cryptography_missing",
         source="PyMySQL",
         engine="mysql",
-        pattern=_p(r"'?cryptography'? (?:package )?is required for sha256_password or caching_sha2_password"),
+        pattern=compile_pattern(r"'?cryptography'? (?:package )?is required for sha256_password or caching_sha2_password"),
         cause="auth_method_unsupported",
         meaning=(
             "The account uses caching_sha2_password or sha256_password (MySQL 8's defaults) and, without TLS, "
@@ -138,7 +138,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mysqljs.handshake_timeout",
         source="mysqljs (node 'mysql')",
         engine="mysql",
-        pattern=_p(r"Handshake inactivity timeout|PROTOCOL_SEQUENCE_TIMEOUT"),
+        pattern=compile_pattern(r"Handshake inactivity timeout|PROTOCOL_SEQUENCE_TIMEOUT"),
         cause="connect_timeout",
         meaning=(
             "The TCP connection opened but the MySQL handshake did not finish within the driver's connectTimeout "

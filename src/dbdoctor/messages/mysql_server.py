@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from dbdoctor.messages import _ACCESS_DENIED, _CONFIRMED_MARIADB, _KNOWLEDGE, Entry, _p
+from dbdoctor.messages import ACCESS_DENIED, CONFIRMED_MARIADB, KNOWLEDGE, Entry, compile_pattern
 
 ENTRIES: Final[tuple[Entry, ...]] = (
     # ---------------------------------------------------------------- MySQL and MariaDB
@@ -14,20 +14,20 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mariadb.ssl_required_unsupported",
         source="MariaDB client",
         engine="mysql",
-        pattern=_p(r"TLS/SSL error: SSL is required, but the server does not support it"),
+        pattern=compile_pattern(r"TLS/SSL error: SSL is required, but the server does not support it"),
         cause="server_ssl_unsupported",
         meaning="The MariaDB client was told to enforce TLS (--ssl-verify-server-cert) and the server has no TLS.",
         fix="Configure TLS on the server (ssl_cert, ssl_key) or use the endpoint that has it.",
         examples=("ERROR 2026 (HY000): TLS/SSL error: SSL is required, but the server does not support it",),
         confirmed=True,
-        note=_CONFIRMED_MARIADB + " (server without TLS, --ssl-verify-server-cert; plain --ssl silently connected without TLS)",
+        note=CONFIRMED_MARIADB + " (server without TLS, --ssl-verify-server-cert; plain --ssl silently connected without TLS)",
         priority=70,
     ),
     Entry(
         id="mysql.ssl_required_unsupported",
         source="MySQL client, PyMySQL",
         engine="mysql",
-        pattern=_p(r"SSL is required,? but the server does(?:n't| not) support it"),
+        pattern=compile_pattern(r"SSL is required,? but the server does(?:n't| not) support it"),
         cause="server_ssl_unsupported",
         meaning="The client requires TLS (--ssl-mode=REQUIRED or stricter, or PyMySQL with an SSL option) and the server has no TLS.",
         fix="Configure TLS on the server or use the endpoint that has it.",
@@ -37,39 +37,39 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             'OperationalError(2026, "SSL is required but the server doesn\'t support it")',
         ),
         confirmed=True,
-        note=_CONFIRMED_MARIADB + " PyMySQL's form; the MySQL client's form is from DRIVERS.md, unconfirmed.",
+        note=CONFIRMED_MARIADB + " PyMySQL's form; the MySQL client's form is from DRIVERS.md, unconfirmed.",
         priority=60,
     ),
     Entry(
         id="mariadb.cert_validation",
         source="MariaDB client",
         engine="mysql",
-        pattern=_p(r"TLS/SSL error: Validation of SSL server certificate failed"),
+        pattern=compile_pattern(r"TLS/SSL error: Validation of SSL server certificate failed"),
         cause="hostname_mismatch",
         meaning="With --ssl-verify-server-cert the MariaDB client found that the certificate does not name the host (its text for a host mismatch).",
         fix="Connect with a host name the certificate lists.",
         examples=("ERROR 2026 (HY000): TLS/SSL error: Validation of SSL server certificate failed",),
         confirmed=True,
-        note=_CONFIRMED_MARIADB,
+        note=CONFIRMED_MARIADB,
         priority=70,
     ),
     Entry(
         id="mysql.insecure_transport",
         source="MySQL server",
         engine="mysql",
-        pattern=_p(r"Connections using insecure transport are prohibited while --require_secure_transport=ON"),
+        pattern=compile_pattern(r"Connections using insecure transport are prohibited while --require_secure_transport=ON"),
         cause="server_requires_ssl",
         meaning="The server has require_secure_transport=ON and the client logged in without TLS (checked after authentication).",
         fix="Encrypt on the client: --ssl-mode=VERIFY_IDENTITY with the CA (or at least REQUIRED); in drivers, their ssl options.",
         examples=("ERROR 3159 (HY000): Connections using insecure transport are prohibited while --require_secure_transport=ON.",),
-        note=_KNOWLEDGE,
+        note=KNOWLEDGE,
         sqlstate="HY000",
     ),
     Entry(
         id="mysql.access_denied.no_password",
         source="MySQL/MariaDB server (1045)",
         engine="mysql",
-        pattern=_p(r"Access denied for user '?(?P<user>[^'@\s]*)'?@'?(?P<address>[^'\s(]*)'?\s*"
+        pattern=compile_pattern(r"Access denied for user '?(?P<user>[^'@\s]*)'?@'?(?P<address>[^'\s(]*)'?\s*"
                    r"\(using password: NO\)"),
         cause="password_missing",
         meaning=(
@@ -95,7 +95,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mysql.access_denied",
         source="MySQL/MariaDB server",
         engine="mysql",
-        pattern=_p(_ACCESS_DENIED),
+        pattern=compile_pattern(ACCESS_DENIED),
         cause="password_failed",
         meaning=(
             "The server refused {user} from {address}: the password is wrong, or no account matches "
@@ -104,7 +104,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         fix="Check user, password and the host part of the account (SELECT user, host FROM mysql.user).",
         examples=("ERROR 1045 (28000): Access denied for user 'app'@'localhost' (using password: YES)",),
         confirmed=True,
-        note=_CONFIRMED_MARIADB + " Also what a user that does not exist gets.",
+        note=CONFIRMED_MARIADB + " Also what a user that does not exist gets.",
         sqlstate="28000",
         priority=60,
     ),
@@ -112,7 +112,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mariadb.access_denied_secure_transport",
         source="MariaDB server",
         engine="mysql",
-        pattern=_p(_ACCESS_DENIED),
+        pattern=compile_pattern(ACCESS_DENIED),
         cause="server_requires_ssl",
         meaning=(
             "MariaDB 10.11 with require_secure_transport=ON answers a login without TLS with this same 'Access "
@@ -122,7 +122,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         fix="Connect with TLS (the MariaDB client: --ssl --ssl-verify-server-cert --ssl-ca=...; drivers: their ssl options) and try again.",
         examples=("ERROR 1045 (28000): Access denied for user 'app'@'localhost' (using password: NO)",),
         confirmed=True,
-        note=_CONFIRMED_MARIADB + " (require_secure_transport=ON, and a REQUIRE SSL account, both without TLS: the same text as a wrong password)",
+        note=CONFIRMED_MARIADB + " (require_secure_transport=ON, and a REQUIRE SSL account, both without TLS: the same text as a wrong password)",
         sqlstate="28000",
         priority=60,
     ),
@@ -130,13 +130,13 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mariadb.access_denied_x509",
         source="MariaDB/MySQL server",
         engine="mysql",
-        pattern=_p(_ACCESS_DENIED),
+        pattern=compile_pattern(ACCESS_DENIED),
         cause="client_cert_required",
         meaning="An account created with REQUIRE X509 (or REQUIRE SUBJECT/ISSUER) logging in without a client certificate gets the same 'Access denied'.",
         fix="Connect with the client certificate and key (--ssl-cert, --ssl-key) over TLS.",
         examples=("Access denied for user 'app'@'10.0.0.7' (using password: YES)",),
         confirmed=True,
-        note=_CONFIRMED_MARIADB + " (a REQUIRE X509 account over TLS without a client certificate)",
+        note=CONFIRMED_MARIADB + " (a REQUIRE X509 account over TLS without a client certificate)",
         sqlstate="28000",
         priority=60,
     ),
@@ -144,7 +144,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mysql.db_access_denied",
         source="MySQL/MariaDB server",
         engine="mysql",
-        pattern=_p(r"Access denied for user '(?P<user>[^']*)'@'(?P<address>[^']*)' to database '(?P<database>[^']*)'"),
+        pattern=compile_pattern(r"Access denied for user '(?P<user>[^']*)'@'(?P<address>[^']*)' to database '(?P<database>[^']*)'"),
         cause="database_missing",
         meaning=(
             "The login worked, but {user} has no privilege on the database {database} (error 1044): it is not this "
@@ -154,7 +154,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         examples=("ERROR 1044 (42000): Access denied for user 'app'@'localhost' to database 'mysql'",
                   "(1044, \"Access denied for user 'app'@'localhost' to database 'mysql'\")"),
         confirmed=True,
-        note=_CONFIRMED_MARIADB + " (a database the account has no grant on; tests/test_explain.py re-captures it)",
+        note=CONFIRMED_MARIADB + " (a database the account has no grant on; tests/test_explain.py re-captures it)",
         sqlstate="42000",
         priority=70,
     ),
@@ -162,7 +162,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mysql.max_user_connections",
         source="MySQL/MariaDB server",
         engine="mysql",
-        pattern=_p(r"User '?(?P<user>[^'\s]+)'? (?:already )?has (?:more than|exceeded the) "
+        pattern=compile_pattern(r"User '?(?P<user>[^'\s]+)'? (?:already )?has (?:more than|exceeded the) "
                    r"'?max_user_connections'?"),
         cause="too_many_connections",
         meaning=(
@@ -174,25 +174,25 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         examples=("ERROR 1203 (42000): User app already has more than 'max_user_connections' active connections",
                   "(1226, \"User 'app' has exceeded the 'max_user_connections' resource (current value: 1)\")"),
         confirmed=True,
-        note=_CONFIRMED_MARIADB + " (1226: an account WITH MAX_USER_CONNECTIONS 1, reached; tests/test_explain.py "
+        note=CONFIRMED_MARIADB + " (1226: an account WITH MAX_USER_CONNECTIONS 1, reached; tests/test_explain.py "
              "re-captures it). 1203's text is from the MySQL manual: unconfirmed.",
     ),
     Entry(
         id="mysql.host_not_allowed",
         source="MySQL/MariaDB server",
         engine="mysql",
-        pattern=_p(r"Host '(?P<address>[^']*)' is not allowed to connect to this (?:MySQL|MariaDB) server"),
+        pattern=compile_pattern(r"Host '(?P<address>[^']*)' is not allowed to connect to this (?:MySQL|MariaDB) server"),
         cause="hba_rejected",
         meaning="No account on the server matches connections from {address}: the server says so before authentication (error 1130).",
         fix="Create the account for this host (CREATE USER 'app'@'<address or %>'), or connect from an allowed address.",
         examples=("ERROR 1130 (HY000): Host '10.0.0.7' is not allowed to connect to this MariaDB server",),
-        note=_KNOWLEDGE,
+        note=KNOWLEDGE,
     ),
     Entry(
         id="mysql.host_blocked",
         source="MySQL/MariaDB server",
         engine="mysql",
-        pattern=_p(r"Host '(?P<address>[^']*)' is blocked because of many connection errors"),
+        pattern=compile_pattern(r"Host '(?P<address>[^']*)' is blocked because of many connection errors"),
         cause="host_blocked",
         meaning="The server blocked {address} after too many failed connection attempts (max_connect_errors), error 1129.",
         fix="On the server: FLUSH HOSTS (or mariadb-admin flush-hosts); then fix what made the attempts fail.",
@@ -203,7 +203,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mysql.too_many_connections",
         source="MySQL/MariaDB server",
         engine="mysql",
-        pattern=_p(r"(?<![\w-])Too many connections"),
+        pattern=compile_pattern(r"(?<![\w-])Too many connections"),
         cause="too_many_connections",
         meaning="The server has reached max_connections (error 1040).",
         fix="Use a connection pool, close idle connections, or raise max_connections.",
@@ -212,13 +212,13 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         near_misses=("sorry, too many clients already",),
         confirmed=True,
-        note=_CONFIRMED_MARIADB + " (PyMySQL, max_connections reached)",
+        note=CONFIRMED_MARIADB + " (PyMySQL, max_connections reached)",
     ),
     Entry(
         id="mysql.unknown_database",
         source="MySQL/MariaDB server",
         engine="mysql",
-        pattern=_p(r"Unknown database '(?P<database>[^']*)'"),
+        pattern=compile_pattern(r"Unknown database '(?P<database>[^']*)'"),
         cause="database_missing",
         meaning="The server has no database (schema) named {database} (error 1049).",
         fix="Set the right database name, or create it.",
@@ -226,13 +226,13 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             'OperationalError(1049, "Unknown database \'nodb\'")',
         ),
         confirmed=True,
-        note=_CONFIRMED_MARIADB,
+        note=CONFIRMED_MARIADB,
     ),
     Entry(
         id="mysql.cant_connect_refused",
         source="MySQL/MariaDB client, PyMySQL",
         engine="mysql",
-        pattern=_p(r"Can't connect to (?:MySQL |MariaDB )?server on '(?P<host>[^']*)'(?::(?P<port>\d+))? \((?:111|115|10061)\b[^)]*\)|Can't connect to (?:MySQL |MariaDB )?server on '(?P<host2>[^']*)' \(\[(?:Errno 111|WinError 10061)\]"),
+        pattern=compile_pattern(r"Can't connect to (?:MySQL |MariaDB )?server on '(?P<host>[^']*)'(?::(?P<port>\d+))? \((?:111|115|10061)\b[^)]*\)|Can't connect to (?:MySQL |MariaDB )?server on '(?P<host2>[^']*)' \(\[(?:Errno 111|WinError 10061)\]"),
         cause="connection_refused",
         meaning="Nothing accepts connections on {host} at that port (errno 111).",
         fix="Check host and port (3306 by default) and that the server is up and listening there (bind-address).",
@@ -242,14 +242,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             "ERROR 2002 (HY000): Can't connect to server on '127.0.0.1' (115)",
         ),
         confirmed=True,
-        note=_CONFIRMED_MARIADB + " The mariadb client reports errno 115 (EINPROGRESS) for a refused port, not 111.",
+        note=CONFIRMED_MARIADB + " The mariadb client reports errno 115 (EINPROGRESS) for a refused port, not 111.",
         priority=60,
     ),
     Entry(
         id="mysql.cant_connect_timeout",
         source="MySQL/MariaDB client, PyMySQL",
         engine="mysql",
-        pattern=_p(r"Can't connect to (?:MySQL |MariaDB )?server on '(?P<host>[^']*)'[^\n]*?(?:\(110\)|timed out)"),
+        pattern=compile_pattern(r"Can't connect to (?:MySQL |MariaDB )?server on '(?P<host>[^']*)'[^\n]*?(?:\(110\)|timed out)"),
         cause="connect_timeout",
         meaning="No answer from {host} in time: a firewall, an allowlist without your address, or an unreachable address.",
         fix="Check that the database accepts connections from where the app runs, and the host and port.",
@@ -257,7 +257,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
                   "(2003, \"Can't connect to MySQL server on '127.0.0.1' (_ssl.c:989: The handshake operation "
                   "timed out)\")"),
         confirmed=True,
-        note=_CONFIRMED_MARIADB + " (a server that greets and then never answers the TLS handshake; "
+        note=CONFIRMED_MARIADB + " (a server that greets and then never answers the TLS handshake; "
              "tests/test_explain.py re-captures it)",
         priority=60,
     ),
@@ -265,19 +265,19 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mysql.unknown_host",
         source="MySQL/MariaDB client",
         engine="mysql",
-        pattern=_p(r"Unknown (?:MySQL |MariaDB )?server host '(?P<host>[^']*)'"),
+        pattern=compile_pattern(r"Unknown (?:MySQL |MariaDB )?server host '(?P<host>[^']*)'"),
         cause="dns_unresolved",
         meaning="The host name {host} does not resolve here (error 2005).",
         fix="Check the host name and where the app resolves it.",
         examples=("ERROR 2005 (HY000): Unknown server host 'nope.invalid' (-2)",),
         confirmed=True,
-        note=_CONFIRMED_MARIADB,
+        note=CONFIRMED_MARIADB,
     ),
     Entry(
         id="mysql.ssl_connection_error",
         source="MySQL/MariaDB client",
         engine="mysql",
-        pattern=_p(r"(?:SSL connection error|TLS/SSL error): (?P<value>[^\n]+)"),
+        pattern=compile_pattern(r"(?:SSL connection error|TLS/SSL error): (?P<value>[^\n]+)"),
         cause="tls_handshake_failed",
         meaning="The TLS handshake with the server failed: {value}.",
         fix="Run `dbdoctor check` to see the TLS versions and certificate the server offers.",
@@ -289,19 +289,19 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mariadb.no_secure_transports",
         source="MariaDB server (start-up)",
         engine="mysql",
-        pattern=_p(r"No secure transports are configured, unable to set --require_secure_transport=ON"),
+        pattern=compile_pattern(r"No secure transports are configured, unable to set --require_secure_transport=ON"),
         cause="server_ssl_unsupported",
         meaning="The server was told to require TLS but has no TLS configured, so it refuses to start (error 4167).",
         fix="Configure ssl_cert and ssl_key on the server, or turn require_secure_transport off.",
         examples=("No secure transports are configured, unable to set --require_secure_transport=ON",),
-        note=_KNOWLEDGE,
+        note=KNOWLEDGE,
     ),
     # ---------------------------------------------------------------- real-world corpus (issue 11)
     Entry(
         id="mysql.socket_missing",
         source="MySQL/MariaDB client library",
         engine="mysql",
-        pattern=_p(r"Can't connect to local (?:MySQL |MariaDB )?server through socket '(?P<path>[^']*)' "
+        pattern=compile_pattern(r"Can't connect to local (?:MySQL |MariaDB )?server through socket '(?P<path>[^']*)' "
                    r"\((?P<value>2|111)\b"),
         cause="connection_refused",
         meaning=(
@@ -329,7 +329,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mysql.lost_initial_packet.timeout",
         source="MySQL/MariaDB client library",
         engine="mysql",
-        pattern=_p(r"Lost connection to MySQL server at '(?:handshake: )?(?:reading|waiting for) initial "
+        pattern=compile_pattern(r"Lost connection to MySQL server at '(?:handshake: )?(?:reading|waiting for) initial "
                    r"communication packet',? system error:? (?P<value>110|34|60)\b"),
         cause="connect_timeout",
         meaning=(
@@ -349,7 +349,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mysql.lost_initial_packet.refused",
         source="MySQL/MariaDB client library",
         engine="mysql",
-        pattern=_p(r"Lost connection to MySQL server at '(?:handshake: )?(?:reading|waiting for) initial "
+        pattern=compile_pattern(r"Lost connection to MySQL server at '(?:handshake: )?(?:reading|waiting for) initial "
                    r"communication packet',? system error:? (?P<value>111|10061)\b"),
         cause="connection_refused",
         meaning="Error {value} is 'connection refused': nothing listens at that address and port.",
@@ -367,7 +367,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mysql.lost_initial_packet",
         source="MySQL/MariaDB client library",
         engine="mysql",
-        pattern=_p(r"Lost connection to MySQL server at '(?:handshake: )?(?:reading|waiting for) initial "
+        pattern=compile_pattern(r"Lost connection to MySQL server at '(?:handshake: )?(?:reading|waiting for) initial "
                    r"communication packet',? system error:? (?!110\b|34\b|60\b|111\b|10061\b)(?P<value>\d+)"),
         cause="connection_refused",
         meaning=(
@@ -393,7 +393,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mysql.lost_initial_packet.overloaded",
         source="MySQL/MariaDB client library",
         engine="mysql",
-        pattern=_p(r"Lost connection to MySQL server at '(?:handshake: )?(?:reading|waiting for) initial "
+        pattern=compile_pattern(r"Lost connection to MySQL server at '(?:handshake: )?(?:reading|waiting for) initial "
                    r"communication packet',? system error:? (?!110\b|34\b|60\b|111\b|10061\b)(?P<value>\d+)"),
         cause="connect_timeout",
         meaning=(
@@ -412,7 +412,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mysql.caching_sha2_plugin_missing",
         source="MySQL/MariaDB client library",
         engine="mysql",
-        pattern=_p(r"(?:Authentication plugin|Plugin) '?caching_sha2_password'? (?:cannot|could not) be loaded"),
+        pattern=compile_pattern(r"(?:Authentication plugin|Plugin) '?caching_sha2_password'? (?:cannot|could not) be loaded"),
         cause="auth_method_unsupported",
         meaning=(
             "The account uses caching_sha2_password (MySQL 8's default) and this client library cannot load that "
@@ -439,7 +439,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mysql.client_auth_protocol",
         source="MySQL/MariaDB server (1251), mysqljs",
         engine="mysql",
-        pattern=_p(r"ER[_ ]NOT[_ ]SUPPORTED[_ ]AUTH[_ ]MODE|Client does not support authentication protocol "
+        pattern=compile_pattern(r"ER[_ ]NOT[_ ]SUPPORTED[_ ]AUTH[_ ]MODE|Client does not support authentication protocol "
                    r"requested by server"),
         cause="auth_method_unsupported",
         meaning=(
@@ -465,7 +465,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mariadb.tls_cn_mismatch",
         source="MariaDB client library (Connector/C)",
         engine="mysql",
-        pattern=_p(r"(?:TLS/SSL error|SSL connection error): [^\n]*?(?:CN name does not match|"
+        pattern=compile_pattern(r"(?:TLS/SSL error|SSL connection error): [^\n]*?(?:CN name does not match|"
                    r"does not match the passed value|CERT_E_CN_NO_MATCH|Hostname verification failed)"),
         cause="hostname_mismatch",
         meaning=(
@@ -485,7 +485,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mariadb.tls_not_trusted",
         source="MariaDB / MySQL client library",
         engine="mysql",
-        pattern=_p(r"(?:TLS/SSL error|SSL connection error): [^\n]*?(?:The certificate is NOT trusted|"
+        pattern=compile_pattern(r"(?:TLS/SSL error|SSL connection error): [^\n]*?(?:The certificate is NOT trusted|"
                    r"Validation of SSL server\s+certificate failed)"),
         cause="cert_untrusted",
         meaning=(
@@ -505,7 +505,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="mysql.x_protocol_port",
         source="MySQL client / drivers",
         engine="mysql",
-        pattern=_p(r"invalid protocol version 11, expected 10|Protocol mismatch; server version = 11, client "
+        pattern=compile_pattern(r"invalid protocol version 11, expected 10|Protocol mismatch; server version = 11, client "
                    r"version = 10|This might be X Protocol"),
         cause="not_the_database",
         meaning=(

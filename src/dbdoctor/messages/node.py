@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from dbdoctor.messages import _CONFIRMED_NODE, _KNOWLEDGE_V, Entry, _p
+from dbdoctor.messages import CONFIRMED_NODE, KNOWLEDGE_V, Entry, compile_pattern
 
 ENTRIES: Final[tuple[Entry, ...]] = (
     # ---------------------------------------------------------------- node-postgres
@@ -14,21 +14,21 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="node-postgres.server_no_ssl",
         source="node-postgres",
         engine="postgresql",
-        pattern=_p(r"The server does not support SSL connections"),
+        pattern=compile_pattern(r"The server does not support SSL connections"),
         cause="server_ssl_unsupported",
         meaning="node-postgres was configured for SSL (ssl, sslmode, or PGSSLMODE) and the server does not offer it.",
         fix="Turn SSL on at the server, or connect to the endpoint that has it.",
         examples=("Error: The server does not support SSL connections",),
         near_misses=("server does not support SSL, but SSL was required",),
         confirmed=True,
-        note=_CONFIRMED_NODE,
+        note=CONFIRMED_NODE,
         priority=60,
     ),
     Entry(
         id="node-postgres.altnames_ip",
         source="node-postgres (Node tls)",
         engine="postgresql",
-        pattern=_p(r"Hostname/IP does not match certificate's altnames: IP: (?P<host>\S+?) is not in the cert's list"),
+        pattern=compile_pattern(r"Hostname/IP does not match certificate's altnames: IP: (?P<host>\S+?) is not in the cert's list"),
         cause="ip_address_mismatch",
         meaning=(
             "Node connected by IP address {host} and the certificate does not list it. node-postgres verifies "
@@ -37,14 +37,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         fix="Connect with a host name the certificate lists.",
         examples=("Error: Hostname/IP does not match certificate's altnames: IP: 127.0.0.1 is not in the cert's list: ",),
         confirmed=True,
-        note=_CONFIRMED_NODE,
+        note=CONFIRMED_NODE,
         priority=75,
     ),
     Entry(
         id="node-postgres.altnames",
         source="node-postgres (Node tls)",
         engine="postgresql",
-        pattern=_p(r"Hostname/IP does not match certificate's altnames: Host: (?P<host>\S+?)\.? is not in the cert's altnames: (?P<name>[^\n]*)"),
+        pattern=compile_pattern(r"Hostname/IP does not match certificate's altnames: Host: (?P<host>\S+?)\.? is not in the cert's altnames: (?P<name>[^\n]*)"),
         cause="hostname_mismatch",
         meaning=(
             "The host {host} is not among the certificate's names ({name}). node-postgres checks the host name "
@@ -54,14 +54,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         examples=(
             "Error: Hostname/IP does not match certificate's altnames: Host: localhost. is not in the cert's altnames: DNS:db.example.com",
         ),
-        note=_KNOWLEDGE_V,
+        note=KNOWLEDGE_V,
         priority=75,
     ),
     Entry(
         id="node-postgres.security_warning",
         source="node-postgres",
         engine="postgresql",
-        pattern=_p(r"SECURITY WARNING: The SSL modes 'prefer', 'require', and 'verify-ca' are treated as aliases"),
+        pattern=compile_pattern(r"SECURITY WARNING: The SSL modes 'prefer', 'require', and 'verify-ca' are treated as aliases"),
         cause="param_ignored_by_driver",
         meaning=(
             "node-postgres reinterprets sslmode: prefer, require and verify-ca all mean verify-full (full "
@@ -73,13 +73,13 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             "SECURITY WARNING: The SSL modes 'prefer', 'require', and 'verify-ca' are treated as aliases for 'verify-full'.",
         ),
         confirmed=True,
-        note=_CONFIRMED_NODE + " (the first line of the process warning)",
+        note=CONFIRMED_NODE + " (the first line of the process warning)",
     ),
     Entry(
         id="node.enoent",
         source="node-postgres",
         engine="postgresql",
-        pattern=_p(r"ENOENT: no such file or directory, open '(?P<path>[^']*)'"),
+        pattern=compile_pattern(r"ENOENT: no such file or directory, open '(?P<path>[^']*)'"),
         cause="ca_file_missing",
         meaning=(
             "node-postgres reads sslrootcert, sslcert and sslkey when the connection string is parsed, and {path} "
@@ -88,14 +88,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         fix="Ship the file with the app and use its path as the app sees it (inside the container).",
         examples=("Error: ENOENT: no such file or directory, open '/app/certs/ca.pem'",),
         confirmed=True,
-        note=_CONFIRMED_NODE,
+        note=CONFIRMED_NODE,
         priority=40,
     ),
     Entry(
         id="node.econnrefused",
         source="Node (node-postgres, mysql2)",
         engine="any",
-        pattern=_p(r"connect ECONNREFUSED (?P<address>[0-9a-f.:]+?):(?P<port>\d+)"),
+        pattern=compile_pattern(r"connect ECONNREFUSED (?P<address>[0-9a-f.:]+?):(?P<port>\d+)"),
         cause="connection_refused",
         meaning="Nothing accepts connections at {endpoint}. Inside a container, 127.0.0.1 is the container itself.",
         fix="Check host and port and that the server is up; from a container, use the database service's name, not localhost.",
@@ -107,7 +107,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="node.econnrefused_ipv6_loopback",
         source="Node (node-postgres, mysql2)",
         engine="any",
-        pattern=_p(r"connect ECONNREFUSED (?P<address>::1):(?P<port>\d+)"),
+        pattern=compile_pattern(r"connect ECONNREFUSED (?P<address>::1):(?P<port>\d+)"),
         cause="connection_refused",
         meaning=(
             "Node connected to ::1, the IPv6 loopback, and nothing listens there. localhost resolves to ::1 first "
@@ -134,7 +134,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="node.enotfound",
         source="Node (node-postgres, mysql2)",
         engine="any",
-        pattern=_p(r"getaddrinfo (?:ENOTFOUND|EAI_AGAIN) (?P<host>\S+)"),
+        pattern=compile_pattern(r"getaddrinfo (?:ENOTFOUND|EAI_AGAIN) (?P<host>\S+)"),
         cause="dns_unresolved",
         meaning="The host name {host} does not resolve here (a typo, or a private name from outside its network).",
         fix="Check the host name and where the app resolves it.",
@@ -146,7 +146,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="node.etimedout",
         source="Node (node-postgres, mysql2)",
         engine="any",
-        pattern=_p(r"connect ETIMEDOUT|Connection terminated due to connection timeout"),
+        pattern=compile_pattern(r"connect ETIMEDOUT|Connection terminated due to connection timeout"),
         cause="connect_timeout",
         meaning="No answer in time: a firewall, an allowlist without your address, or an unreachable private address.",
         fix="Check that the database accepts connections from where the app runs, and the host and port.",
@@ -158,7 +158,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="node-postgres.ssl_string_crash",
         source="node-postgres",
         engine="postgresql",
-        pattern=_p(r"Cannot use 'in' operator to search for 'key' in (?P<value>\S+)"),
+        pattern=compile_pattern(r"Cannot use 'in' operator to search for 'key' in (?P<value>\S+)"),
         cause="param_invalid",
         meaning="node-postgres got an ssl value it does not know (ssl=false in the URL stays the string "
                 "'false'): it starts TLS and then throws inside its socket handler, an uncaught exception that "
@@ -166,13 +166,13 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         fix="Write ssl=0 (or sslmode=disable) to turn TLS off, ssl=true or sslmode=verify-full to turn it on.",
         examples=("TypeError: Cannot use 'in' operator to search for 'key' in false",),
         confirmed=True,
-        note=_CONFIRMED_NODE + " tests/drivers reproduces it.",
+        note=CONFIRMED_NODE + " tests/drivers reproduces it.",
     ),
     Entry(
         id="node-postgres.compat_verify_ca_without_ca",
         source="node-postgres",
         engine="postgresql",
-        pattern=_p(r"Using sslmode=verify-ca requires specifying a CA with sslrootcert"),
+        pattern=compile_pattern(r"Using sslmode=verify-ca requires specifying a CA with sslrootcert"),
         cause="param_invalid",
         meaning="With uselibpqcompat=true, node-postgres refuses sslmode=verify-ca without sslrootcert when the "
                 "string is parsed (libpq would fall back to ~/.postgresql/root.crt; node-postgres has no such "
@@ -182,14 +182,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
                   "If a public CA is used, verify-ca allows connections to a server that somebody else may "
                   "have registered with the CA",),
         confirmed=True,
-        note=_CONFIRMED_NODE + " tests/drivers reproduces it.",
+        note=CONFIRMED_NODE + " tests/drivers reproduces it.",
     ),
     # ---------------------------------------------------------------- real-world corpus (issue 11)
     Entry(
         id="node.error_object.econnrefused",
         source="Node (error object printed as JSON or util.inspect)",
         engine="any",
-        pattern=_p(r"\b(?:code|errno)[\"']?\s*:\s*[\"']ECONNREFUSED[\"']|connect ECONNREFUSED(?![ \t]*[0-9a-f.:\[])"),
+        pattern=compile_pattern(r"\b(?:code|errno)[\"']?\s*:\s*[\"']ECONNREFUSED[\"']|connect ECONNREFUSED(?![ \t]*[0-9a-f.:\[])"),
         cause="connection_refused",
         meaning=(
             "Node could not open the TCP connection: nothing listens at the address and port the driver used "
@@ -208,7 +208,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="node.error_object.etimedout",
         source="Node (error object printed as JSON or util.inspect)",
         engine="any",
-        pattern=_p(r"\b(?:code|errno)[\"']?\s*:\s*[\"']ETIMEDOUT[\"']|write CONNECT_TIMEOUT"),
+        pattern=compile_pattern(r"\b(?:code|errno)[\"']?\s*:\s*[\"']ETIMEDOUT[\"']|write CONNECT_TIMEOUT"),
         cause="connect_timeout",
         meaning=(
             "The connection got no answer in time: packets dropped by a firewall or allowlist, an address not "
@@ -230,7 +230,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="node.error_object.dns",
         source="Node (error object printed as JSON or util.inspect)",
         engine="any",
-        pattern=_p(r"\b(?:code|errno)[\"']?\s*:\s*[\"'](?:ENOTFOUND|EAI_AGAIN|EAI_FAIL)[\"']|"
+        pattern=compile_pattern(r"\b(?:code|errno)[\"']?\s*:\s*[\"'](?:ENOTFOUND|EAI_AGAIN|EAI_FAIL)[\"']|"
                    r"\bEAI_(?:AGAIN|FAIL|NONAME|NODATA)\b"),
         cause="dns_unresolved",
         meaning=(
@@ -249,7 +249,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="node.error_object.pg_28P01",
         source="node-postgres (error object)",
         engine="postgresql",
-        pattern=_p(r"\bcode[\"']?\s*:\s*[\"']28P01[\"']|routine[\"']?\s*:\s*[\"']auth_failed[\"']"),
+        pattern=compile_pattern(r"\bcode[\"']?\s*:\s*[\"']28P01[\"']|routine[\"']?\s*:\s*[\"']auth_failed[\"']"),
         cause="password_failed",
         meaning="node-postgres printed the server's error object: SQLSTATE 28P01 is 'password authentication "
                 "failed' for the user the client sent.",
@@ -264,7 +264,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="node-postgres.sasl_password_not_string",
         source="node-postgres",
         engine="postgresql",
-        pattern=_p(r"SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a (?:non-empty )?string"),
+        pattern=compile_pattern(r"SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a (?:non-empty )?string"),
         cause="password_missing",
         meaning=(
             "The server asks for a SCRAM password and node-postgres has none (or not a string): the password "

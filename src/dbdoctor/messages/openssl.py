@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from typing import Final
 
-from dbdoctor.messages import _CONFIRMED_NODE, _CONFIRMED_PYSSL, Entry, _p
+from dbdoctor.messages import CONFIRMED_NODE, CONFIRMED_PYSSL, Entry, compile_pattern
 
 ENTRIES: Final[tuple[Entry, ...]] = (
     Entry(
         id="ssl.self_signed_in_chain",
         source="OpenSSL reason (asyncpg, pg8000, PyMySQL, node-postgres, MariaDB)",
         engine="any",
-        pattern=_p(r"self[- ]signed certificate in certificate chain"),
+        pattern=compile_pattern(r"self[- ]signed certificate in certificate chain"),
         cause="cert_untrusted",
         meaning=(
             "The server's chain ends in a root CA the client does not trust (the provider's private CA, not in "
@@ -31,14 +31,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         near_misses=("Error: self-signed certificate",),
         confirmed=True,
-        note=_CONFIRMED_NODE + " Also captured from asyncpg 0.32, pg8000 1.31.6, PyMySQL 1.2.4 and the MariaDB 10.11 client.",
+        note=CONFIRMED_NODE + " Also captured from asyncpg 0.32, pg8000 1.31.6, PyMySQL 1.2.4 and the MariaDB 10.11 client.",
         priority=75,
     ),
     Entry(
         id="ssl.self_signed",
         source="OpenSSL reason (asyncpg, pg8000, PyMySQL, node-postgres)",
         engine="any",
-        pattern=_p(r"self[- ]signed certificate(?! in certificate chain)"),
+        pattern=compile_pattern(r"self[- ]signed certificate(?! in certificate chain)"),
         cause="cert_self_signed",
         meaning=(
             "The server presents a self-signed certificate, and the client verifies (node-postgres treats "
@@ -54,14 +54,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         near_misses=("self-signed certificate in certificate chain",),
         confirmed=True,
-        note=_CONFIRMED_PYSSL,
+        note=CONFIRMED_PYSSL,
         priority=70,
     ),
     Entry(
         id="ssl.unable_local_issuer",
         source="OpenSSL reason (asyncpg, pg8000, PyMySQL)",
         engine="any",
-        pattern=_p(r"unable to get local issuer certificate|unable to verify the first certificate"),
+        pattern=compile_pattern(r"unable to get local issuer certificate|unable to verify the first certificate"),
         cause="cert_untrusted",
         meaning=(
             "The client cannot find the issuer of the server's certificate among the CAs it trusts: either the "
@@ -74,33 +74,33 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             "Error: unable to verify the first certificate",
         ),
         confirmed=True,
-        note=_CONFIRMED_PYSSL,
+        note=CONFIRMED_PYSSL,
         priority=70,
     ),
     Entry(
         id="ssl.expired",
         source="OpenSSL reason (asyncpg, pg8000, PyMySQL, node-postgres)",
         engine="any",
-        pattern=_p(r"certificate has expired|CERT_HAS_EXPIRED"),
+        pattern=compile_pattern(r"certificate has expired|CERT_HAS_EXPIRED"),
         cause="cert_expired",
         meaning="The server's certificate, or one in its chain, has expired (or this machine's clock is far ahead).",
         fix="Renew the certificate on the server (or ask the provider); check the clock here.",
         examples=("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired (_ssl.c:1006)",),
         confirmed=True,
-        note=_CONFIRMED_PYSSL,
+        note=CONFIRMED_PYSSL,
         priority=70,
     ),
     Entry(
         id="ssl.not_yet_valid",
         source="OpenSSL reason (asyncpg, pg8000, PyMySQL, node-postgres)",
         engine="any",
-        pattern=_p(r"certificate is not yet valid|CERT_NOT_YET_VALID"),
+        pattern=compile_pattern(r"certificate is not yet valid|CERT_NOT_YET_VALID"),
         cause="cert_not_yet_valid",
         meaning="The server's certificate is not valid yet: this machine's clock is behind, or it was issued with a future start date.",
         fix="Check the clock (NTP) here; otherwise wait or reissue the certificate.",
         examples=("certificate verify failed: certificate is not yet valid",),
         confirmed=True,
-        note=_CONFIRMED_PYSSL,
+        note=CONFIRMED_PYSSL,
         priority=70,
     ),
 )

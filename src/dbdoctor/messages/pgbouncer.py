@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from dbdoctor.messages import Entry, _p
+from dbdoctor.messages import Entry, compile_pattern
 
 ENTRIES: Final[tuple[Entry, ...]] = (
     # ---------------------------------------------------------------- PgBouncer
@@ -14,7 +14,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pgbouncer.ssl_required",
         source="pgbouncer",
         engine="postgresql",
-        pattern=_p(r"(?:FATAL|ERROR):?\s+SSL required\b"),
+        pattern=compile_pattern(r"(?:FATAL|ERROR):?\s+SSL required\b"),
         cause="server_requires_ssl",
         meaning=(
             "PgBouncer (client_tls_sslmode=require or stricter) refuses clients that do not encrypt. The client "
@@ -30,7 +30,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pgbouncer.no_more_connections",
         source="pgbouncer",
         engine="postgresql",
-        pattern=_p(r"no more connections allowed"),
+        pattern=compile_pattern(r"no more connections allowed"),
         cause="too_many_connections",
         meaning="PgBouncer has reached max_client_conn (or the pool's limit) and refuses new clients.",
         fix="Raise max_client_conn / the pool size in pgbouncer.ini, or open fewer client connections.",
@@ -43,7 +43,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pgbouncer.no_such_database",
         source="pgbouncer",
         engine="postgresql",
-        pattern=_p(r"no such database: (?P<database>\S+)"),
+        pattern=compile_pattern(r"no such database: (?P<database>\S+)"),
         cause="database_missing",
         meaning=(
             "PgBouncer has no entry for the database {database} in its [databases] section (and no '*' "
@@ -61,7 +61,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pgbouncer.sasl_failed",
         source="pgbouncer",
         engine="postgresql",
-        pattern=_p(r"SASL authentication failed"),
+        pattern=compile_pattern(r"SASL authentication failed"),
         cause="password_failed",
         meaning=(
             "PgBouncer rejected the password (its words for a failed SCRAM exchange, where PostgreSQL says "
@@ -84,7 +84,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pgbouncer.unsupported_startup_parameter",
         source="pgbouncer",
         engine="postgresql",
-        pattern=_p(r"unsupported startup parameter: (?P<param>\S+)"),
+        pattern=compile_pattern(r"unsupported startup parameter: (?P<param>\S+)"),
         cause="pooler_startup_parameter",
         meaning=(
             "The client sent the start-up parameter {param}, which PgBouncer does not pass on and refuses "
@@ -111,7 +111,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pgbouncer.server_login_retry",
         source="pgbouncer",
         engine="postgresql",
-        pattern=_p(r"server login has been failing, try again later \(server_login_retry\)|"
+        pattern=compile_pattern(r"server login has been failing, try again later \(server_login_retry\)|"
                    r"pgbouncer cannot connect to server"),
         cause="server_refused",
         meaning=(
@@ -136,7 +136,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pgbouncer.server_dns_failed",
         source="pgbouncer",
         engine="postgresql",
-        pattern=_p(r"server dns lookup failed|lookup failed: (?P<host>\S+): result="),
+        pattern=compile_pattern(r"server dns lookup failed|lookup failed: (?P<host>\S+): result="),
         cause="dns_unresolved",
         meaning=(
             "PgBouncer could not resolve the server host name {host} of its [databases] entry, so it cannot "

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from typing import Final
 
-from dbdoctor.messages import Entry, _p
+from dbdoctor.messages import Entry, compile_pattern
 
 ENTRIES: Final[tuple[Entry, ...]] = (
     Entry(
         id="php.getaddrinfo_failed",
         source="PHP network layer (PDO, mysqli)",
         engine="any",
-        pattern=_p(r"php_network_getaddresses: getaddrinfo(?: for (?P<host>\S+))? failed: (?P<value>Name or "
+        pattern=compile_pattern(r"php_network_getaddresses: getaddrinfo(?: for (?P<host>\S+))? failed: (?P<value>Name or "
                    r"service not known|Temporary failure in name resolution|nodename nor servname provided, or "
                    r"not known|No such host is known\.?|Name does not resolve)"),
         cause="dns_unresolved",

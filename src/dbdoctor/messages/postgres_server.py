@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from dbdoctor.messages import _CONFIRMED_LIBPQ, _CONFIRMED_PG, _HBA_TAIL, _PREFER_NOTE, _Q, Entry, _p
+from dbdoctor.messages import CONFIRMED_LIBPQ, CONFIRMED_PG, HBA_TAIL, PREFER_NOTE, Entry, Q, compile_pattern
 
 ENTRIES: Final[tuple[Entry, ...]] = (
     # ---------------------------------------------------------------- PostgreSQL server: pg_hba.conf
@@ -14,9 +14,9 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pg.hba.no_entry.any_encryption",
         source="server",
         engine="postgresql",
-        pattern=_p(
-            rf"no pg_hba\.conf entry for host {_Q}(?P<address>[^\"'“”]*){_Q}, user {_Q}(?P<user>[^\"'“”]*){_Q}, "
-            rf"database {_Q}(?P<database>[^\"'“”]*){_Q}, (?:SSL encryption|no encryption)"
+        pattern=compile_pattern(
+            rf"no pg_hba\.conf entry for host {Q}(?P<address>[^\"'“”]*){Q}, user {Q}(?P<user>[^\"'“”]*){Q}, "
+            rf"database {Q}(?P<database>[^\"'“”]*){Q}, (?:SSL encryption|no encryption)"
             r"[\s\S]{0,400}?no pg_hba\.conf entry for host .{0,300}?"
             r"(?:SSL encryption|no encryption)"
         ),
@@ -42,7 +42,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             'FATAL:  no pg_hba.conf entry for host "10.0.0.7", user "app", database "app", no encryption',
         ),
         confirmed=True,
-        note=_CONFIRMED_LIBPQ + " libpq 18 reports every attempt; older libpq shows only the last one.",
+        note=CONFIRMED_LIBPQ + " libpq 18 reports every attempt; older libpq shows only the last one.",
         sqlstate="28000",
         priority=90,
     ),
@@ -50,13 +50,13 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pg.hba.no_entry.no_encryption",
         source="server",
         engine="postgresql",
-        pattern=_p(rf"no pg_hba\.conf entry for {_HBA_TAIL}, no encryption"),
+        pattern=compile_pattern(rf"no pg_hba\.conf entry for {HBA_TAIL}, no encryption"),
         cause="server_requires_ssl",
         meaning=(
             "The connection was attempted without encryption and pg_hba.conf has no rule that lets {user} into "
             "{database} from {address} without it. The words \"no encryption\" are the clue: the server has "
             "rules for SSL connections (hostssl), but none for plain ones. The client must encrypt; nothing needs "
-            "to change on the server." + _PREFER_NOTE
+            "to change on the server." + PREFER_NOTE
         ),
         fix=(
             "Encrypt on the client: add sslmode=verify-full (with sslrootcert=<your provider's CA file>) or at "
@@ -74,7 +74,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             'FATAL:  pg_hba.conf rejects connection for host "10.0.0.7", user "app", database "app", no encryption',
         ),
         confirmed=True,
-        note=_CONFIRMED_PG + " Servers 14 and later say 'no encryption'; see pg.hba.no_entry.ssl_off for 11 and older.",
+        note=CONFIRMED_PG + " Servers 14 and later say 'no encryption'; see pg.hba.no_entry.ssl_off for 11 and older.",
         sqlstate="28000",
         priority=70,
     ),
@@ -82,12 +82,12 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pg.hba.no_entry.ssl_off",
         source="server",
         engine="postgresql",
-        pattern=_p(rf"no pg_hba\.conf entry for {_HBA_TAIL}, SSL off"),
+        pattern=compile_pattern(rf"no pg_hba\.conf entry for {HBA_TAIL}, SSL off"),
         cause="server_requires_ssl",
         meaning=(
             "An older server's way (11 and earlier) of saying \"no encryption\": the connection was plain and "
             "pg_hba.conf only has rules for SSL connections from {address}. The client must encrypt."
-            + _PREFER_NOTE
+            + PREFER_NOTE
         ),
         fix="Encrypt on the client: sslmode=verify-full with your provider's CA file (or at least sslmode=require).",
         examples=('FATAL:  no pg_hba.conf entry for host "10.1.2.3", user "app", database "app", SSL off',),
@@ -100,7 +100,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pg.hba.no_entry.ssl_encryption",
         source="server",
         engine="postgresql",
-        pattern=_p(rf"no pg_hba\.conf entry for {_HBA_TAIL}, (?:SSL encryption|SSL on)"),
+        pattern=compile_pattern(rf"no pg_hba\.conf entry for {HBA_TAIL}, (?:SSL encryption|SSL on)"),
         cause="hba_rejected",
         meaning=(
             "The connection was encrypted, and still pg_hba.conf has no rule for {user} connecting to {database} "
@@ -122,7 +122,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         near_misses=('FATAL:  no pg_hba.conf entry for host "10.0.0.7", user "app", database "app", no encryption',),
         confirmed=True,
-        note=_CONFIRMED_PG + " 'SSL on' (servers up to 11) is from SERVER-ERRORS.md, unconfirmed.",
+        note=CONFIRMED_PG + " 'SSL on' (servers up to 11) is from SERVER-ERRORS.md, unconfirmed.",
         sqlstate="28000",
         priority=70,
     ),
@@ -130,7 +130,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pg.hba.no_entry.gss",
         source="server",
         engine="postgresql",
-        pattern=_p(rf"no pg_hba\.conf entry for {_HBA_TAIL}, GSS encryption"),
+        pattern=compile_pattern(rf"no pg_hba\.conf entry for {HBA_TAIL}, GSS encryption"),
         cause="hba_rejected",
         meaning=(
             "The connection used GSSAPI encryption (Kerberos) and pg_hba.conf has no rule for it from {address}. "
@@ -146,7 +146,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pg.hba.no_entry",
         source="server",
         engine="postgresql",
-        pattern=_p(r"no pg_hba\.conf entry for host"),
+        pattern=compile_pattern(r"no pg_hba\.conf entry for host"),
         cause="hba_rejected",
         meaning=(
             "pg_hba.conf has no rule for this client address, user and database. The end of the full message "
@@ -164,7 +164,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pg.hba.rejects",
         source="server",
         engine="postgresql",
-        pattern=_p(rf"pg_hba\.conf rejects connection for {_HBA_TAIL}(?:, (?P<encryption>[A-Za-z ]+))?"),
+        pattern=compile_pattern(rf"pg_hba\.conf rejects connection for {HBA_TAIL}(?:, (?P<encryption>[A-Za-z ]+))?"),
         cause="hba_rejected",
         meaning=(
             "A pg_hba.conf line with the method 'reject' matched {user} connecting to {database} from "
@@ -180,7 +180,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         near_misses=('no pg_hba.conf entry for host "127.0.0.1", user "rejected", database "postgres", no encryption',),
         confirmed=True,
-        note=_CONFIRMED_PG,
+        note=CONFIRMED_PG,
         sqlstate="28000",
         priority=70,
     ),
@@ -189,7 +189,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pg.password_failed",
         source="server",
         engine="postgresql",
-        pattern=_p(rf"password authentication failed for user {_Q}(?P<user>[^\"'“”]*){_Q}"),
+        pattern=compile_pattern(rf"password authentication failed for user {Q}(?P<user>[^\"'“”]*){Q}"),
         cause="password_failed",
         meaning=(
             "The server found a password rule for {user} and the password sent was wrong, or the role {user} "
@@ -208,14 +208,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         near_misses=("fe_sendauth: no password supplied",),
         confirmed=True,
-        note=_CONFIRMED_PG + " Confirmed too: a role that does not exist gets this same text under scram-sha-256.",
+        note=CONFIRMED_PG + " Confirmed too: a role that does not exist gets this same text under scram-sha-256.",
         sqlstate="28P01",
     ),
     Entry(
         id="pg.role_missing",
         source="server",
         engine="postgresql",
-        pattern=_p(rf"role {_Q}(?P<user>[^\"'“”]*){_Q} does not exist"),
+        pattern=compile_pattern(rf"role {Q}(?P<user>[^\"'“”]*){Q} does not exist"),
         cause="role_missing",
         meaning=(
             "The server has no role (user) named {user} (servers say so only where the rule asks no password, "
@@ -230,14 +230,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         near_misses=('FATAL:  database "nobody_here" does not exist',),
         confirmed=True,
-        note=_CONFIRMED_PG,
+        note=CONFIRMED_PG,
         sqlstate="28000",
     ),
     Entry(
         id="pg.database_missing",
         source="server",
         engine="postgresql",
-        pattern=_p(rf"database {_Q}(?P<database>[^\"'“”]*){_Q} does not exist"),
+        pattern=compile_pattern(rf"database {Q}(?P<database>[^\"'“”]*){Q} does not exist"),
         cause="database_missing",
         meaning=(
             "The server has no database named {database}. When no dbname is set, libpq uses the user name as "
@@ -250,14 +250,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         near_misses=('FATAL:  role "nodb" does not exist',),
         confirmed=True,
-        note=_CONFIRMED_PG,
+        note=CONFIRMED_PG,
         sqlstate="3D000",
     ),
     Entry(
         id="pg.too_many_clients",
         source="server",
         engine="postgresql",
-        pattern=_p(r"sorry, too many clients already|remaining connection slots are reserved"),
+        pattern=compile_pattern(r"sorry, too many clients already|remaining connection slots are reserved"),
         cause="too_many_connections",
         meaning=(
             "The server has no free connection slot (max_connections is reached, counting the slots reserved "
@@ -274,14 +274,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         near_misses=("no more connections allowed (max_client_conn)",),
         confirmed=True,
-        note=_CONFIRMED_PG + " 'remaining connection slots are reserved' is the same condition (unconfirmed here).",
+        note=CONFIRMED_PG + " 'remaining connection slots are reserved' is the same condition (unconfirmed here).",
         sqlstate="53300",
     ),
     Entry(
         id="pg.client_cert_required",
         source="server",
         engine="postgresql",
-        pattern=_p(r"connection requires a valid client certificate"),
+        pattern=compile_pattern(r"connection requires a valid client certificate"),
         cause="client_cert_required",
         meaning=(
             "The matching pg_hba.conf rule wants a client certificate (method cert, or clientcert=verify-ca / "
@@ -297,14 +297,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             "requires a valid client certificate",
         ),
         confirmed=True,
-        note=_CONFIRMED_PG + " Also confirmed: a missing sslcert file is skipped without an error by libpq 18.",
+        note=CONFIRMED_PG + " Also confirmed: a missing sslcert file is skipped without an error by libpq 18.",
         sqlstate="28000",
     ),
     Entry(
         id="pg.client_cert_no_ca_store",
         source="server",
         engine="postgresql",
-        pattern=_p(r"client certificates can only be checked if a root certificate store is available"),
+        pattern=compile_pattern(r"client certificates can only be checked if a root certificate store is available"),
         cause="client_cert_required",
         meaning=(
             "The server's pg_hba.conf asks for a client certificate, but the server itself has no ssl_ca_file "
@@ -316,14 +316,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             "certificates can only be checked if a root certificate store is available",
         ),
         confirmed=True,
-        note=_CONFIRMED_PG + " Not in the knowledge files.",
+        note=CONFIRMED_PG + " Not in the knowledge files.",
         sqlstate="28000",
     ),
     Entry(
         id="pg.cert_auth_failed",
         source="server",
         engine="postgresql",
-        pattern=_p(rf"certificate authentication failed for user {_Q}(?P<user>[^\"'“”]*){_Q}"),
+        pattern=compile_pattern(rf"certificate authentication failed for user {Q}(?P<user>[^\"'“”]*){Q}"),
         cause="client_cert_problem",
         meaning=(
             "The client sent a certificate the server trusts, but its common name (or the pg_ident.conf mapping) "
@@ -332,14 +332,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         fix="Use a client certificate issued for {user} (CN={user}), or connect as the user the certificate names.",
         examples=('FATAL:  certificate authentication failed for user "app"',),
         confirmed=True,
-        note=_CONFIRMED_PG + " (a valid client certificate for CN=app used as another user). Not in the knowledge files.",
+        note=CONFIRMED_PG + " (a valid client certificate for CN=app used as another user). Not in the knowledge files.",
         sqlstate="28000",
     ),
     Entry(
         id="pg.param_ssl_cannot_change",
         source="server",
         engine="postgresql",
-        pattern=_p(rf"parameter {_Q}(?P<param>ssl\w*){_Q} cannot be changed now"),
+        pattern=compile_pattern(rf"parameter {Q}(?P<param>ssl\w*){Q} cannot be changed now"),
         cause="param_unknown",
         meaning=(
             "The driver did not know the URL parameter {param} and sent it to the server as a session setting, "
@@ -356,14 +356,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             'asyncpg.exceptions.CantChangeRuntimeParamError: parameter "ssl" cannot be changed now',
         ),
         confirmed=True,
-        note=_CONFIRMED_PG + " (through libpq's options, and from asyncpg 0.32 with ?ssl=true).",
+        note=CONFIRMED_PG + " (through libpq's options, and from asyncpg 0.32 with ?ssl=true).",
         sqlstate="55P02",
     ),
     Entry(
         id="pg.unrecognized_parameter",
         source="server",
         engine="postgresql",
-        pattern=_p(rf"unrecognized configuration parameter {_Q}(?P<param>[^\"'“”]*){_Q}"),
+        pattern=compile_pattern(rf"unrecognized configuration parameter {Q}(?P<param>[^\"'“”]*){Q}"),
         cause="param_unknown",
         meaning=(
             "The driver passed the URL parameter {param} on to the server as a setting, and the server has no "
@@ -376,7 +376,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             'configuration parameter "sslMode"',
         ),
         confirmed=True,
-        note=_CONFIRMED_PG + " (through libpq's options, and from asyncpg 0.32 with ?sslMode=require).",
+        note=CONFIRMED_PG + " (through libpq's options, and from asyncpg 0.32 with ?sslMode=require).",
         sqlstate="42704",
     ),
     # ---------------------------------------------------------------- real-world corpus (issue 11)
@@ -384,7 +384,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pg.peer_auth_failed",
         source="server",
         engine="postgresql",
-        pattern=_p(rf"(?:Peer|Ident) authentication failed for user {_Q}(?P<user>[^\"'“”]*){_Q}"),
+        pattern=compile_pattern(rf"(?:Peer|Ident) authentication failed for user {Q}(?P<user>[^\"'“”]*){Q}"),
         cause="peer_auth_failed",
         meaning=(
             "The server's pg_hba.conf line for this connection says peer (or ident): it lets a connection in only "
@@ -412,7 +412,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pg.starting_up",
         source="server",
         engine="postgresql",
-        pattern=_p(r"the database system is (?P<value>starting up|shutting down|in recovery mode|"
+        pattern=compile_pattern(r"the database system is (?P<value>starting up|shutting down|in recovery mode|"
                    r"not yet accepting connections|not accepting connections)"),
         cause="server_starting",
         meaning=(
@@ -439,7 +439,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pg.detail.role_missing",
         source="server",
         engine="postgresql",
-        pattern=_p(rf"DETAIL:\s+Role {_Q}(?P<user>[^\"'“”]*){_Q} does not exist"),
+        pattern=compile_pattern(rf"DETAIL:\s+Role {Q}(?P<user>[^\"'“”]*){Q} does not exist"),
         cause="role_missing",
         meaning=(
             "The server log's DETAIL line says why the password was refused: the role {user} does not exist on "
@@ -465,7 +465,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="pg.detail.password_mismatch",
         source="server",
         engine="postgresql",
-        pattern=_p(rf"DETAIL:\s+Password does not match for user {_Q}(?P<user>[^\"'“”]*){_Q}"),
+        pattern=compile_pattern(rf"DETAIL:\s+Password does not match for user {Q}(?P<user>[^\"'“”]*){Q}"),
         cause="password_failed",
         meaning=(
             "The server log's DETAIL line confirms the role {user} exists and the password sent is not its "

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from typing import Final
 
-from dbdoctor.messages import _KNOWLEDGE, Entry, _p
+from dbdoctor.messages import KNOWLEDGE, Entry, compile_pattern
 
 ENTRIES: Final[tuple[Entry, ...]] = (
     Entry(
         id="prisma.p1011_tls",
         source="prisma",
         engine="postgresql",
-        pattern=_p(r"P1011|Error opening a TLS connection"),
+        pattern=compile_pattern(r"P1011|Error opening a TLS connection"),
         cause="tls_handshake_failed",
         meaning="Prisma could not open the TLS connection; the text after the colon is the TLS library's reason "
                 "(a certificate that does not verify with sslaccept=strict, or a server without TLS with "
@@ -22,14 +22,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             "?sslmode=require&sslaccept=strict&sslcert=/path/to/ca.pem; note Prisma 6 reads "
             "sslmode=verify-full as prefer.",
         examples=("Error: P1011: Error opening a TLS connection: handshake failure",),
-        note=_KNOWLEDGE + " The code P1011 is documented; its message text is unconfirmed.",
+        note=KNOWLEDGE + " The code P1011 is documented; its message text is unconfirmed.",
     ),
     # ---------------------------------------------------------------- real-world corpus (issue 11)
     Entry(
         id="prisma.p1001_unreachable",
         source="prisma",
         engine="any",
-        pattern=_p(r"Can't reach database server at"),
+        pattern=compile_pattern(r"Can't reach database server at"),
         cause="connection_refused",
         meaning=(
             "Prisma's P1001: no connection to the server at all (Prisma does not say why). Nothing listening "
@@ -52,7 +52,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="prisma.p1001_unreachable.timeout",
         source="prisma",
         engine="any",
-        pattern=_p(r"Can't reach database server at"),
+        pattern=compile_pattern(r"Can't reach database server at"),
         cause="connect_timeout",
         meaning=(
             "The other reading of P1001: the connection attempt got no answer within Prisma's connect_timeout "
@@ -72,7 +72,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="prisma.p1000_auth_failed",
         source="prisma",
         engine="any",
-        pattern=_p(r"Authentication failed against (?:the )?database server|the provided database credentials for "
+        pattern=compile_pattern(r"Authentication failed against (?:the )?database server|the provided database credentials for "
                    r"`(?P<user>[^`]*)` are not valid"),
         cause="password_failed",
         meaning=(
@@ -96,7 +96,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="prisma.p1013_invalid_url",
         source="prisma",
         engine="any",
-        pattern=_p(r"The provided database string is invalid\.? (?P<value>[^\n.]*)"),
+        pattern=compile_pattern(r"The provided database string is invalid\.? (?P<value>[^\n.]*)"),
         cause="invalid_target",
         meaning="Prisma's P1013: the connection URL cannot be parsed: {value}.",
         fix="Fix the URL (scheme postgresql:// or mysql://, a host, percent-encoded user and password); check the "
@@ -115,7 +115,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="prisma.p1013_arguments",
         source="prisma",
         engine="any",
-        pattern=_p(r"The provided database string is invalid\.? The provided arguments are not supported"),
+        pattern=compile_pattern(r"The provided database string is invalid\.? The provided arguments are not supported"),
         cause="param_invalid",
         meaning="Prisma's P1013 for a URL parameter: a query parameter's value is not one Prisma accepts (a "
                 "number expected for pool_timeout, connection_limit, connect_timeout).",

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from typing import Final
 
-from dbdoctor.messages import Entry, _p
+from dbdoctor.messages import Entry, compile_pattern
 
 ENTRIES: Final[tuple[Entry, ...]] = (
     Entry(
         id="neon.endpoint_not_specified",
         source="Neon proxy",
         engine="postgresql",
-        pattern=_p(r"(?:Endpoint ID|Project ID|Project name) is not specified|SNI is missing"),
+        pattern=compile_pattern(r"(?:Endpoint ID|Project ID|Project name) is not specified|SNI is missing"),
         cause="sni_missing",
         meaning=(
             "Neon routes each connection to your database by the TLS SNI (the host name the client announces in "
@@ -46,7 +46,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="neon.connection_insecure",
         source="Neon proxy",
         engine="postgresql",
-        pattern=_p(r"connection is insecure \(try using `?sslmode=require`?\)"),
+        pattern=compile_pattern(r"connection is insecure \(try using `?sslmode=require`?\)"),
         cause="server_requires_ssl",
         meaning="Neon accepts only TLS connections; this attempt was in plain text.",
         fix="Set sslmode=require (or stronger) in the connection string.",
@@ -59,7 +59,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="supabase.tenant_not_found",
         source="Supabase pooler (Supavisor)",
         engine="postgresql",
-        pattern=_p(r"Tenant (?:or user )?not found|no tenant identifier provided|tenant/user \S+ not found"),
+        pattern=compile_pattern(r"Tenant (?:or user )?not found|no tenant identifier provided|tenant/user \S+ not found"),
         cause="role_missing",
         meaning=(
             "Supabase's shared pooler found no project for this user name and host: on the pooler the user must be "
@@ -85,7 +85,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="azure.ssl_required",
         source="Azure Database for PostgreSQL / MySQL",
         engine="any",
-        pattern=_p(r"SSL connection is required\.\s*Please specify SSL options and retry"),
+        pattern=compile_pattern(r"SSL connection is required\.\s*Please specify SSL options and retry"),
         cause="server_requires_ssl",
         meaning=(
             "Azure's gateway enforces TLS (the server parameter require_secure_transport / 'Enforce SSL "
@@ -112,7 +112,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         id="planetscale.insecure_connection",
         source="PlanetScale",
         engine="mysql",
-        pattern=_p(r"server does not allow insecure connections, client must use SSL\\?/TLS"),
+        pattern=compile_pattern(r"server does not allow insecure connections, client must use SSL\\?/TLS"),
         cause="server_requires_ssl",
         meaning=(
             "PlanetScale accepts only TLS connections, and this client connected without TLS (the URL or the "

@@ -91,8 +91,8 @@ def as_driver(a: MyAttempt) -> DriverObservation:
 def quick_cause(a: MyAttempt) -> tuple[str, str, str | None]:
     """(cause, problem, fix) from the attempt alone: its error number, else the error catalog; no network. A
     plain-text 1045 is taken at its word here (only the diagnosis can tell a lying one apart)."""
-    from dbdoctor.explain import match_message
     from dbdoctor.gating import MAX_MESSAGE, one_line
+    from dbdoctor.messages.match import match_message
     from dbdoctor.mysql.modes import UNKNOWN
     from dbdoctor.mysql.pipeline import attempt_cause
 

@@ -144,7 +144,7 @@ def attempt_cause(a: MyAttempt) -> str | None:
     if a.errno == 2003 and a.os_error is not None and a.os_error in OS_ERROR_CAUSES:
         return OS_ERROR_CAUSES[a.os_error]
     if a.errno == 2003 and a.os_error in _TLS_OS_ERRORS:
-        from dbdoctor.explain import match_message
+        from dbdoctor.messages.match import match_message
 
         matches = match_message(a.message or "")
         return matches[0].cause if matches else "tls_handshake_failed"

@@ -71,8 +71,8 @@ def quick_cause(
     target: Target, driver: DriverObservation, environ: Mapping[str, str], phase: str | None
 ) -> tuple[str, str, str | None]:
     """(cause, problem, fix) from the driver's own message alone: the error catalog, no network."""
-    from dbdoctor.explain import match_message
     from dbdoctor.gating import MAX_MESSAGE, one_line
+    from dbdoctor.messages.match import match_message
     from dbdoctor.phase import FIX, build_time_cause, explain_line
 
     message = one_line(driver.message or "no message from the driver").removeprefix("connection failed: ")

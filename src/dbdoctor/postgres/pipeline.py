@@ -562,15 +562,11 @@ def _classify_driver_message(driver: DriverObservation | None) -> str:
         return "probe_incomplete"
     if driver.timed_out:
         return "connect_timeout"
-    try:
-        from dbdoctor.explain import explain
+    from dbdoctor.messages.match import match_text
 
-        result = explain(driver.message or "")
-        matches = getattr(result, "matches", ())
-        if matches:
-            return str(matches[0].cause)
-    except ImportError:  # pragma: no cover - the catalog is part of the package
-        pass
+    matches = match_text(driver.message or "")
+    if matches:
+        return matches[0].cause
     # a failure no catalog entry explains: say which layer it came from rather than guess a server rule
     return "tls_handshake_failed" if driver.message and "SSL" in driver.message else "not_the_database"
 
