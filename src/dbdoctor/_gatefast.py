@@ -181,7 +181,7 @@ def _host_port(settings: Mapping[str, str]) -> tuple[str, str | None, object]:
         num: int | None
         if text == "":
             num = int(DEFAULT_PORT)
-        elif text.isdigit() and 1 <= int(text) <= 65535:
+        elif text.isdecimal() and 1 <= int(text) <= 65535:
             num = int(text)
         else:
             num = None
