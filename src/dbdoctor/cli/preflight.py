@@ -94,6 +94,8 @@ def preflight(
         # gets what is left, never a new budget (issue 13: one deadline per command, split, never restarted);
         # with less than MIN_DIAGNOSIS_SECONDS left, gate.run reports the attempt's own cause without a diagnosis
         timeout = max(0.05, timeout - (time.monotonic() - attempted_at))
+        if _gatefast.timed_out and timeout < MIN_DIAGNOSIS_SECONDS:
+            return _report_timeout(target, env_files, as_json, phase, attempted_at)
     from dbdoctor.gate import Retry, run
 
     def say_retry(retry: Retry) -> None:
@@ -117,3 +119,30 @@ def preflight(
     else:
         click.echo(result.line(), err=not result.ok)
     return EXIT_OK if result.ok else EXIT_FAIL
+
+
+def _report_timeout(target: str | None, env_files: tuple[str, ...], as_json: bool, phase: str | None,
+                    attempted_at: float) -> int:
+    """The fast attempt got no answer before --timeout and nothing is left of it: the failure, at once (no second
+    connection, no diagnosis past the deadline)."""
+    from dbdoctor.gate import PreflightResult, _phase, shown_settings
+    from dbdoctor.sources.postgres import redact_text, resolve
+
+    environ = dict(os.environ)
+    resolved = resolve(target, environ=environ, env_files=env_files)
+    result = PreflightResult(
+        ok=False, settings=shown_settings(resolved, environ), phase=_phase(environ, phase),
+        elapsed_ms=(time.monotonic() - attempted_at) * 1000, cause="connect_timeout",
+        problem="no answer from the server before the deadline (--timeout); nothing was left of it for a diagnosis",
+        fix="Check that the host and port are those of the database and that nothing between drops the "
+            "connection; run `dbdoctor check` with a longer --timeout for the full diagnosis.",
+        target=redact_text(target) if target is not None else None,
+    )
+    if as_json:
+        from dbdoctor.render.json import emit
+
+        emit(result.to_dict())
+    else:
+        click.echo(result.line(), err=True)
+    return EXIT_FAIL
+
