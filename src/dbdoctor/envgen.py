@@ -231,7 +231,7 @@ def parts_from_target(target: object) -> Parts:
     port_text = (s.get("port") or "").split(",")[0].strip()
     return Parts(
         host=s.get("host") or s.get("hostaddr"),
-        port=int(port_text) if port_text.isdigit() else None,
+        port=int(port_text) if port_text.isdecimal() else None,
         dbname=s.get("dbname"),
         user=s.get("user"),
         password=target.password.reveal() if target.password is not None else None,
@@ -266,7 +266,7 @@ def compose(environ: Mapping[str, str]) -> tuple[Parts, dict[str, str]]:
         raise ValueError("no host: set one of " + ", ".join(COMPOSE_NAMES["host"]))
     port: int | None = None
     if "port" in found:
-        if not found["port"].strip().isdigit() or not 1 <= int(found["port"]) <= 65535:
+        if not found["port"].strip().isdecimal() or not 1 <= int(found["port"]) <= 65535:
             raise ValueError(f"{used['port']} is not a port number: {found['port']!r}")
         port = int(found["port"])
     return Parts(

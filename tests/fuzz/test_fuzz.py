@@ -89,6 +89,8 @@ def test_mywire(data: bytes) -> None:
     "mysql://:d49Gb]/k4X@db1:5432/app",
     "postgresql://app@db/app?sslrootcert=" + "r" * 300,
     "mysql://app@db/app?ssl-ca=" + "r" * 300,
+    "postgresql://app:pw@db.example.test:54327\u00b2/app?sslmode=verify-full",  # bench/fuzz.py: '²'.isdigit()
+    "mysql://app:pw@db:33\u00b2/app",
 ])
 @pytest.mark.parametrize("driver", [None, "sqlx", "node-postgres", "pymysql"])
 def test_listed_crash_sites(text: str, driver: str | None) -> None:

@@ -97,6 +97,8 @@ def preflight(
         # gets what is left, never a new budget (issue 13: one deadline per command, split, never restarted);
         # with less than MIN_DIAGNOSIS_SECONDS left, the engine's gate reports the attempt's own cause without a diagnosis
         timeout = max(0.05, timeout - (time.monotonic() - attempted_at))
+        if _gatefast.timed_out and timeout < MIN_DIAGNOSIS_SECONDS:
+            return _report_timeout(target, env_files, as_json, phase, attempted_at)
     from dbdoctor.gating import Retry
 
     def say_retry(retry: Retry) -> None:
@@ -120,3 +122,21 @@ def preflight(
     else:
         click.echo(result.line(), err=not result.ok)
     return EXIT_OK if result.ok else EXIT_FAIL
+
+
+def _report_timeout(target: str | None, env_files: tuple[str, ...], as_json: bool, phase: str | None,
+                    attempted_at: float) -> int:
+    """The fast attempt got no answer before --timeout and nothing is left of it: the failure, at once (no second
+    connection, no diagnosis past the deadline)."""
+    from dbdoctor.postgres.gate import timed_out_result
+
+    result = timed_out_result(target, environ=dict(os.environ), env_files=env_files, phase=phase,
+                              elapsed_ms=(time.monotonic() - attempted_at) * 1000)
+    if as_json:
+        from dbdoctor.render.json import emit
+
+        emit(result.to_dict())
+    else:
+        click.echo(result.line(), err=True)
+    return EXIT_FAIL
+

@@ -38,7 +38,7 @@ def shown_settings(target: Target, view: MySQLDriverView | None = None) -> dict[
     """The effective settings worth a log line, none of them secret; with the app's driver (``--driver``),
     which one (``driver``, ``driver_version``) and the ssl-mode as that driver applies it."""
     s = target.settings
-    port: Any = int(s["port"]) if s.get("port", "").isdigit() else s.get("port")
+    port: Any = int(s["port"]) if s.get("port", "").isdecimal() else s.get("port")
     shown: dict[str, Any] = {
         "host": s.get("socket") or s.get("host") or "localhost",
         "port": port,

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 #: MySQL/MariaDB error numbers → cause ids. The client's own numbers (2003, 2013) are what PyMySQL says when the
 #: error was not a timeout: a timeout gets the same numbers with "(timed out)" (MyAttempt.timed_out), and
-#: :func:`attempt_cause` looks at that first. dbdoctor.catalog's MySQL entries name the same causes (a test
+#: :func:`attempt_cause` looks at that first. dbdoctor.messages's MySQL entries name the same causes (a test
 #: keeps the two in step).
 ERRNO_CAUSES: Final[Mapping[int, str]] = {
     1045: "password_failed",

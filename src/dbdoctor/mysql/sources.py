@@ -388,7 +388,7 @@ class _Parts:
     def port(self) -> int | None:
         if not self._port:
             return None
-        if not self._port.isdigit() or not 0 <= int(self._port) <= 65535:
+        if not self._port.isdecimal() or not 0 <= int(self._port) <= 65535:
             raise ValueError(self._port)
         return int(self._port)
 
@@ -612,7 +612,7 @@ def resolve(
     if password_source:
         prov["password"] = password_source
     port = settings.get("port", "")
-    port_num = int(port) if port.isdigit() and 0 < int(port) < 65536 else None
+    port_num = int(port) if port.isdecimal() and 0 < int(port) < 65536 else None
     if port_num is None:
         raise TargetParseError(
             f"invalid port {port!r} (from {prov.get('port')})", "use a number from 1 to 65535"
@@ -672,7 +672,7 @@ def effective(target: Target) -> dict[str, object]:
     s = target.settings
     out: dict[str, object] = {
         "host": s.get("host"),
-        "port": int(s["port"]) if s.get("port", "").isdigit() else s.get("port"),
+        "port": int(s["port"]) if s.get("port", "").isdecimal() else s.get("port"),
         "dbname": s.get("dbname"),
         "user": s.get("user"),
         "ssl_mode": s.get("ssl_mode", "PREFERRED"),

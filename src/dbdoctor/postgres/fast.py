@@ -30,6 +30,9 @@ SWITCH = "DBDOCTOR_PREFLIGHT_FAST"
 #: when this process made its fast attempt (time.monotonic()), so that the full preflight that follows a failed
 #: one neither tries again nor takes a whole --timeout of its own: the two together stay within --timeout
 attempted_at: float | None = None
+#: the fast attempt ran into the deadline (no answer in time): with nothing left of --timeout, the full path
+#: reports that at once instead of importing the diagnosis and connecting again past the deadline (issue 13)
+timed_out: bool = False
 #: the worker that connects is given this long past the deadline before it is abandoned
 GRACE = 0.5
 
@@ -115,10 +118,12 @@ def _connect(lib: object, params: dict[str, str], timeout: float, box: dict[str,
             left = deadline - time.monotonic()
             sock = lib.socket(conn)
             if left <= 0 or sock < 0:
+                box["timed_out"] = left <= 0
                 return
             reading = state == pq.POLLING_READING
             r, w, x = select.select([sock] if reading else [], [] if reading else [sock], [sock], left)
             if not (r or w or x):
+                box["timed_out"] = True
                 return
             state = lib.poll(conn)
         if state != pq.POLLING_OK or lib.status(conn) != pq.CONNECTION_OK:
@@ -158,7 +163,7 @@ def _host_port(settings: Mapping[str, str]) -> tuple[str, str | None, object]:
         num: int | None
         if text == "":
             num = int(DEFAULT_PORT)
-        elif text.isdigit() and 1 <= int(text) <= 65535:
+        elif text.isdecimal() and 1 <= int(text) <= 65535:
             num = int(text)
         else:
             num = None
@@ -269,9 +274,12 @@ def run(
                                   daemon=True)
         worker.start()
         worker.join(timeout + GRACE)
+        global timed_out
         if worker.is_alive():
             box["abandoned"] = True
+            timed_out = True
             return False
+        timed_out = bool(box.get("timed_out"))
         if not box.get("ok"):
             return False
         options = box["options"]

@@ -159,4 +159,23 @@ def run(
     )
 
 
-__all__ = ["quick_cause", "run", "shown_settings"]
+def timed_out_result(target: str | None, *, environ: Mapping[str, str], env_files: Sequence[str | Path],
+                     phase: str | None, elapsed_ms: float) -> PreflightResult:
+    """The failure of a click-free attempt that got no answer before the deadline and left nothing of it: said
+    at once, without a second connection or a diagnosis past --timeout."""
+    from dbdoctor.gating import PreflightResult, phase_of
+    from dbdoctor.postgres.conninfo import redact_text
+    from dbdoctor.postgres.sources import resolve
+
+    resolved = resolve(target, environ=environ, env_files=env_files)
+    return PreflightResult(
+        ok=False, settings=shown_settings(resolved, environ), phase=phase_of(environ, phase),
+        elapsed_ms=elapsed_ms, cause="connect_timeout",
+        problem="no answer from the server before the deadline (--timeout); nothing was left of it for a diagnosis",
+        fix="Check that the host and port are those of the database and that nothing between drops the "
+            "connection; run `dbdoctor check` with a longer --timeout for the full diagnosis.",
+        target=redact_text(target) if target is not None else None,
+    )
+
+
+__all__ = ["quick_cause", "run", "shown_settings", "timed_out_result"]

@@ -313,7 +313,7 @@ def effective_dict(target: Target, root_path: str | None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "host": s.get("host"),
         "hostaddr": s.get("hostaddr"),
-        "port": int(port) if port and port.isdigit() else port,
+        "port": int(port) if port and port.isdecimal() else port,
         "dbname": s.get("dbname"),
         "user": s.get("user"),
         "password": "set" if target.has_password else "unset",

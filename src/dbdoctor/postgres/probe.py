@@ -733,7 +733,7 @@ def sample_endpoints(
 def _single_attempt(settings: Mapping[str, str]) -> HostAttempt:
     """The one host attempt of settings that came without a host list (sources/ normally provides it)."""
     raw = settings.get("port")
-    port = DEFAULT_PORT if not raw else (int(raw) if raw.isdigit() else None)
+    port = DEFAULT_PORT if not raw else (int(raw) if raw.isdecimal() else None)
     return HostAttempt(host=settings.get("host"), hostaddr=settings.get("hostaddr"), port=port)
 
 

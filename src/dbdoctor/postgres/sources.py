@@ -85,7 +85,7 @@ def host_attempts(settings: Mapping[str, str]) -> tuple[HostAttempt, ...]:
         port: int | None
         if port_text == "":
             port = int(DEFAULT_PORT)
-        elif port_text.isdigit() and 1 <= int(port_text) <= 65535:
+        elif port_text.isdecimal() and 1 <= int(port_text) <= 65535:
             port = int(port_text)
         else:
             port = None
@@ -275,7 +275,7 @@ def effective(target: Target) -> dict[str, object]:
     """The contract's ``effective`` mapping: settings with the port as an integer when it is one number."""
     out: dict[str, object] = dict(target.settings)
     port = target.settings.get("port", "")
-    if port.strip().isdigit():
+    if port.strip().isdecimal():
         out["port"] = int(port)
     return out
 
