@@ -95,10 +95,9 @@ def target_parse(text: str, driver: str | None = None, password: str | None = No
     except UnicodeEncodeError as exc:
         raise Crash(name, text, None, "output is not valid UTF-8") from exc
     if password:
-        # a form that the input holds elsewhere too (sslmode=0000 next to the password 0000) says nothing
-        elsewhere = text.replace(password, "\x00")
+        # a form that the input holds more than once (sslmode=0000 next to the password 0000) says nothing
         for form in password_forms(password):
-            if form in out and form not in elsewhere:
+            if form in out and text.count(form) <= 1:
                 raise Crash(name, text, None, f"password form {form!r} in the output")
 
 
