@@ -35,6 +35,7 @@ MODULES: Final[Mapping[str, str]] = {
     "asyncpg": "asyncpg",
     "pg8000": "pg8000",
     "node-postgres": "node_postgres",
+    "postgres-js": "postgres_js",
     "prisma": "prisma",
     "pgjdbc": "pgjdbc",
     "pgx": "pgx",

@@ -21,7 +21,7 @@ _LIMIT: Final = 1 << 20
 PY_PACKAGES: Final = (("asyncpg", "asyncpg"), ("pg8000", "pg8000"), ("psycopg2-binary", "libpq"),
                       ("psycopg2", "libpq"), ("psycopg-binary", "libpq"), ("psycopg", "libpq"))
 NPM_PACKAGES: Final = (("@prisma/adapter-pg", "node-postgres"), ("prisma", "prisma"), ("@prisma/client", "prisma"),
-                       ("pg", "node-postgres"))
+                       ("pg", "node-postgres"), ("postgres", "postgres-js"))
 GO_MODULES: Final = (("github.com/jackc/pgx", "pgx"), ("github.com/lib/pq", "lib-pq"))
 CARGO_CRATES: Final = (("sqlx", "sqlx"), ("tokio-postgres", "tokio-postgres"), ("postgres", "tokio-postgres"))
 
