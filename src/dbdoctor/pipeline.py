@@ -658,6 +658,12 @@ def _classify_driver_message(driver: DriverObservation | None) -> str:
         return "probe_incomplete"
     if driver.timed_out:
         return "connect_timeout"
+    # the causes only a message shows (auth method, peer, pooler parameter, SNI, no SSL in the client)
+    from dbdoctor.rules._auth_words import cause_from_text
+
+    named = cause_from_text(driver.message, "postgresql")
+    if named is not None:
+        return named
     try:
         from dbdoctor.explain import explain
 

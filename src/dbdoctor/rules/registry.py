@@ -30,6 +30,12 @@ RULE_MODULES: tuple[str, ...] = (
     "mysql_static",
     "mysql_check",
     "driver_params",
+    "peer_auth",
+    "pooler_params",
+    "auth_method",
+    "client_ssl_support",
+    "sni",
+    "mysql_public_key",
 )
 
 
