@@ -142,7 +142,7 @@ def test_drivers_command_lists_every_driver() -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     names = [d["name"] for d in data["drivers"] if d["engine"] == "postgresql"]  # MySQL: test_mysql_drivers_cli
-    assert names == ["libpq", "asyncpg", "pg8000", "node-postgres", "prisma", "pgjdbc", "pgx", "lib-pq", "sqlx",
+    assert names == ["libpq", "asyncpg", "pg8000", "node-postgres", "postgres-js", "prisma", "pgjdbc", "pgx", "lib-pq", "sqlx",
                      "tokio-postgres"]
     assert all(d["versions"] for d in data["drivers"])
     one = CliRunner().invoke(cli, ["drivers", "node-postgres"])

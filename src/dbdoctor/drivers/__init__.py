@@ -470,6 +470,11 @@ class Choice:
     name: str
     version: str | None
     because: str
+    #: database client dependencies the project lists that dbdoctor has no record of (``--project``): the
+    #: answers are then libpq's, and the report says so instead of silently assuming it
+    unrecognised: tuple[str, ...] = ()
+    #: True when ``--project`` named no driver dbdoctor knows and libpq is assumed for want of one
+    fallback: bool = False
 
 
 def choose(
@@ -487,6 +492,15 @@ def choose(
         found = detect(project)
         if found is not None:
             return found
+        from dbdoctor.drivers._detect import unrecognised
+
+        unknown = unrecognised(project)
+        if unknown:
+            return Choice("libpq", None, f"no driver dbdoctor knows in {project}, which lists "
+                          f"{', '.join(unknown)}: dbdoctor has no record of how that reads SSL settings, so the "
+                          "answers are libpq's (psql's), not necessarily your app's", unknown, fallback=True)
+        return Choice("libpq", None, f"no PostgreSQL driver found in {project}'s dependency files: libpq (psql) "
+                      "assumed", fallback=True)
     return Choice("libpq", None, "the default (no --driver, no driver-specific scheme)")
 
 

@@ -69,7 +69,6 @@ DRIVER = Driver(
         "cert_self_signed": "self-signed certificate",
         "hostname_mismatch": "Hostname/IP does not match certificate's altnames: Host: {host}. is not in the "
                              "cert's altnames: DNS:{name}",
-        "server_ssl_unsupported": "Client network socket disconnected before secure TLS connection was established",
         "param_unknown": 'unrecognized configuration parameter "{key}"',
         "server_requires_ssl": 'no pg_hba.conf entry for host "{ip}", user "{user}", database "{dbname}", '
                                "no encryption",
