@@ -42,6 +42,8 @@ MODULES: Final[Mapping[str, str]] = {
     "lib-pq": "lib_pq",
     "sqlx": "sqlx",
     "tokio-postgres": "tokio_postgres",
+    "npgsql": "npgsql",
+    "bun-sql": "bun_sql",
 }
 
 #: a root certificate path that cannot exist: libpq then verifies nothing in allow/prefer/require, which is
