@@ -66,9 +66,9 @@ NOT_ON_A_SERVER = {"DD204": "no route to the address: loopback always routes; te
                    "DD505": "needs a host name whose first address refuses: tests/drivers/test_node_first_address.py "
                             "runs both cases on the sandbox server with the resolver's order set in the process",
                    # issue 11's new causes: tests/rules/test_new_causes.py (real servers for DD408-DD410,
-                   # recorded texts for DD216 and DD217, which no server here can produce)
+                   # and the SNI-routing front of tests/fix_sni.py; a recorded text for DD216)
                    "DD216": "a libpq built without SSL: recorded text, tests/rules/test_new_causes.py",
-                   "DD217": "an SNI-routed provider: recorded text, tests/rules/test_new_causes.py",
+                   "DD217": "an SNI-routing front on loopback (tests/fix_sni.py): tests/rules/test_new_causes.py",
                    "DD408": "peer profile over the Unix socket: tests/rules/test_new_causes.py",
                    "DD409": "require_auth against SCRAM: tests/rules/test_new_causes.py",
                    "DD410": "PgBouncer refusing options: tests/rules/test_new_causes.py"}

@@ -3,14 +3,15 @@ stays quiet in one that must not.
 
 On real servers started here: peer authentication (DD408, the sandbox's ``peer`` profile reached over its Unix
 socket as root), PgBouncer refusing a start-up parameter (DD410, libpq's ``options``), libpq 18's
-``require_auth`` refusing the server's SCRAM (DD409), and MariaDB's ``ed25519`` plugin with PyMySQL, which needs
-PyNaCl for it (DD850).
+``require_auth`` refusing the server's SCRAM (DD409), MariaDB's ``ed25519`` plugin with PyMySQL, which needs
+PyNaCl for it (DD850), and libpq with ``sslsni=0`` against an SNI-routing front on loopback (tests/fix_sni.py,
+the real sandbox behind it; only the front's refusal text is Neon's, recorded) (DD217).
 
 Not on a server here, tested on RECORDED TEXTS taken from the clients' and servers' sources (each marked with
 its source below), through the same code the pipelines use (``rules._auth_words``, pipeline_mysql
 ``attempt_cause``) and the rules on constructed observations: MySQL 8's ``caching_sha2_password`` and
-Connector/J's public key retrieval (only MariaDB installs here), Neon's SNI routing (DD217), a libpq built
-without SSL (DD216), old libpq / pgjdbc / lib/pq meeting SCRAM.
+Connector/J's public key retrieval (only MariaDB installs here), a libpq built without SSL (DD216), old libpq /
+pgjdbc / lib/pq meeting SCRAM.
 """
 
 from __future__ import annotations
@@ -151,7 +152,7 @@ RECORDED: tuple[tuple[str, str, str, str], ...] = (
      "driver.", "auth_method_unsupported", "postgresql", "pgjdbc < 42.2 ConnectionFactoryImpl"),
     ("pq: unknown authentication response: 10", "auth_method_unsupported", "postgresql", "lib/pq < 1.1 conn.go"),
     ("ERROR:  unsupported startup parameter: extra_float_digits", "pooler_startup_parameter", "postgresql",
-     "pgbouncer src/client.c (pgjdbc and Npgsql send extra_float_digits)"),
+     "pgbouncer src/client.c (pgjdbc sends extra_float_digits)"),
     ('FATAL:  Ident authentication failed for user "app"', "peer_auth_failed", "postgresql",
      "postgres src/backend/libpq/auth.c (auth_failed, uaIdent)"),
 )
@@ -241,3 +242,20 @@ def test_cli_finds_the_new_docs_pages() -> None:
     root = Path(__file__).resolve().parents[2] / "docs" / "rules"
     for code in ("DD216", "DD217", "DD408", "DD409", "DD410", "DD850", "DD851"):
         assert (root / f"{code}.md").is_file(), code
+
+
+@pytest.mark.server
+def test_dd217_sni_routing_front(sni_router: Any, pg_sandbox: Any, pki: Any) -> None:
+    """tests/fix_sni.py: a loopback front that routes by SNI as Neon's proxy does (its refusal text recorded),
+    with the real PostgreSQL sandbox behind it. libpq with sslsni=0 sends no server name."""
+    from psycopg.conninfo import make_conninfo
+
+    common = {"host": "localhost", "port": sni_router.port, "user": pg_sandbox.user, "dbname": pg_sandbox.dbname,
+              "password": pg_sandbox.password.reveal(), "sslmode": "verify-full", "sslrootcert": str(pki.root_ca)}
+    r = check(CheckInput(text=make_conninfo("", **common, sslsni="0"), environ=_env(), timeout=8))
+    assert (r.verdict, r.cause) == ("fail", "sni_missing"), (r.cause, r.driver_error)
+    finding = next(f for f in r.findings if f.code == "DD217")
+    assert "options=endpoint%3Dlocalhost" in finding.fix
+    r = check(CheckInput(text=make_conninfo("", **common), environ=_env(), timeout=8))
+    assert r.verdict == "ok" and "DD217" not in _codes(r), (r.cause, r.driver_error)
+    assert "localhost" in sni_router.seen and None in sni_router.seen

@@ -16,7 +16,7 @@ client put a parameter into its start-up packet that the pooler does not pass on
 Why it matters
 --------------
 PostgreSQL itself accepts these parameters, so the same settings work against the database and fail through
-the pooler. Clients send them without being asked: pgjdbc and Npgsql send ``extra_float_digits``, libpq sends
+the pooler. Clients send them without being asked: pgjdbc sends ``extra_float_digits``, libpq sends
 ``options`` when the string has ``options=-c ...``, asyncpg and pgx forward any unknown URL key (``search_path``,
 ``statement_timeout``).
 
