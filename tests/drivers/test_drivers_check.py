@@ -143,8 +143,8 @@ def test_drivers_command_lists_every_driver() -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     names = [d["name"] for d in data["drivers"] if d["engine"] == "postgresql"]  # MySQL: test_mysql_drivers_cli
-    assert names == ["libpq", "asyncpg", "pg8000", "node-postgres", "prisma", "pgjdbc", "pgx", "lib-pq", "sqlx",
-                     "tokio-postgres"]
+    assert names == ["libpq", "asyncpg", "pg8000", "node-postgres", "postgres-js", "prisma", "pgjdbc", "pgx", "lib-pq", "sqlx",
+                     "tokio-postgres", "npgsql", "bun-sql"]
     assert all(d["versions"] for d in data["drivers"])
     one = CliRunner().invoke(cli, ["drivers", "node-postgres"])
     assert one.exit_code == 0 and "uselibpqcompat" in one.output and "pg-connection-string" in one.output

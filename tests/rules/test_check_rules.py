@@ -69,7 +69,14 @@ NOT_ON_A_SERVER = {"DD204": "no route to the address: loopback always routes; te
                    "DD320": "needs a CRL from the server's CAs: tests/pgssl/test_ssltests.py runs PostgreSQL's own "
                             "(server-revoked with root+server.crl fires it, server-cn-only with it does not)",
                    "DD321": "needs a CRL from another CA: tests/pgssl/test_ssltests.py runs PostgreSQL's own "
-                            "(client.crl for a server chain fires it, root+server.crl does not)"}
+                            "(client.crl for a server chain fires it, root+server.crl does not)",
+                   # issue 11's new causes: tests/rules/test_new_causes.py (real servers for DD408-DD410,
+                   # and the SNI-routing front of tests/fix_sni.py; a recorded text for DD216)
+                   "DD216": "a libpq built without SSL: recorded text, tests/rules/test_new_causes.py",
+                   "DD217": "an SNI-routing front on loopback (tests/fix_sni.py): tests/rules/test_new_causes.py",
+                   "DD408": "peer profile over the Unix socket: tests/rules/test_new_causes.py",
+                   "DD409": "require_auth against SCRAM: tests/rules/test_new_causes.py",
+                   "DD410": "PgBouncer refusing options: tests/rules/test_new_causes.py"}
 
 
 @pytest.fixture(scope="session")

@@ -37,12 +37,15 @@ MODULES: Final[Mapping[str, str]] = {
     "asyncpg": "asyncpg",
     "pg8000": "pg8000",
     "node-postgres": "node_postgres",
+    "postgres-js": "postgres_js",
     "prisma": "prisma",
     "pgjdbc": "pgjdbc",
     "pgx": "pgx",
     "lib-pq": "lib_pq",
     "sqlx": "sqlx",
     "tokio-postgres": "tokio_postgres",
+    "npgsql": "npgsql",
+    "bun-sql": "bun_sql",
 }
 
 #: a root certificate path that cannot exist: libpq then verifies nothing in allow/prefer/require, which is
@@ -419,6 +422,11 @@ class Choice:
     name: str
     version: str | None
     because: str
+    #: database client dependencies the project lists that dbdoctor has no record of (``--project``): the
+    #: answers are then libpq's, and the report says so instead of silently assuming it
+    unrecognised: tuple[str, ...] = ()
+    #: True when ``--project`` named no driver dbdoctor knows and libpq is assumed for want of one
+    fallback: bool = False
 
 
 def choose(
@@ -436,6 +444,15 @@ def choose(
         found = detect(project)
         if found is not None:
             return found
+        from dbdoctor.drivers.detect import unrecognised
+
+        unknown = unrecognised(project)
+        if unknown:
+            return Choice("libpq", None, f"no driver dbdoctor knows in {project}, which lists "
+                          f"{', '.join(unknown)}: dbdoctor has no record of how that reads SSL settings, so the "
+                          "answers are libpq's (psql's), not necessarily your app's", unknown, fallback=True)
+        return Choice("libpq", None, f"no PostgreSQL driver found in {project}'s dependency files: libpq (psql) "
+                      "assumed", fallback=True)
     return Choice("libpq", None, "the default (no --driver, no driver-specific scheme)")
 
 

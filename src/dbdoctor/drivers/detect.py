@@ -21,7 +21,7 @@ _LIMIT: Final = 1 << 20
 PY_PACKAGES: Final = (("asyncpg", "asyncpg"), ("pg8000", "pg8000"), ("psycopg2-binary", "libpq"),
                       ("psycopg2", "libpq"), ("psycopg-binary", "libpq"), ("psycopg", "libpq"))
 NPM_PACKAGES: Final = (("@prisma/adapter-pg", "node-postgres"), ("prisma", "prisma"), ("@prisma/client", "prisma"),
-                       ("pg", "node-postgres"))
+                       ("pg", "node-postgres"), ("postgres", "postgres-js"))
 GO_MODULES: Final = (("github.com/jackc/pgx", "pgx"), ("github.com/lib/pq", "lib-pq"))
 CARGO_CRATES: Final = (("sqlx", "sqlx"), ("tokio-postgres", "tokio-postgres"), ("postgres", "tokio-postgres"))
 
@@ -138,3 +138,57 @@ def detect(project: str | Path) -> Choice | None:
     if found is not None:
         return found
     return None
+
+
+#: dependency names that look like a PostgreSQL client (a word of the name is one of these)
+_PG_LIKE: Final = re.compile(r"(?:^|[-_./@])(?:pg|postgres|postgresql|psql|pgsql|npgsql|postgrex|psycopg\w*|"
+                             r"neon|neondatabase)(?:$|[-_./])", re.IGNORECASE)
+#: packages that look like one but only wrap a driver dbdoctor knows, or are not clients
+_NOT_CLIENTS: Final = frozenset({"@types/pg", "pg-connection-string", "pg-types", "pg-pool", "pg-protocol",
+                                 "pgpass", "pg-int8", "postgres-array", "postgres-bytea", "postgres-date",
+                                 "postgres-interval", "pg-cloudflare", "pg-numeric", "obuf"})
+
+
+def _dependency_names(root: Path) -> list[tuple[str, str]]:
+    """(name, file) for the dependencies of package.json, requirements*.txt, pyproject.toml, *.csproj, go.mod,
+    Gemfile and composer.json (names only; read with the same 1 MB limit)."""
+    out: list[tuple[str, str]] = []
+    text = _read(root / "package.json")
+    if text is not None:
+        try:
+            pkg = json.loads(text)
+        except ValueError:
+            pkg = None
+        if isinstance(pkg, dict):
+            for section in ("dependencies", "devDependencies", "optionalDependencies"):
+                value = pkg.get(section)
+                if isinstance(value, dict):
+                    out += [(str(k), "package.json") for k in value]
+    for path in [*sorted(root.glob("requirements*.txt")), root / "pyproject.toml"]:
+        text = _read(path)
+        if text is not None:
+            out += [(m.group(1), path.name) for m in re.finditer(r'(?m)^\s*["\']?([A-Za-z][\w.-]*)', text)]
+    for path in sorted(root.glob("*.csproj")):
+        text = _read(path)
+        if text is not None:
+            out += [(m.group(1), path.name) for m in re.finditer(r'PackageReference\s+Include="([^"]+)"', text)]
+    for name, pattern in (("go.mod", r"(?m)^\s*(?:require\s+)?([\w.-]+/[\w./-]+)\s+v"),
+                          ("Gemfile", r"(?m)^\s*gem\s+['\"]([^'\"]+)"),
+                          ("composer.json", r'"((?:ext-)?[\w/-]*pg[\w/-]*)"\s*:')):
+        text = _read(root / name)
+        if text is not None:
+            out += [(m.group(1), name) for m in re.finditer(pattern, text)]
+    return out
+
+
+def unrecognised(project: str | Path) -> tuple[str, ...]:
+    """PostgreSQL-looking client dependencies of the project that :func:`detect` has no driver for
+    (``@neondatabase/serverless in package.json``, ``Npgsql in App.csproj``), in file order, without repeats."""
+    seen: list[str] = []
+    for name, where in _dependency_names(Path(project)):
+        if name.lower() in _NOT_CLIENTS or not _PG_LIKE.search(name):
+            continue
+        item = f"{name} in {where}"
+        if item not in seen:
+            seen.append(item)
+    return tuple(seen)

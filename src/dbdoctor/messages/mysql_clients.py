@@ -1,6 +1,6 @@
 """MySQL drivers: mysql2, PyMySQL, mysqlclient, mysql-connector-python.
 
-Moved from dbdoctor.catalog (one module per source); see dbdoctor.messages for the entry type."""
+Moved from the former catalog.py (one module per source); see dbdoctor.messages for the entry type."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """MySQL and MariaDB server and C client (libmysqlclient, libmariadb) messages.
 
-Moved from dbdoctor.catalog (one module per source); see dbdoctor.messages for the entry type."""
+Moved from the former catalog.py (one module per source); see dbdoctor.messages for the entry type."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """OpenSSL's certificate verification texts, as Python's ssl module and others print them.
 
-Moved from dbdoctor.catalog (one module per source); see dbdoctor.messages for the entry type."""
+Moved from the former catalog.py (one module per source); see dbdoctor.messages for the entry type."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """PgBouncer's messages to clients.
 
-Moved from dbdoctor.catalog (one module per source); see dbdoctor.messages for the entry type."""
+Moved from the former catalog.py (one module per source); see dbdoctor.messages for the entry type."""
 
 from __future__ import annotations
 

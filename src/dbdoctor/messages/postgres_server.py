@@ -1,6 +1,6 @@
 """PostgreSQL's own server messages (pg_hba.conf, authentication, start-up).
 
-Moved from dbdoctor.catalog (one module per source); see dbdoctor.messages for the entry type."""
+Moved from the former catalog.py (one module per source); see dbdoctor.messages for the entry type."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Python drivers other than libpq-based ones: asyncpg, pg8000, SQLAlchemy keyword errors.
 
-Moved from dbdoctor.catalog (one module per source); see dbdoctor.messages for the entry type."""
+Moved from the former catalog.py (one module per source); see dbdoctor.messages for the entry type."""
 
 from __future__ import annotations
 

@@ -141,6 +141,12 @@ def attempt_cause(a: MyAttempt) -> str | None:
         return a.cause
     if a.timed_out:
         return "connect_timeout"
+    # the causes only a message shows (an auth plugin the client cannot do, Connector/J's public key retrieval)
+    from dbdoctor.messages.auth_words import cause_from_text
+
+    named = cause_from_text(a.message, "mysql")
+    if named is not None:
+        return named
     if a.errno == 2003 and a.os_error is not None and a.os_error in OS_ERROR_CAUSES:
         return OS_ERROR_CAUSES[a.os_error]
     if a.errno == 2003 and a.os_error in _TLS_OS_ERRORS:

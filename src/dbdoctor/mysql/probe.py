@@ -438,7 +438,9 @@ def attempt_pymysql(
                 )
             )
             return
-        except (ssl.SSLError, OSError, ValueError) as exc:
+        except (ssl.SSLError, OSError, ValueError, RuntimeError) as exc:
+            # RuntimeError: PyMySQL's "'pynacl' package is required for ed25519_password auth method" (an
+            # authentication plugin it cannot do without PyNaCl; verified against MariaDB 10.11 ed25519)
             result.append(
                 MyAttempt(
                     mode,

@@ -68,11 +68,14 @@ def prepare(
     used = _text(text, environ)
     scheme_driver = normalise(used)[1] if used is not None else None
     choice = choose(driver, used, scheme_driver, project)
-    if choice.name == "libpq" and scheme_driver is None:
+    if choice.name == "libpq" and scheme_driver is None and not choice.fallback:
         return None
     if choice.name == "libpq":
         target = resolve(text, environ=environ, env_files=env_files)
-        view = translate(target, "libpq", choice.version, environ=environ, because=choice.because)
+        # the parameters as written: SQLAlchemy's postgresql+psycopg(2):// pass them to libpq as keywords, so
+        # ssl=true is not rewritten (libpq's URI parser, which resolve() used, would read it as sslmode=require)
+        written = written_params(used) if used is not None else None
+        view = translate(target, "libpq", choice.version, written=written, environ=environ, because=choice.because)
         return Prepared(choice, view, target, text, used)
     base = libpq_base(used) if used is not None else None
     target = resolve(base, environ=environ, env_files=env_files)
@@ -172,6 +175,8 @@ def finish(
 
     view = prepared.view
     effective.update(view.effective())
+    if prepared.choice.unrecognised:  # --project found no driver it knows: said, not silently libpq
+        effective["driver_unrecognised"] = list(prepared.choice.unrecognised)
     # the stand-in path for "no root file" is dbdoctor's, not the user's: findings about it say nothing
     findings = [f for f in report.findings if NO_ROOT not in f.detail] + list(view.findings)
     verdict, cause, driver_error = report.verdict, report.cause, report.driver_error
@@ -328,6 +333,8 @@ def parse_report(
         params = {str(_mask(k, pattern)): str(_mask(v, pattern)) for k, v in params.items()}
     eff = effective(view.target)
     eff.update(view.effective())
+    if prepared.choice.unrecognised:
+        eff["driver_unrecognised"] = list(prepared.choice.unrecognised)
     if eff.get("sslrootcert") in (None, NO_ROOT):
         eff.pop("sslrootcert", None)
     findings = [f for f in static_findings(view.target, prepared.static_text, environ) if NO_ROOT not in f.detail]

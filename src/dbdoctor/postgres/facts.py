@@ -36,6 +36,17 @@ CLIENT_CERT_NAME_FAILED: Final = re.compile(r'"trust" authentication failed', re
 #: fake exchange, as PostgreSQL does). Verified with PgBouncer 1.18 through libpq 18: "FATAL:  SASL
 #: authentication failed", no SQLSTATE passed on (PostgreSQL says "password authentication failed", 28P01)
 PGBOUNCER_SASL_FAILED: Final = re.compile(r"SASL authentication failed")
+#: peer/ident authentication refused the operating-system user (src/backend/libpq/auth.c auth_failed:
+#: 'Peer authentication failed for user "%s"', 'Ident authentication failed for user "%s"'; SQLSTATE 28000)
+PEER_FAILED: Final = re.compile(r"(Peer|Ident) authentication failed for user", re.IGNORECASE)
+#: PgBouncer refusing a start-up parameter it does not track (src/client.c: "unsupported startup parameter: %s",
+#: SQLSTATE 08P01; verified with PgBouncer 1.18 and extra_float_digits / options)
+POOLER_UNSUPPORTED_PARAMETER: Final = re.compile(r"unsupported startup parameter", re.IGNORECASE)
+#: an SNI-routed provider that got no server name (Neon's proxy: "The endpoint ID is not specified. Either
+#: please upgrade the postgres client library (libpq) for SNI support or pass the endpoint ID ...";
+#: neondatabase/neon proxy/src/auth/credentials.rs, unconfirmed here: no such proxy runs on loopback)
+SNI_MISSING: Final = re.compile(r"endpoint ID is not specified|for SNI support|(?:no|missing) (?:TLS )?SNI",
+                                re.IGNORECASE)
 
 #: SQLSTATEs (src/backend/utils/errcodes.txt)
 SQLSTATE_INVALID_AUTHORIZATION: Final = "28000"
@@ -54,6 +65,12 @@ def classify_server_error(err: ServerError) -> str:
         return "database_missing"
     if err.sqlstate == SQLSTATE_TOO_MANY_CONNECTIONS or "too many clients" in msg or "no more connections" in msg:
         return "too_many_connections"
+    if PEER_FAILED.search(msg):
+        return "peer_auth_failed"
+    if POOLER_UNSUPPORTED_PARAMETER.search(msg):
+        return "pooler_startup_parameter"
+    if SNI_MISSING.search(msg):
+        return "sni_missing"
     if CLIENT_CERT_REQUIRED.search(msg):
         return "client_cert_required"
     if CLIENT_CERT_FAILED.search(msg) or CLIENT_CERT_NAME_FAILED.search(msg):

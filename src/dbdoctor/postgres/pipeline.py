@@ -562,6 +562,12 @@ def _classify_driver_message(driver: DriverObservation | None) -> str:
         return "probe_incomplete"
     if driver.timed_out:
         return "connect_timeout"
+    # the causes only a message shows (auth method, peer, pooler parameter, SNI, no SSL in the client)
+    from dbdoctor.messages.auth_words import cause_from_text
+
+    named = cause_from_text(driver.message, "postgresql")
+    if named is not None:
+        return named
     from dbdoctor.messages.match import match_text
 
     matches = match_text(driver.message or "")

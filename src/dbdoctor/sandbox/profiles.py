@@ -91,6 +91,15 @@ _LIST = [
         ("hostssl all all 127.0.0.1/32 trust",),
     ),
     Profile(
+        "peer",
+        "peer authentication for the sandbox user on the Unix socket; TCP as managed",
+        'Over the Unix socket (host=<the data directory>) the sandbox user is checked by peer authentication: '
+        'a client running as another operating-system user gets `Peer authentication failed for user "app"`. '
+        "Over TCP the server behaves as managed.",
+        True,
+        ("local all {user} peer", f"hostssl all all 127.0.0.1/32 {_SCRAM}"),
+    ),
+    Profile(
         "allowlist",
         "TLS only, and only from 10.0.0.0/8: this machine is not on the allowlist",
         'Every connection from here is refused: `no pg_hba.conf entry for host "127.0.0.1", user "app", '

@@ -7,4 +7,10 @@ from typing import Final
 from dbdoctor.rules.registry import SHARED_MODULES
 
 #: every rule the MySQL pipeline runs: its own and the shared ones
-MODULES: Final[tuple[str, ...]] = (*SHARED_MODULES, "dbdoctor.mysql.rules.static", "dbdoctor.mysql.rules.check")
+MODULES: Final[tuple[str, ...]] = (
+    *SHARED_MODULES,
+    "dbdoctor.mysql.rules.static",
+    "dbdoctor.mysql.rules.check",
+    "dbdoctor.mysql.rules.auth_method",
+    "dbdoctor.mysql.rules.public_key",
+)

@@ -22,5 +22,10 @@ MODULES: Final[tuple[str, ...]] = SHARED_MODULES + tuple(
         "static_files",
         "static_env",
         "deploy_build",
+        "peer_auth",
+        "pooler_params",
+        "auth_method",
+        "client_ssl_support",
+        "sni",
     )
 )
