@@ -1,5 +1,6 @@
 """The runners: how each dbdoctor command is pointed at a hostile server, as a subprocess of the CLI. A table, so
-``scan`` and the exporter join with one row each once they exist (``RUNNERS["scan"] = Runner(...)``).
+``scan`` is a row like the others. The exporter is a server, not a command: its /probe runs the same prober as
+scan (dbdoctor.fleet.probe), which this table covers through scan.
 
 ``run(behaviour, runner, workdir, timeout)`` starts the behaviour's server, runs the command against it and
 returns an ``Outcome``: wall time, exit status, both outputs, the child's peak RSS (``os.wait4``) and what the
@@ -41,6 +42,9 @@ RUNNERS: dict[str, Runner] = {
     "check-json": Runner("check-json", lambda target, t: [*DBDOCTOR, "check", "--json", "--timeout", str(t), target],
                          json_stdout=True),
     "preflight": Runner("preflight", lambda target, t: [*DBDOCTOR, "preflight", "--timeout", str(t), target]),
+    # scan is password-free: the target's password must not reach the server, nor its output
+    "scan": Runner("scan", lambda target, t: [*DBDOCTOR, "scan", "--timeout", str(t), "--format", "jsonl",
+                                              "-t", target], json_stdout=False),
 }
 
 

@@ -158,7 +158,12 @@ CASES: Mapping[str, tuple[str, str]] = {
 }
 
 #: rules with no scenario on a server here, and why
-NOT_ON_A_SERVER = {"DD829": "no route to the address: loopback always routes; tested on constructed observations"}
+NOT_ON_A_SERVER = {
+    "DD829": "no route to the address: loopback always routes; tested on constructed observations",
+    # issue 11's causes, with their own scenarios in tests/rules/test_new_causes.py
+    "DD850": "MariaDB ed25519 with PyMySQL without PyNaCl, on the sandbox: tests/rules/test_new_causes.py",
+    "DD851": "Connector/J's public key retrieval (MySQL 8 only): recorded text, tests/rules/test_new_causes.py",
+}
 
 
 # --- listeners that take over after the sandbox's real greeting ------------------------------------------------

@@ -92,9 +92,9 @@ def source_text(target: str | None, environ: Mapping[str, str], env_files: Seque
     return database_url(target, environ, [str(f) for f in env_files])
 
 
-#: a password= query parameter, to the next '&' or ';' (a raw '#' does not end it here: the rest is masked too)
-#: the password value runs to the next '&' or ';' that starts another key=value pair (a raw '&' in it stays masked)
-_QUERY_PASSWORD = re.compile(r"([?&;]password=)(?:[^&;#]|[&;](?![A-Za-z_][A-Za-z0-9_.-]*=))*", re.IGNORECASE)
+#: a password= query parameter: its value runs to the next '&' or ';' that starts another key=value pair (a raw
+#: '&' in it stays masked), and a raw '#' does not end it here (the rest is masked too; password_bend says so)
+_QUERY_PASSWORD = re.compile(r"([?&;]password=)(?:[^&;]|[&;](?![A-Za-z_][A-Za-z0-9_.-]*=))*", re.IGNORECASE)
 _URL_START: Final = re.compile(r"^\s*(?:jdbc:)?[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 #: characters that end or bend a URL's user info when a password holds them raw
 _MUST_ENCODE: Final = frozenset("@/?#:%[] ")
