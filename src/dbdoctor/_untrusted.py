@@ -18,9 +18,11 @@ _ELLIPSIS: Final = "…"
 
 #: C0 controls except TAB and LF, DEL, the C1 controls, and the Unicode line/paragraph separators and bidi
 #: overrides a terminal or a page would act on
-_CONTROL: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL: Final = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 _CONTROL_KEEP_NL: Final = _CONTROL
-_CONTROL_ALL: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_ALL: Final = "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+# (patterns as text: re compiles and caches one on first use, so importing this module on the preflight's
+# click-free path costs no compilation of a pattern it does not use)
 
 
 def bound(text: str, limit: int = MAX_SERVER_TEXT) -> str:
@@ -39,7 +41,7 @@ def printable(text: str, *, newlines: bool = True) -> str:
     """``text`` with every control character shown as ``\\xNN`` (TAB and, when ``newlines``, LF kept), and lone
     surrogates (from ``surrogateescape``) replaced: safe to print on a terminal and valid UTF-8."""
     pattern = _CONTROL_KEEP_NL if newlines else _CONTROL_ALL
-    out = pattern.sub(_escape, text)
+    out = re.sub(pattern, _escape, text)
     if not out.isascii():
         out = out.encode("utf-8", "replace").decode("utf-8")
     return out

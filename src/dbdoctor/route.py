@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Final, NamedTuple
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -41,15 +41,21 @@ DEFAULT: Final = "postgresql"
 _MYSQL_VARS: Final = ("MYSQL_HOST", "MYSQL_TCP_PORT", "MYSQL_UNIX_PORT", "MYSQL_PWD")
 
 
-class Route(NamedTuple):
-    """Which engine takes a target, and why (``because`` is shown to the user; no secret in it). A named tuple,
-    not a dataclass: routing runs on the preflight's click-free path, where importing dataclasses costs more
-    than the rest of the decision."""
+class Route:
+    """Which engine takes a target, and why (``because`` is shown to the user; no secret in it). A plain class,
+    not a dataclass or a NamedTuple: routing runs on the preflight's click-free path, where building either costs
+    more than the rest of the decision (bench/seam_ab.py)."""
 
-    engine: str
-    #: the connection string the settings come from (the target, else DATABASE_URL), or None
-    text: str | None
-    because: str
+    __slots__ = ("because", "engine", "text")
+
+    def __init__(self, engine: str, text: str | None, because: str) -> None:
+        self.engine = engine
+        #: the connection string the settings come from (the target, else DATABASE_URL), or None
+        self.text = text
+        self.because = because
+
+    def __repr__(self) -> str:  # the text may hold a password: never shown
+        return f"Route(engine={self.engine!r}, because={self.because!r})"
 
     def get(self) -> Engine:
         return engine(self.engine)
