@@ -29,7 +29,6 @@ from dbdoctor.messages.match import Match, excerpt, match_message, redact
 Kind = Literal["code", "cause", "message", "unknown"]
 
 SCHEMA: Final = "dbdoctor.explain/1"
-REDACTED: Final = "****"
 #: longest text read at all; the rest is ignored (a paste is a message, not a log file)
 _CODE = re.compile(r"DD\d{3}", re.IGNORECASE)
 _CAUSE = re.compile(r"[a-z][a-z0-9_]*")

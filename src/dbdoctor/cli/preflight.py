@@ -10,7 +10,6 @@ import click
 from dbdoctor.cli import EXIT_FAIL, EXIT_OK
 
 #: the least time the diagnosis after a failed fast attempt is given (it names the cause from what it can)
-MIN_DIAGNOSIS_SECONDS = 0.5
 
 
 @click.command()
@@ -77,6 +76,7 @@ def preflight(
     Exit codes: 0 the connection works; 1 it does not; 2 the input cannot be used;
     3 dbdoctor failed (a bug).
     """
+    from dbdoctor.gating import MIN_DIAGNOSIS
     from dbdoctor.postgres import fast as _gatefast
     from dbdoctor.route import route
 
@@ -95,9 +95,9 @@ def preflight(
     if wait <= 0 and attempted_at is not None:
         # the fast attempt (here or before click, in dbdoctor._entry) used part of the deadline: the diagnosis
         # gets what is left, never a new budget (issue 13: one deadline per command, split, never restarted);
-        # with less than MIN_DIAGNOSIS_SECONDS left, the engine's gate reports the attempt's own cause without a diagnosis
+        # with less than MIN_DIAGNOSIS left, the engine's gate reports the attempt's own cause without a diagnosis
         timeout = max(0.05, timeout - (time.monotonic() - attempted_at))
-        if _gatefast.timed_out and timeout < MIN_DIAGNOSIS_SECONDS:
+        if _gatefast.timed_out and timeout < MIN_DIAGNOSIS:
             return _report_timeout(target, env_files, as_json, phase, attempted_at)
     from dbdoctor.gating import Retry
 

@@ -157,10 +157,11 @@ def run(
     ``errors.DriverError`` (an ``InputError``: exit 2) for a driver name it does not know."""
     from dbdoctor.gating import GateEngine, gate_loop, phase_of
     from dbdoctor.mysql.probe import attempt_as_driver
-    from dbdoctor.mysql.sources import resolve, shown_target, source_text
+    from dbdoctor.mysql.sources import resolve, shown_target
+    from dbdoctor.sources.files import database_url
 
     started = time.monotonic()
-    text = source_text(target, environ, env_files)
+    text = database_url(target, environ, env_files)
     view: MySQLDriverView | None = None
     from dbdoctor.mysql.sources import implied_driver
 

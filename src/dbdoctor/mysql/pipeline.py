@@ -391,9 +391,9 @@ def check(inp: CheckInput) -> Report:
     # driver hook (issue 6, dbdoctor.mysql.driver_hook): --driver NAME reads the query as that driver does
     # (or the driver the URL scheme names: mysql+mysqldb:// is mysqlclient's)
     driver_view = None
-    from dbdoctor.mysql.sources import source_text
+    from dbdoctor.sources.files import database_url
 
-    written = source_text(inp.text, inp.environ, inp.env_files)
+    written = database_url(inp.text, inp.environ, inp.env_files)
     driver_option = inp.driver or implied_driver(written)
     if driver_option:
         from dbdoctor.mysql import driver_hook as mysql_hook

@@ -84,14 +84,6 @@ def shown_target(text: str) -> str:
     return f"{head.group(0)}{user}:{REDACTED}{rest[at:]}"
 
 
-def source_text(target: str | None, environ: Mapping[str, str], env_files: Sequence[str | Path] = ()) -> str | None:
-    """The connection string the settings come from: the target, else DATABASE_URL (the environment first, then
-    the dotenv files, a later file winning, as :func:`dbdoctor.route.route` reads it)."""
-    from dbdoctor.sources.files import database_url
-
-    return database_url(target, environ, [str(f) for f in env_files])
-
-
 #: a password= query parameter: its value runs to the next '&' or ';' that starts another key=value pair (a raw
 #: '&' in it stays masked), and a raw '#' does not end it here (the rest is masked too; password_bend says so)
 _QUERY_PASSWORD = re.compile(r"([?&;]password=)(?:[^&;]|[&;](?![A-Za-z_][A-Za-z0-9_.-]*=))*", re.IGNORECASE)

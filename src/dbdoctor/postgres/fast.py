@@ -9,8 +9,8 @@ the ``--json`` document) is what :mod:`dbdoctor.postgres.gate` prints, built fro
 connection. On anything else this returns None, having restored the environment, and the caller runs the full
 preflight (gate.run) from the start: the failure path pays for the diagnosis, the success path does not.
 
-Not taken (None at once) when the target (else ``DATABASE_URL``) is a MySQL/MariaDB one (:mod:`dbdoctor.mysql.gate`
-takes it), when ``DBDOCTOR_PREFLIGHT_FAST=0``, when psycopg would not use the bundled libpq, with
+Only PostgreSQL targets reach it (:func:`dbdoctor.route.route` sends MySQL/MariaDB ones to their engine). Not
+taken (None at once) when ``DBDOCTOR_PREFLIGHT_FAST=0``, when psycopg would not use the bundled libpq, with
 ``--wait``, with a ``--driver`` other than libpq, with a target whose scheme names a driver, a target libpq would
 not read as a connection string, or a URL whose password bends it (the full path masks the pieces then).
 """
